@@ -1,0 +1,3 @@
+from pyarc.cli import main
+
+main()

@@ -1,0 +1,69 @@
+"""The `pyarc` command. Thin: each command lives in `pyarc/commands/<name>.py`."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from pyarc import __version__
+from pyarc.errors import PyarcError
+
+# command name -> module in pyarc.commands exposing a click command named `command`
+COMMANDS = {
+    "inventory": "inventory",
+    "sandbox": "sandbox",
+    "tables": "tables",
+    "deploy": "deploy",
+    "destroy": "destroy",
+    "env": "env",
+    "invoke": "invoke",
+}
+
+
+class LazyGroup(click.Group):
+    """Imports a command's module only when it runs, so `pyarc --help` stays instant."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name in COMMANDS if self._load(name) is not None)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._load(cmd_name)
+
+    @staticmethod
+    def _load(name: str) -> click.Command | None:
+        module_name = COMMANDS.get(name)
+        if module_name is None:
+            return None
+        try:
+            module = importlib.import_module(f"pyarc.commands.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"pyarc.commands.{module_name}":
+                return None  # not built yet
+            raise
+        return module.command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pyarc")
+def cli() -> None:
+    """pyarc: Architect for Python. One manifest; a local sandbox and an AWS deploy."""
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except PyarcError as exc:
+        from rich.console import Console
+
+        Console(stderr=True).print(f"[bold red]error[/]: {exc}", highlight=False, markup=True)
+        sys.exit(2)

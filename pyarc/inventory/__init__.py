@@ -1,0 +1,1 @@
+"""Plain manifest data -> typed Inventory. `load(cwd)` is the entry point."""
