@@ -64,6 +64,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except PyarcError as exc:
         from rich.console import Console
+        from rich.markup import escape
 
-        Console(stderr=True).print(f"[bold red]error[/]: {exc}", highlight=False, markup=True)
+        Console(stderr=True).print(f"[bold red]error[/]: {escape(str(exc))}", highlight=False)
         sys.exit(2)
