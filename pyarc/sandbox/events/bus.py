@@ -1,0 +1,285 @@
+"""The sandbox's event bus: one object that knows every `@events` topic, `@queues`
+queue, `@scheduled` schedule and `@tables-streams` stream of an Inventory, and
+delivers to their functions with AWS-shaped events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from datetime import datetime
+
+from pyarc.errors import PyarcError
+from pyarc.inventory.model import Inventory, Scheduled
+from pyarc.sandbox.events import names, shapes
+from pyarc.sandbox.events.delivery import (
+    DeliveryPolicy,
+    Invoke,
+    Log,
+    Outcome,
+    QueueRunner,
+    StreamRunner,
+    Tracker,
+    deliver_event,
+)
+from pyarc.sandbox.events.schedule import Rate, Schedule, next_fires, parse_schedule, timezone
+
+MAX_MESSAGE_BYTES = 256 * 1024  # SNS and SQS
+
+
+class UnknownTarget(PyarcError):
+    """A publish or invoke named an event, queue or schedule the manifest does not declare."""
+
+
+class MessageTooLarge(PyarcError):
+    """A message over 256 KB, which SNS and SQS refuse."""
+
+
+@dataclass
+class ScheduleState:
+    spec: Scheduled
+    schedule: Schedule
+    next_fire: datetime | None
+
+
+class EventBus:
+    def __init__(
+        self,
+        inventory: Inventory,
+        invoke: Invoke,
+        *,
+        log: Log,
+        policy: DeliveryPolicy | None = None,
+        run_schedules: bool = True,
+        endpoint: str = "http://127.0.0.1:4444",
+    ) -> None:
+        self.endpoint = endpoint  # where SQS queue URLs point
+        self.inventory = inventory
+        self.invoke = invoke
+        self.log = log
+        self.policy = policy or DeliveryPolicy()
+        self.run_schedules = run_schedules
+        self.tracker = Tracker()
+        self.region = inventory.aws.region
+        self.queues: dict[str, QueueRunner] = {}
+        self.streams: dict[str, list[StreamRunner]] = {}  # physical table name -> runners
+        self.schedules: dict[str, ScheduleState] = {}
+        self._tasks: set[asyncio.Task[object]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._started = shapes.now()
+
+    # life cycle -------------------------------------------------------------------------
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._started = shapes.now()
+        app = self.inventory.app
+        for queue in self.inventory.queues:
+            runner = QueueRunner(
+                queue.function,
+                names.queue_arn(app, queue.name, queue.fifo, self.region),
+                fifo=queue.fifo,
+                batch_size=queue.batch_size,
+                batch_window=queue.batch_window,
+                invoke=self.invoke,
+                policy=self.policy,
+                tracker=self.tracker,
+                log=self.log,
+            )
+            runner.start()
+            self.queues[queue.name] = runner
+        for stream in self.inventory.streams:
+            for env in ("staging", "production"):
+                table_name = self.inventory.table(stream.table).physical_name(app, env)
+                runner = StreamRunner(
+                    stream.function,
+                    names.stream_arn(table_name, self.region),
+                    invoke=self.invoke,
+                    policy=self.policy,
+                    tracker=self.tracker,
+                    log=self.log,
+                )
+                runner.start()
+                self.streams.setdefault(table_name, []).append(runner)
+        for spec in self.inventory.scheduled:
+            schedule = parse_schedule(spec.expression)
+            state = ScheduleState(spec, schedule, None)
+            self.schedules[spec.name] = state
+            if self.run_schedules:
+                self._spawn(self._run_schedule(state), track=False)
+            else:
+                state.next_fire = self._first_fire(state)
+
+    async def aclose(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for runner in self.queues.values():
+            await runner.aclose()
+        for runners in self.streams.values():
+            for runner in runners:
+                await runner.aclose()
+
+    async def idle(self) -> None:
+        """Wait until every published message, queued message and stream record is done."""
+        await self.tracker.idle()
+
+    # @events -----------------------------------------------------------------------------
+    def topic_arns(self) -> dict[str, str]:
+        app = self.inventory.app
+        return {e.name: names.topic_arn(app, e.name, self.region) for e in self.inventory.events}
+
+    def publish(
+        self,
+        event_name: str,
+        message: str,
+        *,
+        subject: str | None = None,
+        attributes: dict[str, dict[str, str]] | None = None,
+    ) -> str:
+        """SNS Publish: enqueue delivery to the subscriber; returns the MessageId."""
+        event = next((e for e in self.inventory.events if e.name == event_name), None)
+        if event is None:
+            known = ", ".join(e.name for e in self.inventory.events) or "none"
+            raise UnknownTarget(
+                f"there is no event '{event_name}' in @events (declared: {known}); "
+                f"add it under @events in {self.inventory.manifest.name}"
+            )
+        _check_size(message)
+        message_id = str(uuid.uuid4())
+        payload = shapes.sns_event(
+            topic_arn=names.topic_arn(self.inventory.app, event_name, self.region),
+            message=message,
+            message_id=message_id,
+            published=shapes.now(),
+            subject=subject,
+            attributes=attributes,
+        )
+        label = f"event {event_name} ({message_id})"
+        self._spawn(deliver_event(event.function, payload, self.invoke, self.policy, self.log, label))
+        return message_id
+
+    def event_for_arn(self, topic_arn: str) -> str:
+        for name, arn in self.topic_arns().items():
+            if arn == topic_arn or topic_arn.endswith(f":{name}"):
+                return name
+        raise UnknownTarget(f"topic '{topic_arn}' does not exist in this sandbox")
+
+    # @queues -----------------------------------------------------------------------------
+    def send(
+        self,
+        queue_name: str,
+        body: str,
+        *,
+        group_id: str | None = None,
+        dedup_id: str | None = None,
+        attributes: dict[str, dict[str, str]] | None = None,
+    ) -> tuple[str, str | None]:
+        """SQS SendMessage; returns (MessageId, SequenceNumber for FIFO queues)."""
+        runner = self.queues.get(queue_name)
+        if runner is None:
+            known = ", ".join(self.queues) or "none"
+            raise UnknownTarget(
+                f"there is no queue '{queue_name}' in @queues (declared: {known}); "
+                f"add it under @queues in {self.inventory.manifest.name}"
+            )
+        _check_size(body)
+        if runner.fifo and group_id is None:
+            group_id = "default"  # Architect's queues.publish sends one group when none given
+        return runner.send(body, group_id=group_id, dedup_id=dedup_id, attributes=attributes)
+
+    def queue_for_name(self, physical_or_logical: str) -> str:
+        app = self.inventory.app
+        for queue in self.inventory.queues:
+            if physical_or_logical in (queue.name, names.queue_name(app, queue.name, queue.fifo)):
+                return queue.name
+        raise UnknownTarget(f"queue '{physical_or_logical}' does not exist in this sandbox")
+
+    # @tables-streams ---------------------------------------------------------------------
+    def stream_listener(self, table_name: str, records: list[dict]) -> None:
+        """Called by the tables engine (any thread) after each write to a streamed table."""
+        runners = self.streams.get(table_name)
+        if not runners or self._loop is None:
+            return
+        for runner in runners:
+            self._loop.call_soon_threadsafe(runner.add, list(records))
+
+    # @scheduled --------------------------------------------------------------------------
+    def next_fire_times(self) -> dict[str, datetime | None]:
+        return {name: state.next_fire for name, state in self.schedules.items()}
+
+    async def fire(self, name: str) -> Outcome:
+        """Fire one schedule now (`pyarc invoke scheduled NAME`); returns the invoke result."""
+        state = self.schedules.get(name)
+        if state is None:
+            known = ", ".join(self.schedules) or "none"
+            raise UnknownTarget(f"there is no @scheduled '{name}' (declared: {known})")
+        return await self._invoke_schedule(state, shapes.now())
+
+    def _first_fire(self, state: ScheduleState) -> datetime | None:
+        if isinstance(state.schedule, Rate):
+            return self._started  # EventBridge Scheduler fires a rate schedule at once
+        fires = next_fires(state.schedule, shapes.now(), 1, tz=timezone(state.spec.timezone))
+        return fires[0] if fires else None
+
+    async def _run_schedule(self, state: ScheduleState) -> None:
+        zone = timezone(state.spec.timezone)
+        state.next_fire = self._first_fire(state)
+        while state.next_fire is not None:
+            delay = (state.next_fire - shapes.now()).total_seconds()
+            if delay > 0:
+                await asyncio.sleep(delay)  # waiting for the clock, not synchronising
+            fired = state.next_fire
+            if isinstance(state.schedule, Rate):
+                state.next_fire = fired + state.schedule.every
+            else:
+                following = next_fires(state.schedule, fired, 1, tz=zone)
+                state.next_fire = following[0] if following else None
+            self.tracker.begin()
+            try:
+                result = await self._invoke_schedule(state, fired)
+                if not result.ok:
+                    self.log(f"scheduled {state.spec.name}: failed ({result.error})")
+            finally:
+                self.tracker.end()
+
+    async def _invoke_schedule(self, state: ScheduleState, fired: datetime) -> Outcome:
+        event = shapes.scheduler_event(
+            schedule_arn=names.schedule_arn(self.inventory.app, state.spec.name, self.region),
+            fired=fired,
+            execution_id=str(uuid.uuid4()),
+        )
+        return await self.invoke(state.spec.function, event)
+
+    # internals ---------------------------------------------------------------------------
+    def _spawn(self, coro: Coroutine[None, None, object], *, track: bool = True) -> None:
+        """Run `coro` in the background; `track` counts it as a delivery in progress."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        if track:
+            self.tracker.begin()
+
+        def done(t: asyncio.Task[object]) -> None:
+            self._tasks.discard(t)
+            if track:
+                self.tracker.end()
+            if not t.cancelled() and t.exception() is not None:
+                self.log(f"event bus: delivery failed: {t.exception()!r}")
+
+        task.add_done_callback(done)
+
+
+def _check_size(message: str) -> None:
+    size = len(message.encode())
+    if size > MAX_MESSAGE_BYTES:
+        raise MessageTooLarge(
+            f"the message is {size} bytes; SNS and SQS accept at most {MAX_MESSAGE_BYTES} bytes"
+        )
+
+
+def payload_text(payload: object) -> str:
+    """Architect's convention: a published payload travels as its JSON text."""
+    return json.dumps(payload)
+

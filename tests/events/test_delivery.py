@@ -1,0 +1,297 @@
+"""Delivery semantics of the event bus, with an in-process recorder as the function.
+
+The recorder stands in for the worker pool only; what is checked is the bus: shapes,
+batching, FIFO order per group under concurrency, redelivery with rising
+ApproximateReceiveCount, drops, and that publishing never waits for a subscriber.
+End-to-end runs through real workers are in test_events_sandbox.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pyarc.inventory.model import (
+    Event,
+    Function,
+    FunctionConfig,
+    Inventory,
+    Queue,
+    Scheduled,
+    Table,
+    TableStream,
+)
+from pyarc.sandbox.events.bus import EventBus, MessageTooLarge, UnknownTarget
+from pyarc.sandbox.events.delivery import DeliveryPolicy
+
+FAST = DeliveryPolicy(
+    event_retry_delays=(0.01, 0.01), queue_retry_delay=0.01, queue_max_receives=3
+)
+
+
+@dataclass
+class Result:
+    ok: bool
+    error: object = None
+
+
+class Recorder:
+    """An async stand-in for WorkerPools.invoke that records every call."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict]] = []
+        self.fail: set[str] = set()  # bodies/messages whose batch should fail
+        self.delay = 0.0
+
+    async def __call__(self, fn: Function, event: dict) -> Result:
+        self.calls.append((fn.name, event))
+        if self.delay:
+            await asyncio.sleep(random.random() * self.delay)  # simulated work, not sync
+        bodies = {r.get("body") or r.get("Sns", {}).get("Message") for r in event.get("Records", [])}
+        if bodies & self.fail:
+            return Result(False, "Boom: told to fail")
+        return Result(True)
+
+
+def fn(kind: str, name: str) -> Function:
+    return Function(kind=kind, name=name, src=Path("/nowhere"), config=FunctionConfig())  # type: ignore[arg-type]
+
+
+def inventory() -> Inventory:
+    return Inventory(
+        app="shop",
+        cwd=Path("/nowhere"),
+        manifest=Path("/nowhere/app.arc"),
+        events=[Event("order-placed", fn("events", "order-placed"))],
+        queues=[
+            Queue("jobs", fn("queues", "jobs"), fifo=True, batch_size=1),
+            Queue("batched", fn("queues", "batched"), fifo=False, batch_size=5, batch_window=0.2),
+            Queue("loose", fn("queues", "loose"), fifo=False, batch_size=1),
+        ],
+        scheduled=[Scheduled("nightly", "cron(0 3 * * ? *)", fn("scheduled", "nightly"))],
+        tables=[Table("data", "pk", "String", stream=True)],
+        streams=[TableStream("data", "data", fn("tables-streams", "data"))],
+    )
+
+
+async def make_bus(recorder: Recorder) -> EventBus:
+    bus = EventBus(inventory(), recorder, log=LOG.append, policy=FAST, run_schedules=False)
+    await bus.start()
+    return bus
+
+
+LOG: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def clear_log() -> None:
+    LOG.clear()
+
+
+def test_sns_shape_field_by_field() -> None:
+    async def scenario() -> None:
+        recorder = Recorder()
+        bus = await make_bus(recorder)
+        message_id = bus.publish("order-placed", json.dumps({"id": 7}), subject="hi",
+                                 attributes={"kind": {"Type": "String", "Value": "x"}})
+        await bus.idle()
+        await bus.aclose()
+        [(name, event)] = recorder.calls
+        assert name == "order-placed"
+        [record] = event["Records"]
+        assert record["EventSource"] == "aws:sns"
+        assert record["EventVersion"] == "1.0"
+        topic = "arn:aws:sns:us-west-2:123456789012:shop-testing-order-placed"
+        assert record["EventSubscriptionArn"].startswith(topic + ":")
+        sns = record["Sns"]
+        assert sns["Type"] == "Notification"
+        assert sns["MessageId"] == message_id
+        assert sns["TopicArn"] == topic
+        assert sns["Subject"] == "hi"
+        assert json.loads(sns["Message"]) == {"id": 7}
+        assert sns["Timestamp"].endswith("Z") and len(sns["Timestamp"]) == 24
+        assert sns["MessageAttributes"] == {"kind": {"Type": "String", "Value": "x"}}
+
+    asyncio.run(scenario())
+
+
+def test_publish_does_not_wait_for_a_slow_subscriber() -> None:
+    async def scenario() -> None:
+        recorder = Recorder()
+        gate = asyncio.Event()
+
+        async def slow(fn: Function, event: dict) -> Result:
+            await gate.wait()  # blocks until released below
+            return await recorder(fn, event)
+
+        bus = EventBus(inventory(), slow, log=LOG.append, policy=FAST, run_schedules=False)
+        await bus.start()
+        ids = [bus.publish("order-placed", str(i)) for i in range(50)]  # returns at once
+        assert len(set(ids)) == 50 and recorder.calls == []
+        gate.set()
+        await bus.idle()
+        await bus.aclose()
+        assert sorted(e["Records"][0]["Sns"]["Message"] for _, e in recorder.calls) == sorted(
+            str(i) for i in range(50)
+        )
+
+    asyncio.run(scenario())
+
+
+def test_failing_event_subscriber_is_retried_twice_then_dropped() -> None:
+    async def scenario() -> None:
+        recorder = Recorder()
+        recorder.fail = {"bad"}
+        bus = await make_bus(recorder)
+        bus.publish("order-placed", "bad")
+        bus.publish("order-placed", "good")
+        await bus.idle()
+        await bus.aclose()
+        messages = [e["Records"][0]["Sns"]["Message"] for _, e in recorder.calls]
+        assert messages.count("bad") == 3 and messages.count("good") == 1
+        assert any("dropped after 3 attempts" in line and "Boom" in line for line in LOG)
+
+    asyncio.run(scenario())
+
+
+def test_sqs_shape_and_fifo_order_per_group_under_concurrency() -> None:
+    async def scenario() -> None:
+        recorder = Recorder()
+        recorder.delay = 0.005
+        bus = await make_bus(recorder)
+
+        async def producer(group: str) -> None:
+            for i in range(20):
+                bus.send("jobs", f"{group}-{i}", group_id=group, dedup_id=f"{group}-{i}")
+                await asyncio.sleep(0)  # interleave producers
+
+        await asyncio.gather(*(producer(g) for g in "abcd"))
+        await bus.idle()
+        await bus.aclose()
+        records = [r for _, e in recorder.calls for r in e["Records"]]
+        for group in "abcd":
+            bodies = [r["body"] for r in records if r["attributes"]["MessageGroupId"] == group]
+            assert bodies == [f"{group}-{i}" for i in range(20)]
+        record = records[0]
+        assert record["eventSource"] == "aws:sqs"
+        assert record["eventSourceARN"] == "arn:aws:sqs:us-west-2:123456789012:shop-testing-jobs.fifo"
+        assert record["awsRegion"] == "us-west-2"
+        assert record["attributes"]["ApproximateReceiveCount"] == "1"
+        assert set(record["attributes"]) >= {
+            "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp",
+            "SequenceNumber", "MessageGroupId", "MessageDeduplicationId",
+        }
+        assert record["receiptHandle"] and record["md5OfBody"]
+
+    asyncio.run(scenario())
+
+
+def test_fifo_dedup_id_sends_once() -> None:
+    async def scenario() -> None:
+        recorder = Recorder()
+        bus = await make_bus(recorder)
+        first, _ = bus.send("jobs", "x", group_id="g", dedup_id="same")
+        second, _ = bus.send("jobs", "x", group_id="g", dedup_id="same")
+        await bus.idle()
+        await bus.aclose()
+        assert first == second and len(recorder.calls) == 1
+
+    asyncio.run(scenario())
+
+
+def test_failed_message_is_redelivered_with_rising_count_then_dropped() -> None:
+    async def scenario() -> None:
+        recorder = Recorder()
+        recorder.fail = {"poison"}
+        bus = await make_bus(recorder)
+        bus.send("jobs", "poison", group_id="g")
+        bus.send("jobs", "after", group_id="g")
+        await bus.idle()
+        await bus.aclose()
+        seen = [(r["body"], r["attributes"]["ApproximateReceiveCount"])
+                for _, e in recorder.calls for r in e["Records"]]
+        # FIFO: the group waits behind its failing message until it is dropped
+        assert seen == [("poison", "1"), ("poison", "2"), ("poison", "3"), ("after", "1")]
+        assert any("dropped after 3 receives" in line for line in LOG)
+
+    asyncio.run(scenario())
+
+
+def test_batching_by_size_and_window() -> None:
+    async def scenario() -> None:
+        recorder = Recorder()
+        bus = await make_bus(recorder)
+        for i in range(12):
+            bus.send("batched", str(i))
+        await bus.idle()
+        await bus.aclose()
+        sizes = [len(e["Records"]) for _, e in recorder.calls]
+        assert sizes == [5, 5, 2]  # the last two waited out the 0.2 s window
+        bodies = [r["body"] for _, e in recorder.calls for r in e["Records"]]
+        assert sorted(bodies, key=int) == [str(i) for i in range(12)]
+
+    asyncio.run(scenario())
+
+
+def test_unknown_names_and_oversized_messages() -> None:
+    async def scenario() -> None:
+        bus = await make_bus(Recorder())
+        with pytest.raises(UnknownTarget, match="no event 'nope'.*declared: order-placed"):
+            bus.publish("nope", "{}")
+        with pytest.raises(UnknownTarget, match="no queue 'nope'"):
+            bus.send("nope", "{}")
+        with pytest.raises(MessageTooLarge, match="262144 bytes"):
+            bus.publish("order-placed", "x" * (256 * 1024 + 1))
+        await bus.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_stream_records_in_order_and_batched() -> None:
+    async def scenario() -> None:
+        recorder = Recorder()
+        bus = await make_bus(recorder)
+        records = [
+            {"eventName": name, "dynamodb": {"Keys": {"pk": {"S": "a"}}, "SequenceNumber": str(i)}}
+            for i, name in enumerate(["INSERT", "MODIFY", "REMOVE"])
+        ]
+        bus.stream_listener("shop-staging-data", records[:1])
+        bus.stream_listener("shop-staging-data", records[1:])
+        bus.stream_listener("shop-staging-other", records)  # not streamed: ignored
+        await bus.idle()
+        await bus.aclose()
+        shaped = [r for _, e in recorder.calls for r in e["Records"]]
+        assert [r["eventName"] for r in shaped] == ["INSERT", "MODIFY", "REMOVE"]
+        assert all(r["eventSource"] == "aws:dynamodb" for r in shaped)
+        assert shaped[0]["eventSourceARN"].startswith(
+            "arn:aws:dynamodb:us-west-2:123456789012:table/shop-staging-data/stream/"
+        )
+
+    asyncio.run(scenario())
+
+
+def test_scheduled_fire_on_demand_shape() -> None:
+    async def scenario() -> None:
+        recorder = Recorder()
+        bus = await make_bus(recorder)
+        result = await bus.fire("nightly")
+        await bus.aclose()
+        assert result.ok
+        [(name, event)] = recorder.calls
+        assert name == "nightly"
+        assert event["detail-type"] == "Scheduled Event"
+        assert event["source"] == "aws.scheduler"
+        assert event["resources"] == [
+            "arn:aws:scheduler:us-west-2:123456789012:schedule/default/shop-testing-nightly"
+        ]
+        assert event["detail"] == {} and event["account"] == "123456789012"
+        assert bus.next_fire_times()["nightly"].hour == 3
+        with pytest.raises(UnknownTarget):
+            await bus.fire("nope")
+
+    asyncio.run(scenario())
