@@ -1,0 +1,36 @@
+"""`pyarc inventory [--json] [--cwd DIR]`: the app as pyarc reads it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from pyarc.inventory import load, to_json
+from pyarc.inventory.view import render
+
+
+@click.command(name="inventory")
+@click.option("--json", "as_json", is_flag=True, help="Print the stable JSON schema instead.")
+@click.option(
+    "--cwd",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The app directory (where app.arc lives).",
+)
+@click.option(
+    "--env",
+    type=click.Choice(["testing", "staging", "production"]),
+    default="testing",
+    show_default=True,
+    help="Environment whose variables are shown.",
+)
+def command(as_json: bool, cwd: Path, env: str) -> None:
+    """Show the app's routes, tables, events, queues, schedules and settings."""
+    inventory = load(cwd, env)
+    if as_json:
+        click.echo(json.dumps(to_json(inventory), indent=2))
+        return
+    render(inventory, env)

@@ -1,0 +1,85 @@
+"""Lambda functions: source dir naming, per-function `config.arc`, and the Function object."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pyarc.inventory.model import Function, FunctionConfig, FunctionKind, Location
+from pyarc.inventory.settings import Setting, apply_function_setting, copy_config, settings
+from pyarc.inventory.source import Source
+from pyarc.manifest import parse_document
+
+CONFIG_FILES = ("config.arc", ".arc-config")  # first found wins, as in Architect
+
+
+def lambda_dir_name(method: str, path: str) -> str:
+    """Architect's `getLambdaName`: `get /things/:id` -> `get-things-000id`.
+
+    `-` and `.` become `_`, `/` becomes `-`, `:` becomes `000`, `*` becomes `catchall`;
+    `get /` is `get-index`.
+    """
+    if path == "/":
+        return f"{method}-index"
+    name = (
+        path.replace("-", "_")
+        .replace(".", "_")
+        .replace("/", "-")
+        .replace(":", "000")
+        .replace("*", "catchall")
+    )
+    return f"{method}{name}"
+
+
+@dataclass
+class FunctionExtras:
+    """Settings in a function's config.arc that are not Lambda settings (queue tuning...)."""
+
+    values: dict[str, Setting] = field(default_factory=dict)
+    source: Source | None = None
+
+
+def build_function(
+    *,
+    kind: FunctionKind,
+    name: str,
+    src: Path,
+    defaults: FunctionConfig,
+    location: Location | None,
+    app_source: Source,
+    extra_keys: tuple[str, ...] = (),
+) -> tuple[Function, FunctionExtras]:
+    """A Function whose config is `@aws` overlaid by its own config.arc (if any)."""
+    config = copy_config(defaults)
+    extras = FunctionExtras()
+    config_file = next((src / n for n in CONFIG_FILES if (src / n).is_file()), None)
+    if config_file is not None:
+        source = Source(
+            parse_document(config_file.read_text("utf-8-sig"), str(config_file)), app_source.cwd
+        )
+        extras.source = source
+        for setting in settings(source, "aws"):
+            if apply_function_setting(config, setting, source, "aws"):
+                continue
+            if setting.key in extra_keys:
+                extras.values[setting.key] = setting
+            else:
+                source.warn(
+                    f"@aws {setting.key} is not a function setting; it is ignored",
+                    "aws",
+                    setting.index,
+                )
+        for pragma in source.doc.data:
+            if pragma != "aws":
+                source.warn(f"@{pragma} has no meaning in config.arc; it is ignored", pragma)
+        app_source.warnings += source.warnings
+    function = Function(kind=kind, name=name, src=src, config=config, location=location)
+    return function, extras
+
+
+def resolve_src(cwd: Path, default: str, custom: Any) -> Path:
+    """Absolute source dir: the verbose `src` override (relative to the app) or the default."""
+    relative = str(custom) if custom is not None else default
+    return Path(os.path.normpath(cwd / relative))

@@ -1,0 +1,1 @@
+"""One module per pragma: plain manifest items -> typed Inventory parts."""

@@ -1,0 +1,66 @@
+"""@app (the app name) and @aws (region, profile, API type, function defaults)."""
+
+from __future__ import annotations
+
+import re
+
+from pyarc.inventory.model import Aws, FunctionConfig
+from pyarc.inventory.pragmas.context import Context
+from pyarc.inventory.settings import apply_function_setting, as_str, settings
+from pyarc.inventory.source import Source, describe
+
+# Architect's `looseName`, loosened to allow one-letter names.
+APP_NAME = re.compile(r"^[a-z][a-zA-Z0-9_-]*$")
+API_TYPES = ("http", "httpv1", "httpv2", "rest")
+AWS_KEYS = ("region", "profile", "apigateway", "bucket")
+
+
+def read_app(source: Source) -> str:
+    items = source.items("app")
+    if not source.has("app") or not items:
+        where = "app" if source.has("app") else next(iter(source.doc.data), "app")
+        source.fail(
+            "the manifest needs an app name: add '@app' and the name on the next line", where
+        )
+    name = items[0]
+    if not isinstance(name, str) or not APP_NAME.match(name):
+        source.fail(
+            f"app name '{describe(name)}' must start with a lowercase letter and use only "
+            "letters, numbers, '-' and '_'",
+            "app",
+            0,
+        )
+    if len(items) > 1:
+        source.fail(f"@app takes one name; remove '{describe(items[1])}'", "app", 1)
+    return name
+
+
+def read_aws(ctx: Context) -> Aws:
+    aws = Aws(defaults=FunctionConfig())
+    source = ctx.source
+    for setting in settings(source, "aws"):
+        if apply_function_setting(aws.defaults, setting, source, "aws"):
+            continue
+        if setting.key == "region":
+            aws.region = as_str(source, "aws", setting)
+        elif setting.key == "profile":
+            aws.profile = as_str(source, "aws", setting)
+        elif setting.key == "bucket":
+            aws.bucket = as_str(source, "aws", setting)
+        elif setting.key == "apigateway":
+            api = as_str(source, "aws", setting)
+            if api not in API_TYPES:
+                source.fail(
+                    f"@aws apigateway '{api}' is not valid; use one of {', '.join(API_TYPES)}",
+                    "aws",
+                    setting.index,
+                )
+            aws.apigateway = api  # type: ignore[assignment]
+        else:
+            source.warn(
+                f"@aws {setting.key} is not a setting pyarc knows; it is ignored",
+                "aws",
+                setting.index,
+            )
+    ctx.defaults = aws.defaults
+    return aws

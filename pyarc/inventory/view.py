@@ -1,0 +1,114 @@
+"""The human view of an Inventory (rich tables), used by `pyarc inventory`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from pyarc.inventory.model import Function, Inventory
+
+
+def _src(fn: Function, cwd: Path) -> str:
+    try:
+        shown = fn.src.relative_to(cwd).as_posix()
+    except ValueError:
+        shown = fn.src.as_posix()
+    return shown if fn.src.is_dir() else f"{shown} (missing)"
+
+
+def _settings(fn: Function) -> str:
+    c = fn.config
+    return f"{c.runtime} {c.memory}MB {c.timeout}s {c.architecture}"
+
+
+def _functions_table(title: str, rows: list[tuple[str, Function]], cwd: Path) -> RichTable:
+    table = RichTable(title=title, title_justify="left", show_edge=False)
+    table.add_column("name")
+    table.add_column("source dir")
+    table.add_column("handler")
+    table.add_column("settings")
+    for name, fn in rows:
+        table.add_row(name, _src(fn, cwd), fn.handler, _settings(fn))
+    return table
+
+
+def render(inv: Inventory, env: str = "testing", console: Console | None = None) -> None:
+    out = console or Console(highlight=False)
+    cwd = inv.cwd
+    out.print(
+        f"[bold]{inv.app}[/] ({inv.manifest.name}, region {inv.aws.region}, "
+        f"API {inv.aws.apigateway})"
+    )
+    if inv.http:
+        table = RichTable(title="@http", title_justify="left", show_edge=False)
+        for column in ("route", "route key", "source dir", "handler", "settings"):
+            table.add_column(column)
+        for r in inv.http:
+            fn = r.function
+            table.add_row(
+                f"{r.method} {r.path}", r.route_key, _src(fn, cwd), fn.handler, _settings(fn)
+            )
+        out.print(table)
+    if inv.ws:
+        out.print(_functions_table("@ws", [(r.route_key, r.function) for r in inv.ws], cwd))
+    if inv.tables:
+        table = RichTable(title="@tables", title_justify="left", show_edge=False)
+        for column in ("table", "partition key", "sort key", "ttl", "options", "indexes"):
+            table.add_column(column)
+        for t in inv.tables:
+            options = [
+                name
+                for name, on in (
+                    ("stream", t.stream),
+                    ("pitr", t.pitr),
+                    ("encrypt", bool(t.encrypt)),
+                )
+                if on
+            ]
+            indexes = "; ".join(
+                f"{i.name} ({i.partition_key}" + (f", {i.sort_key}" if i.sort_key else "") + ")"
+                for i in t.indexes
+            )
+            table.add_row(
+                t.name,
+                f"{t.partition_key} ({t.partition_key_type})",
+                f"{t.sort_key} ({t.sort_key_type})" if t.sort_key else "-",
+                t.ttl or "-",
+                ", ".join(options) or "-",
+                indexes or "-",
+            )
+        out.print(table)
+    groups = (
+        ("@tables-streams", [(f"{s.name} <- {s.table}", s.function) for s in inv.streams]),
+        ("@events", [(e.name, e.function) for e in inv.events]),
+        (
+            "@queues",
+            [
+                (f"{q.name} ({'fifo' if q.fifo else 'standard'}, batch {q.batch_size})", q.function)
+                for q in inv.queues
+            ],
+        ),
+        (
+            "@scheduled",
+            [
+                (f"{s.name} {s.expression}" + (f" {s.timezone}" if s.timezone else ""), s.function)
+                for s in inv.scheduled
+            ],
+        ),
+    )
+    for title, rows in groups:
+        if rows:
+            out.print(_functions_table(title, rows, cwd))
+    if inv.static is not None:
+        s = inv.static
+        out.print(
+            f"[bold]@static[/] folder {s.folder}, fingerprint {s.fingerprint}, spa {s.spa}"
+            + (f", prefix {s.prefix}" if s.prefix else "")
+        )
+    variables = inv.env_vars(env)
+    if variables:
+        out.print(f"[bold]@env {env}[/] " + ", ".join(sorted(variables)))
+    for warning in inv.warnings:
+        out.print(f"[yellow]warning[/]: {warning}")

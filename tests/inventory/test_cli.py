@@ -1,0 +1,136 @@
+"""`pyarc inventory` on a manifest with every pragma, via click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pyarc.cli import cli
+from pyarc.inventory import load, to_json
+
+ALL_PRAGMAS = """@app
+cage-socket
+
+@aws
+region eu-west-1
+timeout 10
+
+@http
+get /
+get /things/:id
+any /api/*
+
+@ws
+rotate
+
+@static
+folder public
+fingerprint true
+
+@tables
+cages
+  cageID *String
+  created **Number
+  expires TTL
+
+@tables-indexes
+cages
+  owner *String
+
+@tables-streams
+cages
+
+@events
+cage-moved
+
+@queues
+rebuild
+
+@scheduled
+nightly rate(1 day)
+
+@cdn
+@proxy
+testing http://localhost:9000
+@shared
+@views
+@custom-thing
+hello
+"""
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["inventory", *args], catch_exceptions=False,
+                                env={"COLUMNS": "200"})
+    return result.exit_code, result.output
+
+
+def test_human_view(app_dir: Callable) -> None:
+    root = app_dir(ALL_PRAGMAS, {"src/http/get-index/lambda.py": "def handler(e, c): pass\n"})
+    code, out = _run("--cwd", str(root))
+    assert code == 0
+    for expected in [
+        "cage-socket", "GET /things/{id}", "src/http/get-things-000id", "ANY /api/{proxy+}",
+        "src/http/any-api-catchall", "$connect", "src/ws/rotate", "cageID (String)",
+        "created (Number)", "owner-index", "cage-moved", "src/queues/rebuild",
+        "rate(1 day)", "folder public", "python3.13 1152MB 10s arm64", "@custom-thing",
+    ]:
+        assert expected in out, expected
+    index_line = next(line for line in out.splitlines() if "get-index" in line)
+    assert "missing" not in index_line
+    assert "(missing)" in next(line for line in out.splitlines() if "get-things-000id" in line)
+
+
+def test_json_view_is_the_documented_schema(app_dir: Callable) -> None:
+    root = app_dir(ALL_PRAGMAS)
+    code, out = _run("--json", "--cwd", str(root))
+    assert code == 0
+    data = json.loads(out)
+    assert data == to_json(load(root))
+    for key in ("app", "http", "ws", "tables", "events", "queues", "scheduled", "static", "aws"):
+        assert key in data
+    route = data["http"][0]
+    assert set(route) >= {"method", "path", "routeKey", "src", "handler", "runtime", "timeout",
+                          "memory"}
+    assert {r["routeKey"] for r in data["http"]} == {"GET /", "GET /things/{id}",
+                                                     "ANY /api/{proxy+}"}
+    assert data["ws"][0] == {**data["ws"][0], "name": "connect", "routeKey": "$connect",
+                             "src": "src/ws/connect"}
+    (table,) = data["tables"]
+    assert {k: table[k] for k in ("name", "partitionKey", "partitionKeyType", "sortKey",
+                                  "sortKeyType", "ttl", "stream", "pitr", "encrypt")} == {
+        "name": "cages", "partitionKey": "cageID", "partitionKeyType": "String",
+        "sortKey": "created", "sortKeyType": "Number", "ttl": "expires", "stream": True,
+        "pitr": False, "encrypt": False}
+    assert table["indexes"][0]["name"] == "owner-index"
+    assert data["queues"][0]["fifo"] is True
+    assert data["scheduled"][0]["expression"] == "rate(1 day)"
+    assert data["static"]["fingerprint"] is True
+    assert data["aws"]["timeout"] == 10 and data["http"][0]["timeout"] == 10
+    assert data["unknownPragmas"] == ["custom-thing"]
+
+
+def test_error_is_one_sentence_with_location(app_dir: Callable) -> None:
+    root = app_dir("@app\nx\n@http\nget /things/\n")
+    result = CliRunner().invoke(cli, ["inventory", "--cwd", str(root)])
+    assert result.exit_code != 0
+    assert "app.arc:4:1" in str(result.exception)
+
+
+def test_json_manifest_gives_the_same_inventory(app_dir: Callable, tmp_path: Path) -> None:
+    arc_root = tmp_path / "arc"
+    json_root = tmp_path / "json"
+    arc_root.mkdir()
+    json_root.mkdir()
+    (arc_root / "app.arc").write_text(
+        "@app\nx\n@http\nget /\npost /a/:b\n@tables\ntab\n  pk *String\n@queues\nq\n")
+    (json_root / "arc.json").write_text(json.dumps({
+        "app": "x", "http": [{"get": "/"}, {"post": "/a/:b"}],
+        "tables": [{"tab": {"pk": "*String"}}], "queues": ["q"]}))
+    left, right = to_json(load(arc_root)), to_json(load(json_root))
+    for data in (left, right):
+        data.pop("cwd"), data.pop("manifest")
+    assert left == right
