@@ -23,36 +23,52 @@ def _settings(fn: Function) -> str:
     return f"{c.runtime} {c.memory}MB {c.timeout}s {c.architecture}"
 
 
-def _functions_table(title: str, rows: list[tuple[str, Function]], cwd: Path) -> RichTable:
+def _notes(fn: Function, defaults: str) -> str:
+    """Only what differs from the app's defaults: a custom handler or settings."""
+    notes = []
+    if fn.handler != "lambda.handler":
+        notes.append(fn.handler)
+    if _settings(fn) != defaults:
+        notes.append(_settings(fn))
+    return " ".join(notes)
+
+
+def _functions_table(
+    title: str, rows: list[tuple[str, Function]], cwd: Path, defaults: str
+) -> RichTable:
     table = RichTable(title=title, title_justify="left", show_edge=False)
-    table.add_column("name")
-    table.add_column("source dir")
-    table.add_column("handler")
-    table.add_column("settings")
+    table.add_column("name", no_wrap=True)
+    table.add_column("source dir", no_wrap=True)
+    table.add_column("notes", overflow="fold")
     for name, fn in rows:
-        table.add_row(name, _src(fn, cwd), fn.handler, _settings(fn))
+        table.add_row(name, _src(fn, cwd), _notes(fn, defaults))
     return table
 
 
 def render(inv: Inventory, env: str = "testing", console: Console | None = None) -> None:
     out = console or Console(highlight=False)
     cwd = inv.cwd
+    d = inv.aws.defaults
+    defaults = f"{d.runtime} {d.memory}MB {d.timeout}s {d.architecture}"
     out.print(
         f"[bold]{inv.app}[/] ({inv.manifest.name}, region {inv.aws.region}, "
-        f"API {inv.aws.apigateway})"
+        f"API {inv.aws.apigateway}; functions: {defaults}, handler lambda.handler)"
     )
     if inv.http:
         table = RichTable(title="@http", title_justify="left", show_edge=False)
-        for column in ("route", "route key", "source dir", "handler", "settings"):
-            table.add_column(column)
+        table.add_column("route", no_wrap=True)
+        table.add_column("route key", no_wrap=True)
+        table.add_column("source dir", no_wrap=True)
+        table.add_column("notes", overflow="fold")
         for r in inv.http:
             fn = r.function
             table.add_row(
-                f"{r.method} {r.path}", r.route_key, _src(fn, cwd), fn.handler, _settings(fn)
+                f"{r.method} {r.path}", r.route_key, _src(fn, cwd), _notes(fn, defaults)
             )
         out.print(table)
     if inv.ws:
-        out.print(_functions_table("@ws", [(r.route_key, r.function) for r in inv.ws], cwd))
+        ws_rows = [(r.route_key, r.function) for r in inv.ws]
+        out.print(_functions_table("@ws", ws_rows, cwd, defaults))
     if inv.tables:
         table = RichTable(title="@tables", title_justify="left", show_edge=False)
         for column in ("table", "partition key", "sort key", "ttl", "options", "indexes"):
@@ -100,7 +116,7 @@ def render(inv: Inventory, env: str = "testing", console: Console | None = None)
     )
     for title, rows in groups:
         if rows:
-            out.print(_functions_table(title, rows, cwd))
+            out.print(_functions_table(title, rows, cwd, defaults))
     if inv.static is not None:
         s = inv.static
         out.print(
