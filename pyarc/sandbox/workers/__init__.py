@@ -1,0 +1,8 @@
+"""Handler workers: warm Python processes that run Lambda-style handlers locally."""
+
+from __future__ import annotations
+
+from .pool import WorkerPools
+from .results import InvokeError, InvokeResult
+
+__all__ = ["InvokeError", "InvokeResult", "WorkerPools"]

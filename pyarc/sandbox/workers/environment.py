@@ -1,0 +1,58 @@
+"""The environment a worker process starts with: the caller's, plus what Lambda's runtime sets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from pathlib import Path
+
+from pyarc.inventory.model import DEFAULT_REGION, Function
+
+RUNTIME_DIR = str(Path(__file__).resolve().parent)
+DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin"
+
+
+def default_function_name(fn: Function) -> str:
+    """A Lambda-valid name for a function that the caller did not name: `http-get-index`."""
+    return f"{fn.kind}-{fn.name}"
+
+
+def log_stream_name() -> str:
+    """`2026/11/25/[$LATEST]<32 hex>`: one per execution environment, as on AWS."""
+    return f"{dt.datetime.now(dt.UTC):%Y/%m/%d}/[$LATEST]{uuid.uuid4().hex}"
+
+
+def worker_environment(fn: Function, given: dict[str, str]) -> dict[str, str]:
+    """`given` (complete, from the sandbox) plus Lambda's runtime variables where absent.
+
+    Nothing of the sandbox's own environment leaks in except a sane PATH, HOME and LANG.
+    """
+    env = {key: str(value) for key, value in given.items()}
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+    name = env.get("AWS_LAMBDA_FUNCTION_NAME") or default_function_name(fn)
+    runtime_vars = {
+        "AWS_REGION": region,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_LAMBDA_FUNCTION_NAME": name,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(fn.config.memory),
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{name}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": log_stream_name(),
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{fn.config.runtime}",
+        "LAMBDA_TASK_ROOT": str(fn.src),
+        "LAMBDA_RUNTIME_DIR": RUNTIME_DIR,
+        "_HANDLER": fn.handler,
+        "TZ": "UTC",
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",  # keep __pycache__ out of handler dirs (and the watcher)
+        "PATH": os.environ.get("PATH") or DEFAULT_PATH,
+        "LANG": os.environ.get("LANG") or "C.UTF-8",
+    }
+    home = os.environ.get("HOME")
+    if home:
+        runtime_vars["HOME"] = home
+    for key, value in runtime_vars.items():
+        env.setdefault(key, value)
+    return env

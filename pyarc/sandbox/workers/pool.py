@@ -1,0 +1,324 @@
+"""Warm worker pools, one per function: the sandbox's stand-in for Lambda execution environments."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from pyarc.inventory.model import Function
+
+from .environment import worker_environment
+from .results import InvokeError, InvokeResult
+from .worker import Worker
+
+
+def _print_log(key: str, line: str) -> None:
+    print(f"[{key}] {line}", file=sys.stderr, flush=True)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def missing_handler_error(fn: Function) -> InvokeError | None:
+    """A clear error when the function's directory or handler file does not exist yet."""
+    if not fn.src.is_dir():
+        return InvokeError(
+            "Runtime.ImportModuleError",
+            f"Unable to import module for {fn.key}: the handler directory {_display(fn.src)} "
+            f"does not exist; create {_display(fn.src / 'lambda.py')} defining "
+            "`def handler(event, context):`",
+        )
+    if fn.handler_file is None:
+        module = fn.handler.rsplit(".", 1)[0].replace(".", "/")
+        return InvokeError(
+            "Runtime.ImportModuleError",
+            f"Unable to import module '{module}' for {fn.key}: {_display(fn.src)} has no "
+            f"handler file; create {_display(fn.src / (module + '.py'))} defining "
+            f"`def {fn.handler.rsplit('.', 1)[-1]}(event, context):`",
+        )
+    return None
+
+
+def _covers(path: Path, src: Path) -> bool:
+    """True when a change at `path` concerns the function whose directory is `src`."""
+    return path == src or path.is_relative_to(src) or src.is_relative_to(path)
+
+
+class FunctionPool:
+    """The workers of one function: at most `capacity` run at once; the rest queue."""
+
+    def __init__(self, fn: Function, capacity: int) -> None:
+        self.fn = fn
+        self.capacity = capacity
+        self.slots = asyncio.Semaphore(capacity)
+        self.idle: list[Worker] = []  # most recently used last: reused first, stays warmest
+        self.busy: set[Worker] = set()
+        self.generation = 0  # bumped by recycle(); older workers are retired
+        self.retired = False  # replaced by a pool with a new configuration
+        self.warming: asyncio.Task | None = None  # a prewarm in progress
+
+    def take_idle(self) -> Worker | None:
+        while self.idle:
+            worker = self.idle.pop()
+            if worker.alive:
+                return worker
+        return None
+
+    async def take_idle_or_prewarmed(self) -> Worker | None:
+        """An idle worker; else the one being prewarmed, once it is ready; else None."""
+        worker = self.take_idle()
+        if worker is None and self.warming is not None and not self.warming.done():
+            await asyncio.shield(self.warming)
+            worker = self.take_idle()
+        return worker
+
+    def retire_idle(self) -> list[Worker]:
+        workers, self.idle = self.idle, []
+        return workers
+
+
+class WorkerPools:
+    """Every function's pool; the sandbox calls `invoke` from its event loop."""
+
+    def __init__(
+        self,
+        *,
+        env_for: Callable[[Function], dict[str, str]],
+        cold: bool = False,
+        log: Callable[[str, str], None] | None = None,
+        max_workers: int = 8,
+    ) -> None:
+        self.env_for = env_for
+        self.cold = cold
+        self.log = log or _print_log
+        self.max_workers = max_workers
+        self._pools: dict[str, FunctionPool] = {}
+        self._closing: set[asyncio.Task] = set()
+        self._workers: set[Worker] = set()  # every worker not yet disposed of, in any pool
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+
+    async def invoke(
+        self, fn: Function, event: dict, *, timeout: float | None = None
+    ) -> InvokeResult:
+        """Run `fn` with `event` in a warm worker (or a new one) and report what happened."""
+        started = time.perf_counter()
+        request_id = str(uuid.uuid4())
+        timeout = float(fn.config.timeout if timeout is None else timeout)
+
+        def finish(ok: bool, payload: Any, error: InvokeError | None, cold: bool) -> InvokeResult:
+            if error is not None:
+                self._report(fn.key, error, request_id)
+            duration = (time.perf_counter() - started) * 1000
+            return InvokeResult(ok, payload, error, duration, cold, request_id)
+
+        if self._closed:
+            error = InvokeError(
+                "Sandbox.Closed",
+                f"The sandbox is shutting down; {fn.key} was not run",
+                [],
+                "throttled",
+            )
+            return finish(False, None, error, False)
+        try:
+            event_json = json.dumps(event, ensure_ascii=False).encode()
+        except (TypeError, ValueError) as e:
+            error = InvokeError(
+                "InvalidRequestContentException",
+                f"Could not serialise the event for {fn.key} to JSON: {e}",
+                [],
+                "bad-response",
+            )
+            return finish(False, None, error, False)
+        pool = self._pool_for(fn)
+        async with pool.slots:
+            worker = None if self.cold else await pool.take_idle_or_prewarmed()
+            cold = worker is None
+            if worker is None:
+                problem = missing_handler_error(fn)
+                if problem is not None:
+                    return finish(False, None, problem, True)
+                worker = self._new_worker(fn, pool)
+                pool.busy.add(worker)
+                try:
+                    init_error = await worker.start(request_id)
+                except BaseException:
+                    pool.busy.discard(worker)
+                    self._dispose(worker)
+                    raise
+                if init_error is not None:
+                    pool.busy.discard(worker)
+                    self._dispose(worker)
+                    return finish(False, None, init_error, True)
+            else:
+                pool.busy.add(worker)
+            try:
+                outcome = await worker.invoke(request_id, event_json, timeout, fn.config.memory)
+            except BaseException:  # cancelled mid-invocation: its reply would confuse the next
+                pool.busy.discard(worker)
+                self._dispose(worker)
+                raise
+            pool.busy.discard(worker)
+            self._give_back(pool, worker, keep=outcome.alive)
+        return finish(outcome.ok, outcome.payload, outcome.error, cold)
+
+    def recycle(self, path: Path | None = None) -> int:
+        """Retire the workers of functions whose src is `path`, under it, or contains it.
+
+        Idle workers stop now; busy ones finish their invocation first. Returns how many.
+        """
+        target = Path(path).resolve() if path is not None else None
+        count = 0
+        to_close: list[Worker] = []
+        for pool in list(self._pools.values()):
+            if target is not None and not _covers(target, pool.fn.src.resolve()):
+                continue
+            pool.generation += 1
+            idle = pool.retire_idle()
+            count += len(idle) + len(pool.busy)
+            to_close += idle
+        if to_close:
+            self._call_in_loop(lambda: [self._dispose(w) for w in to_close])
+        return count
+
+    async def prewarm(self, fns: Iterable[Function]) -> None:
+        """Start one worker per function in the background (skips functions already warm)."""
+        for fn in fns:
+            if self.cold or self._closed or missing_handler_error(fn) is not None:
+                continue
+            pool = self._pool_for(fn)
+            if pool.idle or pool.busy:
+                continue
+            task = asyncio.create_task(self._prewarm_one(fn, pool), name=f"pyarc-prewarm-{fn.key}")
+            pool.warming = task
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+
+    async def aclose(self) -> None:
+        """Kill every worker and wait for each to be reaped."""
+        self._closed = True
+        for pool in self._pools.values():
+            pool.retire_idle()
+        workers = list(self._workers)
+        self._workers.clear()
+        for worker in workers:
+            worker.kill()
+        pending = [asyncio.create_task(w.close()) for w in workers]
+        pending += [task for task in self._closing if not task.done()]
+        while pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+            # prewarms and reaps still running may have started more of their own
+            stragglers = list(self._workers)
+            self._workers.clear()
+            pending = [asyncio.create_task(w.close()) for w in stragglers]
+            pending += [task for task in self._closing if not task.done()]
+        self._pools.clear()
+
+    def pids(self, fn: Function | None = None) -> list[int]:
+        """Process ids of live workers (of `fn`, or of all functions): for tests and status."""
+        found = []
+        for pool in self._pools.values():
+            if fn is not None and pool.fn.key != fn.key:
+                continue
+            found += [w.pid for w in [*pool.idle, *pool.busy] if w.pid is not None and w.alive]
+        return found
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _pool_for(self, fn: Function) -> FunctionPool:
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+        pool = self._pools.get(fn.key)
+        if pool is not None and pool.fn is not fn and _changed(pool.fn, fn):
+            pool.retired = True
+            for worker in pool.retire_idle():
+                self._dispose(worker)
+            pool = None
+        if pool is None:
+            capacity = fn.config.concurrency or self.max_workers
+            pool = FunctionPool(fn, max(1, capacity))
+            self._pools[fn.key] = pool
+        return pool
+
+    def _new_worker(self, fn: Function, pool: FunctionPool) -> Worker:
+        env = worker_environment(fn, self.env_for(fn))
+        worker = Worker(fn.key, fn.src, fn.handler, env, self.log)
+        worker.generation = pool.generation
+        self._workers.add(worker)
+        return worker
+
+    def _give_back(self, pool: FunctionPool, worker: Worker, *, keep: bool) -> None:
+        reuse = (
+            keep
+            and worker.alive
+            and not self.cold
+            and not self._closed
+            and not pool.retired
+            and worker.generation == pool.generation
+        )
+        if reuse:
+            pool.idle.append(worker)
+        else:
+            self._dispose(worker)
+
+    def _dispose(self, worker: Worker) -> None:
+        """Kill now; reap in the background (aclose waits for it)."""
+        worker.kill()
+        self._workers.discard(worker)
+        task = asyncio.create_task(worker.close(), name=f"pyarc-reap-{worker.pid}")
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    async def _prewarm_one(self, fn: Function, pool: FunctionPool) -> None:
+        worker = self._new_worker(fn, pool)
+        pool.busy.add(worker)
+        try:
+            error = await worker.start(f"prewarm-{uuid.uuid4()}")
+        except BaseException:
+            pool.busy.discard(worker)
+            self._dispose(worker)
+            raise
+        pool.busy.discard(worker)
+        if error is not None:
+            self._dispose(worker)  # the first real invocation reports the problem
+            return
+        self._give_back(pool, worker, keep=True)
+
+    def _report(self, key: str, error: InvokeError, request_id: str) -> None:
+        try:
+            self.log(key, f"{error.summary()} (request {request_id})")
+            if error.stack_trace:
+                self.log(key, "Traceback (most recent call last):")
+            for entry in error.stack_trace:
+                for line in entry.rstrip("\n").split("\n"):
+                    self.log(key, line)
+        except Exception:  # noqa: BLE001 - a broken log sink must not fail the invocation
+            pass
+
+    def _call_in_loop(self, action: Callable[[], object]) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            action()
+        else:
+            loop.call_soon_threadsafe(action)
+
+
+def _changed(old: Function, new: Function) -> bool:
+    """Whether a function's workers must be replaced because its definition changed."""
+    return (old.src, old.handler, old.config) != (new.src, new.handler, new.config)

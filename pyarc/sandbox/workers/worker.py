@@ -1,0 +1,342 @@
+"""One warm worker: a Python process running `runtime.py` for one function."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .results import InvokeError, exit_error, out_of_memory_error, timeout_error
+from .runtime import END_MARKER, HEADER, MAX_RESPONSE_BYTES
+
+RUNTIME_FILE = str(Path(__file__).resolve().with_name("runtime.py"))
+INIT_TIMEOUT_S = 10.0  # Lambda's limit for the init phase
+OUTPUT_DRAIN_S = 1.0  # how long to wait for a handler's last output line after its result
+MEMORY_CHECK_S = 0.05  # how often a running invocation's memory is sampled
+_MARKER = END_MARKER.rstrip(b"\n")
+_BAD_RESPONSE = {"Runtime.MarshalError", "Function.ResponseSizeTooLarge"}
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+@dataclass
+class Outcome:
+    """What one worker did with one invocation; `alive` says whether it may be reused."""
+
+    ok: bool
+    payload: Any
+    error: InvokeError | None
+    alive: bool
+
+
+class Worker:
+    """A process that has imported the handler once and answers invocations one at a time."""
+
+    def __init__(
+        self,
+        key: str,
+        src: Path,
+        handler: str,
+        env: dict[str, str],
+        log: Callable[[str, str], None],
+    ) -> None:
+        self.key = key
+        self.src = src
+        self.handler = handler
+        self.env = env
+        self.log = log
+        self.generation = 0
+        self.pid: int | None = None
+        self.invocations = 0
+        self.process: asyncio.subprocess.Process | None = None
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self._pump: asyncio.Task | None = None
+        self._drained = asyncio.Event()
+        self._killed_for_memory = 0  # the RSS (bytes) that got it killed, else 0
+        self._dead = False
+
+    @property
+    def alive(self) -> bool:
+        return not self._dead and self.process is not None and self.process.returncode is None
+
+    async def start(self, request_id: str) -> InvokeError | None:
+        """Spawn the process and wait for the handler import; an error if init failed."""
+        parent_sock, child_sock = socket.socketpair()
+        try:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-u",
+                "-P",
+                RUNTIME_FILE,
+                str(child_sock.fileno()),
+                self.handler,
+                str(self.src),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+                cwd=self.src,
+                env=self.env,
+                pass_fds=(child_sock.fileno(),),
+                start_new_session=True,  # Ctrl-C reaches the sandbox only; killpg reaps children
+            )
+        except OSError as e:
+            parent_sock.close()
+            self._dead = True
+            return InvokeError(
+                "Runtime.InvalidEntrypoint",
+                f"Could not start a worker for {self.key} in {self.src}: {e}",
+                [],
+                "crash",
+            )
+        finally:
+            child_sock.close()
+        self.pid = self.process.pid
+        self._reader, self._writer = await asyncio.open_unix_connection(
+            sock=parent_sock, limit=MAX_RESPONSE_BYTES * 2
+        )
+        self._pump = asyncio.create_task(self._pump_output(), name=f"pyarc-output-{self.pid}")
+        try:
+            async with asyncio.timeout(INIT_TIMEOUT_S):
+                hello = await self._read_frame()
+        except TimeoutError:
+            self.kill()
+            return InvokeError(
+                "Sandbox.Timedout",
+                f"RequestId: {request_id} Error: INIT of {self.key} did not finish within "
+                f"{INIT_TIMEOUT_S:.0f} seconds (Lambda's init limit); "
+                f"check what {self.handler} does at import time",
+                [],
+                "timeout",
+            )
+        if hello is None:
+            return await self._death(request_id, "crash")
+        if "init_error" in hello:
+            body = hello["init_error"]
+            await self._wait_drained()
+            self.kill()
+            return InvokeError(body["errorType"], body["errorMessage"], body["stackTrace"])
+        if not hello.get("ready"):
+            self.kill()
+            return InvokeError(
+                "Runtime.InvalidResponse",
+                f"RequestId: {request_id} Error: the worker for {self.key} sent an unreadable "
+                "greeting; check what the handler module does with file descriptors at import",
+                [],
+                "bad-response",
+            )
+        return None
+
+    async def invoke(
+        self, request_id: str, event_json: bytes, timeout: float, memory_mb: int
+    ) -> Outcome:
+        """Run one invocation of the JSON-encoded event; never raises for what the handler does."""
+        assert self._writer is not None
+        self.invocations += 1
+        deadline_ms = time.time() * 1000 + timeout * 1000
+        head = json.dumps({"id": request_id, "deadline_ms": deadline_ms}).encode()
+        body = head[:-1] + b', "event": ' + event_json + b"}"
+        self._drained.clear()
+        self._killed_for_memory = 0
+        limit = memory_mb * 1024 * 1024
+        watchdog = _Watchdog(self, limit)
+        try:
+            self._writer.write(HEADER.pack(len(body)) + body)
+            if len(body) > 65536:
+                await self._writer.drain()
+            async with asyncio.timeout(timeout):
+                reply = await self._read_frame()
+        except TimeoutError:
+            self.kill()
+            return Outcome(False, None, timeout_error(request_id, timeout), False)
+        except (ConnectionError, OSError):
+            reply = None
+        finally:
+            watchdog.cancel()
+        if reply is None:
+            if self._killed_for_memory:
+                self.kill()
+                error = out_of_memory_error(request_id, memory_mb, self._killed_for_memory)
+                return Outcome(False, None, error, False)
+            return await self._outcome_of_death(request_id)
+        await self._wait_drained()
+        if reply.get("id") != request_id:
+            self.kill()
+            error = InvokeError(
+                "Runtime.InvalidResponse",
+                f"RequestId: {request_id} Error: the worker for {self.key} sent an unreadable "
+                "reply (did the handler write to or close file descriptors it does not own?)",
+                [],
+                "bad-response",
+            )
+            return Outcome(False, None, error, False)
+        if "exit" in reply:
+            code = reply["exit"]
+            await self._reap()
+            return Outcome(False, None, exit_error(request_id, code, "exit"), False)
+        rss = reply.get("rss", 0)
+        if limit and rss > limit:
+            self.kill()
+            return Outcome(False, None, out_of_memory_error(request_id, memory_mb, rss), False)
+        if reply.get("ok"):
+            return Outcome(True, reply.get("payload"), None, True)
+        body_error = reply["error"]
+        kind = "bad-response" if body_error["errorType"] in _BAD_RESPONSE else "exception"
+        error = InvokeError(
+            body_error["errorType"], body_error["errorMessage"], body_error["stackTrace"], kind
+        )
+        return Outcome(False, None, error, True)
+
+    def resident_bytes(self) -> int:
+        """Current RSS of the worker process (0 when unknown)."""
+        if self.pid is None:
+            return 0
+        try:
+            with open(f"/proc/{self.pid}/statm", "rb") as f:
+                return int(f.read().split()[1]) * _PAGE_SIZE
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    def kill(self) -> None:
+        """SIGKILL the worker and anything it started (its own process group)."""
+        self._dead = True
+        process = self.process
+        if process is None or process.returncode is not None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+
+    async def close(self) -> None:
+        """Kill the process, reap it, and release the pipes (no zombies, no open fds)."""
+        self.kill()
+        await self._reap()
+        await self._wait_group_gone()
+        if self._pump is not None:
+            try:
+                async with asyncio.timeout(1.0):
+                    await self._pump
+            except (TimeoutError, asyncio.CancelledError):
+                self._pump.cancel()
+        if self._writer is not None:
+            self._writer.close()
+            with contextlib.suppress(Exception):
+                await self._writer.wait_closed()
+
+    async def _wait_group_gone(self, timeout: float = 2.0) -> None:
+        """Wait until processes the handler started (same process group) have died too."""
+        if self.pid is None:
+            return
+        deadline = time.monotonic() + timeout
+        delay = 0.001
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                return
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.05)
+
+    async def _reap(self) -> int | None:
+        if self.process is None:
+            return None
+        self._dead = True
+        try:
+            async with asyncio.timeout(5.0):
+                return await self.process.wait()
+        except TimeoutError:
+            self.kill()
+            return await self.process.wait()
+
+    async def _death(self, request_id: str, kind: str) -> InvokeError:
+        await self._wait_drained(timeout=0.2)
+        code = await self._reap()
+        return exit_error(request_id, code, "crash" if kind == "crash" else "exit")
+
+    async def _outcome_of_death(self, request_id: str) -> Outcome:
+        return Outcome(False, None, await self._death(request_id, "crash"), False)
+
+    async def _read_frame(self) -> dict | None:
+        assert self._reader is not None
+        try:
+            header = await self._reader.readexactly(HEADER.size)
+            body = await self._reader.readexactly(HEADER.unpack(header)[0])
+        except (asyncio.IncompleteReadError, ConnectionError):
+            return None
+        try:
+            message = json.loads(body)
+        except ValueError:
+            return {"unreadable": True}
+        return message if isinstance(message, dict) else {"unreadable": True}
+
+    async def _wait_drained(self, timeout: float = OUTPUT_DRAIN_S) -> None:
+        if self._drained.is_set():
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self._drained.wait()
+
+    async def _pump_output(self) -> None:
+        """Forward the handler's stdout/stderr to `log` line by line."""
+        assert self.process is not None and self.process.stdout is not None
+        stream = self.process.stdout
+        pending = b""
+        while chunk := await stream.read(65536):
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                self._emit(line)
+            if len(pending) > 65536:  # a very long line without a newline: forward what we have
+                self._emit(pending)
+                pending = b""
+        if pending:
+            self._emit(pending)
+        self._drained.set()
+
+    def _emit(self, line: bytes) -> None:
+        at = line.find(_MARKER)
+        if at >= 0:
+            if at:
+                self._emit(line[:at])
+            rest = line[at + len(_MARKER) :]
+            self._drained.set()
+            if rest:
+                self._emit(rest)
+            return
+        text = line.decode("utf-8", errors="replace").rstrip("\r")
+        with contextlib.suppress(Exception):  # a broken log sink must not stop the pump
+            self.log(self.key, text)
+
+
+class _Watchdog:
+    """Samples a busy worker's RSS and kills it past the memory limit, as Lambda does."""
+
+    def __init__(self, worker: Worker, limit: int) -> None:
+        self.worker = worker
+        self.limit = limit
+        self.loop = asyncio.get_running_loop()
+        self.handle: asyncio.TimerHandle | None = None
+        if limit:
+            self.handle = self.loop.call_later(MEMORY_CHECK_S, self._check)
+
+    def _check(self) -> None:
+        rss = self.worker.resident_bytes()
+        if rss > self.limit:
+            self.worker._killed_for_memory = rss
+            self.worker.kill()
+            return
+        self.handle = self.loop.call_later(MEMORY_CHECK_S, self._check)
+
+    def cancel(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()

@@ -1,0 +1,339 @@
+"""Handler failures fail one invocation only: exceptions, timeouts, exits, crashes, memory."""
+
+from __future__ import annotations
+
+import pytest
+
+# a transport or process left open by a scenario fails the test that leaked it
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+
+PID = "import os\ndef handler(event, context):\n    return os.getpid()\n"
+
+
+def test_exception_gives_lambda_error_payload_and_keeps_the_worker(harness):
+    fn = harness.function(
+        """
+        import os
+        def handler(event, context):
+            if event.get("fail"):
+                raise ValueError("bad input: " + event["fail"])
+            return os.getpid()
+        """
+    )
+
+    async def scenario(pools):
+        first = await pools.invoke(fn, {})
+        failed = await pools.invoke(fn, {"fail": "x"})
+        after = await pools.invoke(fn, {})
+        return first, failed, after
+
+    first, failed, after = harness.run(scenario)
+    assert not failed.ok and failed.payload is None
+    assert failed.error.kind == "exception"
+    payload = failed.error.to_lambda_payload()
+    assert payload["errorType"] == "ValueError"
+    assert payload["errorMessage"] == "bad input: x"
+    assert any("lambda.py" in frame and "in handler" for frame in payload["stackTrace"])
+    assert all("runtime.py" not in frame for frame in payload["stackTrace"])
+    assert after.ok and after.payload == first.payload  # same warm worker
+    assert not after.cold
+    lines = harness.log.lines(fn.key)
+    assert f"[ERROR] ValueError: bad input: x (request {failed.request_id})" in lines
+
+
+def test_timeout_kills_the_worker_and_the_next_invocation_gets_a_fresh_one(harness):
+    fn = harness.function(
+        """
+        import os, time
+        def handler(event, context):
+            if event.get("hang"):
+                while True:
+                    time.sleep(0.01)
+            return os.getpid()
+        """,
+        timeout=1,
+    )
+
+    async def scenario(pools):
+        before = await pools.invoke(fn, {})
+        hung = await pools.invoke(fn, {"hang": True})
+        after = await pools.invoke(fn, {})
+        return before, hung, after
+
+    before, hung, after = harness.run(scenario)
+    assert hung.error.error_type == "Sandbox.Timedout"
+    assert hung.error.kind == "timeout"
+    assert hung.error.error_message.endswith(f"{hung.request_id} Task timed out after 1.00 seconds")
+    assert 1000 <= hung.duration_ms < 4000
+    assert after.ok and after.cold and after.payload != before.payload
+    assert not harness.process_exists(before.payload)
+
+
+def test_explicit_timeout_overrides_the_configured_one(harness):
+    fn = harness.function(
+        "import time\ndef handler(event, context):\n    time.sleep(30)\n", timeout=60
+    )
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {}, timeout=0.5)
+
+    result = harness.run(scenario)
+    assert result.error.error_type == "Sandbox.Timedout"
+    assert "after 0.50 seconds" in result.error.error_message
+
+
+@pytest.mark.parametrize(
+    ("body", "words", "kind"),
+    [
+        ("sys.exit(3)", "exit status 3", "exit"),
+        ("os._exit(7)", "exit status 7", "crash"),
+        ("os.kill(os.getpid(), signal.SIGSEGV)", "signal: segmentation fault", "crash"),
+        ("os.kill(os.getpid(), signal.SIGKILL)", "signal: killed", "crash"),
+    ],
+)
+def test_exit_and_crash_fail_one_invocation_then_a_fresh_worker_runs(harness, body, words, kind):
+    fn = harness.function(
+        f"""
+import os, signal, sys
+def handler(event, context):
+    if not event.get("die"):
+        return os.getpid()
+    {body}
+"""
+    )
+
+    async def scenario(pools):
+        before = await pools.invoke(fn, {})
+        died = await pools.invoke(fn, {"die": True})
+        after = await pools.invoke(fn, {})
+        return before, died, after
+
+    before, died, after = harness.run(scenario)
+    assert not died.ok
+    assert died.error.error_type == "Runtime.ExitError"
+    assert died.error.kind == kind
+    assert died.error.error_message == (
+        f"RequestId: {died.request_id} Error: Runtime exited with error: {words}"
+    )
+    assert after.ok and after.cold and after.payload != before.payload
+    assert not harness.process_exists(before.payload)
+
+
+def test_memory_leak_beyond_the_limit_fails_that_invocation_and_the_next_one_works(harness):
+    fn = harness.function(
+        """
+        import os
+        LEAK = []
+        def handler(event, context):
+            if event.get("leak"):
+                LEAK.append(b"x" * (50 * 1024 * 1024))
+            return {"pid": os.getpid(), "held": len(LEAK)}
+        """,
+        memory=128,
+    )
+
+    async def scenario(pools):
+        results = []
+        for _ in range(5):
+            result = await pools.invoke(fn, {"leak": True})
+            results.append(result)
+            if not result.ok:
+                break
+        after = await pools.invoke(fn, {})
+        return results, after
+
+    results, after = harness.run(scenario)
+    *good, failed = results
+    assert 1 <= len(good) <= 3 and all(r.ok for r in good)
+    assert failed.error.error_type == "Runtime.OutOfMemory"
+    assert failed.error.kind == "oom"
+    assert "128 MB" in failed.error.error_message
+    assert after.ok and after.cold
+    assert after.payload["held"] == 0 and after.payload["pid"] != good[0].payload["pid"]
+
+
+def test_memory_spike_inside_one_long_invocation_is_caught_while_it_runs(harness):
+    fn = harness.function(
+        """
+        import time
+        def handler(event, context):
+            hog = b"x" * (200 * 1024 * 1024)
+            time.sleep(10)
+            return len(hog)
+        """,
+        memory=128,
+        timeout=20,
+    )
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    result = harness.run(scenario)
+    assert result.error.error_type == "Runtime.OutOfMemory"
+    assert result.duration_ms < 5000  # killed by the watchdog, not at the end of the sleep
+
+
+def test_unserialisable_return_is_a_marshal_error_and_the_worker_stays(harness):
+    fn = harness.function(
+        """
+        import os
+        def handler(event, context):
+            return {1, 2} if event.get("set") else os.getpid()
+        """
+    )
+
+    async def scenario(pools):
+        return [await pools.invoke(fn, e) for e in ({}, {"set": True}, {})]
+
+    before, bad, after = harness.run(scenario)
+    assert bad.error.error_type == "Runtime.MarshalError"
+    assert bad.error.kind == "bad-response"
+    assert bad.error.error_message == (
+        "Unable to marshal response: Object of type set is not JSON serializable"
+    )
+    assert after.payload == before.payload
+
+
+def test_missing_directory_names_the_file_to_create(harness):
+    fn = harness.function(None, name="get-things")
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    result = harness.run(scenario)
+    assert result.error.error_type == "Runtime.ImportModuleError"
+    assert str(fn.src) in result.error.error_message or "src/http/get-things" in (
+        result.error.error_message
+    )
+    assert "lambda.py" in result.error.error_message
+    assert "does not exist" in result.error.error_message
+
+
+def test_missing_handler_file_names_the_file_to_create(harness):
+    fn = harness.function(None)
+    fn.src.mkdir(parents=True)
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    message = harness.run(scenario).error.error_message
+    assert "has no handler file" in message and "lambda.py" in message
+
+
+def test_missing_handler_function_is_handler_not_found(harness):
+    fn = harness.function("def other(event, context):\n    return 1\n")
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    error = harness.run(scenario).error
+    assert error.error_type == "Runtime.HandlerNotFound"
+    assert "Handler 'handler' missing on module 'lambda'" in error.error_message
+    assert str(fn.src / "lambda.py") in error.error_message
+
+
+def test_import_errors_fail_init_and_a_fixed_file_works_without_recycling(harness):
+    fn = harness.function("import not_a_real_module_xyz\ndef handler(e, c):\n    return 1\n")
+
+    async def scenario(pools):
+        broken = await pools.invoke(fn, {})
+        harness.write_handler(fn.src, "def handler(e, c):\n    return 'fixed'\n")
+        fixed = await pools.invoke(fn, {})
+        return broken, fixed
+
+    broken, fixed = harness.run(scenario)
+    assert broken.error.error_type == "Runtime.ImportModuleError"
+    assert broken.error.error_message == (
+        "Unable to import module 'lambda': No module named 'not_a_real_module_xyz'"
+    )
+    assert fixed.payload == "fixed"
+
+
+def test_syntax_error_is_user_code_syntax_error(harness):
+    fn = harness.function("def handler(event, context)\n    return 1\n")
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    error = harness.run(scenario).error
+    assert error.error_type == "Runtime.UserCodeSyntaxError"
+    assert error.error_message.startswith("Syntax error in module 'lambda'")
+
+
+def test_exception_at_import_time_is_reported_with_its_own_type(harness):
+    fn = harness.function("raise KeyError('CONFIG')\ndef handler(e, c):\n    return 1\n")
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    error = harness.run(scenario).error
+    assert error.error_type == "KeyError"
+    assert error.error_message == "'CONFIG'"
+
+
+def test_large_events_and_responses_round_trip(harness):
+    fn = harness.function("def handler(event, context):\n    return event['body'][::-1]\n")
+    body = "abc" * 400_000  # 1.2 MB
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {"body": body})
+
+    result = harness.run(scenario)
+    assert result.ok and result.payload == body[::-1]
+
+
+def test_a_response_over_six_megabytes_is_rejected_like_lambda(harness):
+    fn = harness.function(
+        """
+        import os
+        def handler(event, context):
+            return "x" * 7_000_000 if event.get("big") else os.getpid()
+        """
+    )
+
+    async def scenario(pools):
+        return [await pools.invoke(fn, e) for e in ({}, {"big": True}, {})]
+
+    before, big, after = harness.run(scenario)
+    assert big.error.error_type == "Function.ResponseSizeTooLarge"
+    assert "exceeded maximum allowed payload size (6291556 bytes)" in big.error.error_message
+    assert after.payload == before.payload
+
+
+def test_a_handler_that_scribbles_on_the_protocol_socket_fails_cleanly(harness):
+    fn = harness.function(
+        """
+        import os, stat
+        def handler(event, context):
+            if event.get("scribble"):
+                for fd in range(3, 20):
+                    try:
+                        if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                            os.write(fd, b"\\x00\\x00\\x00\\x05junk!")
+                    except OSError:
+                        pass
+            return os.getpid()
+        """
+    )
+
+    async def scenario(pools):
+        return [await pools.invoke(fn, e) for e in ({}, {"scribble": True}, {})]
+
+    before, scribbled, after = harness.run(scenario)
+    assert not scribbled.ok and scribbled.error.kind == "bad-response"
+    assert after.ok and after.payload != before.payload
+
+
+def test_an_event_that_is_not_json_is_refused_without_touching_the_worker(harness):
+    fn = harness.function(PID)
+
+    async def scenario(pools):
+        before = await pools.invoke(fn, {})
+        refused = await pools.invoke(fn, {"when": object()})
+        after = await pools.invoke(fn, {})
+        return before, refused, after
+
+    before, refused, after = harness.run(scenario)
+    assert refused.error.error_type == "InvalidRequestContentException"
+    assert "http:get-index" in refused.error.error_message
+    assert after.payload == before.payload and not after.cold

@@ -1,0 +1,227 @@
+"""Pool behaviour: growth up to the cap, queueing, recycle, --cold, prewarm, aclose."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import pytest
+
+# a transport or process left open by a scenario fails the test that leaked it
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+
+SLOW_PID = """
+import os, time
+def handler(event, context):
+    time.sleep(event.get("sleep", 0))
+    return os.getpid()
+"""
+
+
+def test_concurrent_invocations_grow_the_pool_up_to_the_function_concurrency(harness):
+    fn = harness.function(SLOW_PID, concurrency=3)
+
+    async def scenario(pools):
+        results = await asyncio.gather(*(pools.invoke(fn, {"sleep": 0.3}) for _ in range(7)))
+        return results, pools.pids(fn)
+
+    results, live = harness.run(scenario, max_workers=8)
+    assert all(r.ok for r in results)
+    assert len({r.payload for r in results}) == 3
+    assert sum(r.cold for r in results) == 3
+    assert sorted(live) == sorted({r.payload for r in results})
+
+
+def test_pool_is_capped_by_max_workers_and_extra_invocations_queue(harness):
+    fn = harness.function(SLOW_PID)
+
+    async def scenario(pools):
+        first = [asyncio.create_task(pools.invoke(fn, {"sleep": 0.4})) for _ in range(2)]
+        queued = asyncio.create_task(pools.invoke(fn, {}))
+        await asyncio.wait([queued], timeout=0.2)
+        queued_done_early = queued.done()
+        return await asyncio.gather(*first), await queued, queued_done_early
+
+    first, queued, queued_done_early = harness.run(scenario, max_workers=2)
+    assert not queued_done_early  # waited for a worker: the pool was full
+    assert queued.ok and not queued.cold
+    assert queued.payload in {r.payload for r in first}
+    assert len({r.payload for r in first}) == 2
+
+
+def test_recycle_runs_new_code_after_the_handler_file_changes(harness):
+    fn = harness.function("import os\ndef handler(e, c):\n    return ['v1', os.getpid()]\n")
+    other = harness.function(SLOW_PID, name="get-other")
+
+    async def scenario(pools):
+        old = await pools.invoke(fn, {})
+        untouched = await pools.invoke(other, {})
+        harness.write_handler(
+            fn.src, "import os\ndef handler(e, c):\n    return ['v2', os.getpid()]\n"
+        )
+        count = pools.recycle(fn.src / "lambda.py")
+        new = await pools.invoke(fn, {})
+        still = await pools.invoke(other, {})
+        return old, new, count, untouched, still
+
+    old, new, count, untouched, still = harness.run(scenario)
+    assert count == 1
+    assert old.payload[0] == "v1" and new.payload[0] == "v2"
+    assert new.cold and new.payload[1] != old.payload[1]
+    assert still.payload == untouched.payload and not still.cold
+
+
+def test_recycle_lets_a_busy_worker_finish_its_invocation(harness):
+    fn = harness.function(SLOW_PID)
+
+    async def scenario(pools):
+        busy = asyncio.create_task(pools.invoke(fn, {"sleep": 0.5}))
+        while not pools.pids(fn):  # the worker exists once its process is running
+            await asyncio.sleep(0.01)
+        count = pools.recycle()
+        finished = await busy
+        after = await pools.invoke(fn, {})
+        return count, finished, after
+
+    count, finished, after = harness.run(scenario)
+    assert count == 1
+    assert finished.ok
+    assert after.ok and after.cold and after.payload != finished.payload
+
+
+def test_recycle_of_a_parent_directory_covers_every_function_under_it(harness):
+    a = harness.function(SLOW_PID, name="get-a")
+    b = harness.function(SLOW_PID, name="b", kind="events")
+
+    async def scenario(pools):
+        await pools.invoke(a, {})
+        await pools.invoke(b, {})
+        return pools.recycle(harness.root / "src" / "http"), pools.recycle(harness.root / "nope")
+
+    assert harness.run(scenario) == (1, 0)
+
+
+def test_cold_mode_starts_a_new_process_for_every_invocation(harness):
+    fn = harness.function(SLOW_PID)
+
+    async def scenario(pools):
+        results = [await pools.invoke(fn, {}) for _ in range(3)]
+        return results, pools.pids(fn)
+
+    results, live = harness.run(scenario, cold=True)
+    assert len({r.payload for r in results}) == 3
+    assert all(r.cold for r in results)
+    assert live == []
+
+
+def test_prewarm_makes_the_first_invocation_warm(harness):
+    fn = harness.function(SLOW_PID)
+
+    async def scenario(pools):
+        await pools.prewarm([fn])
+        result = await pools.invoke(fn, {})
+        return result, pools.pids(fn)
+
+    result, live = harness.run(scenario)
+    assert result.ok and not result.cold  # it waited for the prewarmed worker, no second spawn
+    assert live == [result.payload]
+
+
+def test_changed_configuration_replaces_the_workers(harness):
+    fn = harness.function(
+        "import os\ndef handler(e, c):\n    return os.environ['AWS_LAMBDA_FUNCTION_MEMORY_SIZE']\n"
+    )
+
+    async def scenario(pools):
+        first = await pools.invoke(fn, {})
+        changed = harness.function(None, memory=256)
+        return first, await pools.invoke(changed, {})
+
+    first, second = harness.run(scenario)
+    assert (first.payload, second.payload) == ("1152", "256")
+    assert second.cold
+
+
+def test_a_cancelled_invocation_does_not_confuse_the_next_one(harness, tmp_path):
+    started = tmp_path / "started"
+    fn = harness.function(
+        f"""
+        import time
+        def handler(event, context):
+            if event["n"] == 1:
+                open({str(started)!r}, "w").close()
+                time.sleep(0.5)
+            return event["n"]
+        """
+    )
+
+    async def scenario(pools):
+        await pools.invoke(fn, {"n": 0})
+        task = asyncio.create_task(pools.invoke(fn, {"n": 1}))
+        while not started.exists():  # the handler is running in the worker now
+            await asyncio.sleep(0.005)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return task.cancelled(), await pools.invoke(fn, {"n": 2})
+
+    cancelled, result = harness.run(scenario)
+    assert cancelled
+    assert result.ok and result.payload == 2
+
+
+def test_aclose_leaves_no_processes_behind(harness, tmp_path):
+    pid_file = tmp_path / "grandchild.pid"
+    fn = harness.function(
+        f"""
+        import os, subprocess
+        def handler(event, context):
+            if event.get("spawn"):
+                child = subprocess.Popen(["sleep", "60"])
+                open({str(pid_file)!r}, "w").write(str(child.pid))
+            return os.getpid()
+        """
+    )
+    seen: list[int] = []
+
+    async def scenario(pools):
+        results = await asyncio.gather(*(pools.invoke(fn, {"spawn": i == 0}) for i in range(3)))
+        seen.extend(r.payload for r in results)
+        seen.append(int(pid_file.read_text()))
+        assert all(harness.process_exists(pid) for pid in seen)
+        await pools.aclose()
+        return [pid for pid in seen if harness.process_exists(pid)]
+
+    leftovers = harness.run(scenario)
+    assert len(seen) >= 2
+    assert leftovers == []
+
+
+def test_invoke_after_aclose_reports_an_error(harness):
+    fn = harness.function(SLOW_PID)
+
+    async def scenario(pools):
+        await pools.aclose()
+        return await pools.invoke(fn, {})
+
+    result = harness.run(scenario)
+    assert not result.ok and result.error.kind == "throttled"
+
+
+def test_aclose_during_prewarm_and_busy_invocations_reaps_everything(harness):
+    fn = harness.function(SLOW_PID)
+    other = harness.function(SLOW_PID, name="get-other")
+
+    async def scenario(pools):
+        busy = asyncio.create_task(pools.invoke(fn, {"sleep": 5}))
+        while not pools.pids(fn):
+            await asyncio.sleep(0.005)
+        await pools.prewarm([other])
+        started = pools.pids()
+        await pools.aclose()
+        result = await busy
+        return started, result
+
+    started, result = harness.run(scenario)
+    assert started and not result.ok
+    assert [pid for pid in started if harness.process_exists(pid)] == []

@@ -1,0 +1,224 @@
+"""Warm workers: state survives, imports run once, environment, cwd, sys.path, context."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# a transport or process left open by a scenario fails the test that leaked it
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+
+COUNTER = """
+import os
+COUNT = 0
+def handler(event, context):
+    global COUNT
+    COUNT += 1
+    return {"count": COUNT, "pid": os.getpid()}
+"""
+
+
+def test_module_state_survives_between_invocations(harness):
+    fn = harness.function(COUNTER)
+
+    async def scenario(pools):
+        return [await pools.invoke(fn, {}) for _ in range(3)]
+
+    results = harness.run(scenario)
+    assert [r.ok for r in results] == [True, True, True]
+    assert [r.payload["count"] for r in results] == [1, 2, 3]
+    assert len({r.payload["pid"] for r in results}) == 1
+    assert [r.cold for r in results] == [True, False, False]
+    assert len({r.request_id for r in results}) == 3
+
+
+def test_module_is_imported_once_per_worker(harness, tmp_path):
+    marker = tmp_path / "imports.log"
+    fn = harness.function(
+        f"""
+        with open({str(marker)!r}, "a") as f:
+            f.write("imported\\n")
+        def handler(event, context):
+            return event["n"] * 2
+        """
+    )
+
+    async def scenario(pools):
+        return [await pools.invoke(fn, {"n": n}) for n in range(4)]
+
+    results = harness.run(scenario)
+    assert [r.payload for r in results] == [0, 2, 4, 6]
+    assert marker.read_text().splitlines() == ["imported"]
+
+
+def test_environment_is_clean_and_complete(harness, monkeypatch):
+    monkeypatch.setenv("PYARC_SANDBOX_ONLY_SECRET", "must-not-leak")
+    fn = harness.function(
+        "import os\ndef handler(event, context):\n    return dict(os.environ)\n", memory=256
+    )
+    given = {"ARC_ENV": "testing", "AWS_REGION": "eu-west-1", "MY_VAR": "42"}
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    env = harness.run(scenario, env=given).payload
+    assert "PYARC_SANDBOX_ONLY_SECRET" not in env
+    assert env["ARC_ENV"] == "testing"
+    assert env["MY_VAR"] == "42"
+    assert env["AWS_REGION"] == "eu-west-1"
+    assert env["AWS_DEFAULT_REGION"] == "eu-west-1"
+    assert env["AWS_LAMBDA_FUNCTION_NAME"] == "http-get-index"
+    assert env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] == "256"
+    assert env["AWS_LAMBDA_FUNCTION_VERSION"] == "$LATEST"
+    assert env["AWS_LAMBDA_LOG_GROUP_NAME"] == "/aws/lambda/http-get-index"
+    assert "[$LATEST]" in env["AWS_LAMBDA_LOG_STREAM_NAME"]
+    assert env["LAMBDA_TASK_ROOT"] == str(fn.src)
+    assert env["_HANDLER"] == "lambda.handler"
+    assert env["TZ"] == "UTC"
+    assert env["PATH"]
+    assert env["LANG"]
+    assert env["AWS_EXECUTION_ENV"] == "AWS_Lambda_python3.13"
+
+
+def test_given_environment_wins_over_runtime_defaults(harness):
+    fn = harness.function("import os\ndef handler(event, context):\n    return dict(os.environ)\n")
+    given = {"AWS_LAMBDA_FUNCTION_NAME": "CageSocketTesting-GetIndex", "TZ": "Europe/Paris"}
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    env = harness.run(scenario, env=lambda f: dict(given)).payload
+    assert env["AWS_LAMBDA_FUNCTION_NAME"] == "CageSocketTesting-GetIndex"
+    assert env["AWS_LAMBDA_LOG_GROUP_NAME"] == "/aws/lambda/CageSocketTesting-GetIndex"
+    assert env["TZ"] == "Europe/Paris"
+
+
+def test_cwd_and_sys_path_put_the_function_dir_first(harness):
+    fn = harness.function(
+        """
+        import os, sys
+        import vendored_thing
+        def handler(event, context):
+            return {"cwd": os.getcwd(), "path": sys.path[:2], "vendored": vendored_thing.VALUE}
+        """
+    )
+    harness.write_handler(fn.src / "vendor", "VALUE = 'from vendor'\n", "vendored_thing.py")
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    result = harness.run(scenario)
+    assert result.ok, result.error
+    assert os.path.samefile(result.payload["cwd"], fn.src)
+    assert result.payload["path"] == [str(fn.src), str(fn.src / "vendor")]
+    assert result.payload["vendored"] == "from vendor"
+
+
+def test_context_is_a_lambda_context(harness):
+    fn = harness.function(
+        """
+        import time
+        def handler(event, context):
+            first = context.get_remaining_time_in_millis()
+            time.sleep(0.05)
+            second = context.get_remaining_time_in_millis()
+            return {
+                "request_id": context.aws_request_id,
+                "function_name": context.function_name,
+                "function_version": context.function_version,
+                "arn": context.invoked_function_arn,
+                "memory": context.memory_limit_in_mb,
+                "log_group": context.log_group_name,
+                "log_stream": context.log_stream_name,
+                "identity": context.identity.cognito_identity_id,
+                "client_context": context.client_context,
+                "remaining": [first, second],
+            }
+        """,
+        memory=512,
+        timeout=3,
+    )
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    result = harness.run(scenario, env={"AWS_REGION": "eu-central-1"})
+    ctx = result.payload
+    assert ctx["request_id"] == result.request_id
+    assert ctx["function_name"] == "http-get-index"
+    assert ctx["function_version"] == "$LATEST"
+    assert ctx["arn"] == "arn:aws:lambda:eu-central-1:123456789012:function:http-get-index"
+    assert ctx["memory"] == "512"
+    assert ctx["log_group"] == "/aws/lambda/http-get-index"
+    assert ctx["log_stream"].endswith("]" + ctx["log_stream"].split("]")[-1])
+    assert ctx["identity"] is None
+    assert ctx["client_context"] is None
+    first, second = ctx["remaining"]
+    assert 2000 < first <= 3000
+    assert second <= first - 40
+
+
+def test_return_value_is_json_round_tripped(harness):
+    fn = harness.function(
+        """
+        from decimal import Decimal
+        def handler(event, context):
+            return {"tuple": (1, 2), "decimal": Decimal("3"), "half": Decimal("0.5"),
+                    "echo": event, 7: "int key"}
+        """
+    )
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {"a": [1, {"b": None}]})
+
+    result = harness.run(scenario)
+    assert result.ok, result.error
+    assert result.payload == {
+        "tuple": [1, 2],
+        "decimal": 3,
+        "half": 0.5,
+        "echo": {"a": [1, {"b": None}]},
+        "7": "int key",
+    }
+
+
+def test_output_is_forwarded_line_by_line_before_invoke_returns(harness):
+    fn = harness.function(
+        """
+        import sys
+        def handler(event, context):
+            print("to stdout")
+            print("to stderr", file=sys.stderr)
+            print("two\\nlines")
+            sys.stdout.write("no newline")
+            return 1
+        """
+    )
+
+    async def scenario(pools):
+        result = await pools.invoke(fn, {})
+        return result, list(harness.log.records)
+
+    result, records = harness.run(scenario)
+    assert result.ok
+    assert records == [
+        (fn.key, "to stdout"),
+        (fn.key, "to stderr"),
+        (fn.key, "two"),
+        (fn.key, "lines"),
+        (fn.key, "no newline"),
+    ]
+
+
+def test_a_broken_log_sink_does_not_break_invocations(harness):
+    fn = harness.function("def handler(event, context):\n    print('hi')\n    return 5\n")
+
+    def broken(key, line):
+        raise RuntimeError("sink down")
+
+    async def scenario(pools):
+        return [await pools.invoke(fn, {}) for _ in range(2)]
+
+    results = harness.run(scenario, log=broken)
+    assert [r.payload for r in results] == [5, 5]
