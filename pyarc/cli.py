@@ -66,5 +66,7 @@ def main() -> None:
         from rich.console import Console
         from rich.markup import escape
 
-        Console(stderr=True).print(f"[bold red]error[/]: {escape(str(exc))}", highlight=False)
+        Console(stderr=True, soft_wrap=True).print(
+            f"[bold red]error[/]: {escape(str(exc))}", highlight=False
+        )
         sys.exit(2)

@@ -1,0 +1,91 @@
+"""`pyarc deploy [staging|production]`: ship the app to AWS (or `--dry-run`: write sam.yaml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from pyarc.errors import PyarcError
+
+
+def parse_tags(values: tuple[str, ...]) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for value in values:
+        key, sep, tag = value.partition("=")
+        if not sep or not key:
+            raise PyarcError(f"The tag {value!r} is not key=value; write it like --tags team=web.")
+        tags[key] = tag
+    return tags
+
+
+@click.command(name="deploy")
+@click.argument(
+    "env", required=False, default="staging", type=click.Choice(["staging", "production"])
+)
+@click.option("--dry-run", is_flag=True, help="Write sam.yaml (or sam.json) and stop; no AWS.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json"]),
+    default="yaml",
+    show_default=True,
+    help="Template format for --dry-run.",
+)
+@click.option("--name", "name_suffix", default=None, help="Suffix for the stack name.")
+@click.option("--tags", multiple=True, metavar="KEY=VALUE", help="Stack tags (repeatable).")
+@click.option("--no-static", "no_static", is_flag=True, help="Skip uploading static assets.")
+@click.option(
+    "--static-only",
+    "--static",
+    "static_only",
+    is_flag=True,
+    help="Only upload static assets to the existing stack's bucket.",
+)
+@click.option("--prune", is_flag=True, help="Delete static objects no longer in the folder.")
+@click.option(
+    "--cwd",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The app directory (where app.arc lives).",
+)
+def command(
+    env: str,
+    dry_run: bool,
+    fmt: str,
+    name_suffix: str | None,
+    tags: tuple[str, ...],
+    no_static: bool,
+    static_only: bool,
+    prune: bool,
+    cwd: Path,
+) -> None:
+    """Deploy the app to AWS with CloudFormation (staging by default)."""
+    from pyarc.inventory import load
+
+    if no_static and static_only:
+        raise PyarcError("--no-static and --static-only contradict each other; pick one.")
+    inventory = load(cwd, env)
+    console = Console()
+    if dry_run:
+        from pyarc.template import dry_run as write_template
+
+        result = write_template(inventory, env, fmt, name_suffix)  # type: ignore[arg-type]
+        console.print(result.summary(), highlight=False, markup=False)
+        return
+    from pyarc.deploy.deployer import DeployOptions, deploy
+
+    deploy(
+        inventory,
+        DeployOptions(
+            env=env,
+            name_suffix=name_suffix,
+            tags=parse_tags(tags),
+            static=not no_static,
+            static_only=static_only,
+            prune=prune,
+        ),
+        console,
+    )

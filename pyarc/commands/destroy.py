@@ -1,0 +1,35 @@
+"""`pyarc destroy [staging|production] --app NAME [--force]`: delete the app's stack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+
+@click.command(name="destroy")
+@click.argument(
+    "env", required=False, default="staging", type=click.Choice(["staging", "production"])
+)
+@click.option(
+    "--app",
+    "app_name",
+    required=True,
+    help="The app's name, as in the manifest: confirms what is destroyed.",
+)
+@click.option("--force", is_flag=True, help="Destroy even when tables or buckets hold data.")
+@click.option("--name", "name_suffix", default=None, help="Stack name suffix used at deploy.")
+@click.option(
+    "--cwd",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The app directory (where app.arc lives).",
+)
+def command(env: str, app_name: str, force: bool, name_suffix: str | None, cwd: Path) -> None:
+    """Delete the app's CloudFormation stack and the deployment files it left behind."""
+    from pyarc.deploy.destroy import destroy
+    from pyarc.inventory import load
+
+    destroy(load(cwd, env), env, app_name, force=force, name_suffix=name_suffix, console=Console())

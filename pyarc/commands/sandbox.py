@@ -1,0 +1,96 @@
+"""`pyarc sandbox`: run the app locally (HTTP, WebSocket, static, tables) on one port."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from pathlib import Path
+
+import click
+
+from pyarc.sandbox.config import (
+    DEFAULT_ARC_PORT,
+    DEFAULT_EVENTS_PORT,
+    DEFAULT_HTTP_PORT,
+    DEFAULT_TABLES_PORT,
+    SandboxConfig,
+)
+
+
+@click.command("sandbox")
+@click.option("--port", "-p", type=int, default=None, help="HTTP/WebSocket port (default 3333).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--cwd", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--cold", is_flag=True, help="A fresh process per invocation (no warm workers).")
+@click.option("--quiet", "-q", is_flag=True, help="Only print errors.")
+@click.option("--tables-port", type=int, default=None, help="DynamoDB endpoint port (5555).")
+@click.option("--persist", type=click.Path(file_okay=False), default=None, help="Keep tables here.")
+@click.option("--seed", type=click.Path(dir_okay=False), default=None, help="Seed data JSON file.")
+def command(
+    port: int | None,
+    host: str,
+    cwd: Path,
+    cold: bool,
+    quiet: bool,
+    tables_port: int | None,
+    persist: str | None,
+    seed: str | None,
+) -> None:
+    """Run the app's sandbox until Ctrl-C."""
+    started = time.monotonic()
+    from pyarc.testing.sandbox import load_inventory
+
+    app_dir = cwd.resolve()
+    inventory = load_inventory(app_dir)
+    prefs_ports = inventory.prefs.sandbox.ports
+
+    def pick(flag: int | None, env_names: tuple[str, ...], pref: str, default: int) -> int:
+        """Flag, then environment, then prefs.arc `@sandbox ports`, then the default."""
+        if flag is not None:
+            return flag
+        for name in env_names:
+            if os.environ.get(name, "").isdigit():
+                return int(os.environ[name])
+        return int(prefs_ports.get(pref, default))
+
+    config = SandboxConfig(
+        host=host,
+        port=pick(port, ("ARC_HTTP_PORT", "PORT"), "http", DEFAULT_HTTP_PORT),
+        tables_port=pick(tables_port, ("ARC_TABLES_PORT",), "tables", DEFAULT_TABLES_PORT),
+        arc_port=pick(None, ("ARC_INTERNAL_PORT",), "_arc", DEFAULT_ARC_PORT),
+        events_port=pick(None, ("ARC_EVENTS_PORT",), "events", DEFAULT_EVENTS_PORT),
+        cold=cold,
+        quiet=quiet,
+        persist=persist,
+        seed=seed,
+    )
+    asyncio.run(_serve(app_dir, inventory, config, started))
+
+
+async def _serve(app_dir: Path, inventory, config: SandboxConfig, started: float) -> None:
+    from pyarc.sandbox.banner import banner_lines
+    from pyarc.sandbox.logs import SandboxLog
+    from pyarc.sandbox.server import SandboxServer
+    from pyarc.testing.sandbox import load_inventory
+
+    log = SandboxLog(quiet=config.quiet)
+    server = SandboxServer(
+        inventory, config, log=log, loader=lambda: load_inventory(app_dir), prewarm=True
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await server.start()
+    assert server.ports is not None
+    if not config.quiet:
+        elapsed = (time.monotonic() - started) * 1000
+        for line in banner_lines(inventory, server.ports, config.host, elapsed):
+            log.console.print(line, highlight=False)
+    await stop.wait()
+    open_sockets = len(server.state.registry) if server.state else 0
+    log.info(f"Shutting down: closing {open_sockets} WebSocket connection(s) with 1001")
+    await server.stop()
+    log.info("Sandbox stopped.")

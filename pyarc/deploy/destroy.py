@@ -1,0 +1,129 @@
+"""`pyarc destroy`: delete an app's stack, and the deployment-bucket objects its deploys made.
+
+Guard rails: the caller must name the app (`--app NAME`, checked against the manifest), and
+when a table holds items or the static bucket holds objects, nothing is deleted without
+`force` (data loss is the user's explicit choice). With `force`, the static bucket is emptied
+first, because CloudFormation cannot delete a bucket that still has objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import botocore.exceptions
+from rich.console import Console
+
+from pyarc.deploy.bucket import default_bucket_name, delete_prefix
+from pyarc.deploy.changeset import StackApplier
+from pyarc.deploy.credentials import account_id, aws_session
+from pyarc.errors import PyarcError
+from pyarc.inventory.model import Inventory
+
+
+@dataclass
+class DestroyResult:
+    stack_name: str
+    deleted_stack: bool
+    emptied_buckets: list[str] = field(default_factory=list)
+    deleted_artifacts: int = 0
+
+
+def stack_resources(cfn: Any, stack_name: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for page in cfn.get_paginator("list_stack_resources").paginate(StackName=stack_name):
+        found += [r for r in page["StackResourceSummaries"] if r.get("LogicalResourceId")]
+    return found
+
+
+def resources_with_data(session: boto3.Session, resources: list[dict[str, Any]]) -> list[str]:
+    """Human names of the tables and buckets of the stack that are not empty."""
+    dynamodb = session.client("dynamodb")
+    s3 = session.client("s3")
+    holding: list[str] = []
+    for resource in resources:
+        physical = resource.get("PhysicalResourceId")
+        if not physical:
+            continue
+        kind = resource["ResourceType"]
+        try:
+            if (
+                kind == "AWS::DynamoDB::Table"
+                and dynamodb.scan(TableName=physical, Limit=1, Select="COUNT")["Count"]
+            ):
+                holding.append(f"table {physical}")
+            elif kind == "AWS::S3::Bucket" and s3.list_objects_v2(Bucket=physical, MaxKeys=1).get(
+                "KeyCount", 0
+            ):
+                holding.append(f"bucket {physical}")
+        except botocore.exceptions.ClientError:
+            continue  # already gone: nothing to protect
+    return holding
+
+
+def empty_bucket(s3: Any, bucket: str) -> None:
+    paginator = s3.get_paginator("list_object_versions")
+    for page in paginator.paginate(Bucket=bucket):
+        objects = [
+            {"Key": v["Key"], "VersionId": v["VersionId"]}
+            for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
+        ]
+        if objects:
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True})
+
+
+def destroy(
+    inventory: Inventory,
+    env: str,
+    app_confirmation: str,
+    force: bool = False,
+    name_suffix: str | None = None,
+    console: Console | None = None,
+    session: boto3.Session | None = None,
+    poll_seconds: float = 2.0,
+) -> DestroyResult:
+    from pyarc import template
+
+    console = console or Console()
+    if app_confirmation != inventory.app:
+        raise PyarcError(
+            f"--app {app_confirmation!r} does not match the app name {inventory.app!r} in "
+            f"{inventory.manifest.name}; pass --app {inventory.app} to confirm."
+        )
+    session = session or aws_session(inventory.aws)
+    account = account_id(session)
+    stack_name = template.stack_name(inventory, env, name_suffix)
+    cfn = session.client("cloudformation")
+    s3 = session.client("s3")
+    applier = StackApplier(cfn, console, poll_seconds=poll_seconds)
+    result = DestroyResult(stack_name, deleted_stack=False)
+    if applier.stack_status(stack_name) is not None:
+        resources = stack_resources(cfn, stack_name)
+        holding = resources_with_data(session, resources)
+        if holding and not force:
+            raise PyarcError(
+                f"{stack_name} still holds data ({', '.join(holding)}); back it up if you need "
+                "it, then run the command again with --force."
+            )
+        for resource in resources:
+            if resource["ResourceType"] == "AWS::S3::Bucket" and resource.get("PhysicalResourceId"):
+                try:
+                    empty_bucket(s3, resource["PhysicalResourceId"])
+                    result.emptied_buckets.append(resource["PhysicalResourceId"])
+                except botocore.exceptions.ClientError:
+                    pass  # already gone
+        applier.delete(stack_name)
+        result.deleted_stack = True
+    else:
+        console.print(f"There is no stack {stack_name}; removing its deployment files only")
+    bucket = inventory.aws.bucket or default_bucket_name(account, session.region_name)
+    try:
+        result.deleted_artifacts = delete_prefix(s3, bucket, stack_name)
+    except s3.exceptions.NoSuchBucket:
+        result.deleted_artifacts = 0
+    console.print(
+        f"Destroyed {stack_name}: removed {result.deleted_artifacts} deployment file(s) "
+        f"from {bucket}"
+    )
+    return result

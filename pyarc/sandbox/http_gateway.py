@@ -1,0 +1,166 @@
+"""The HTTP side of the sandbox's port: Management API, static files, `@http` routes, 404s."""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+
+from pyarc.inventory.model import Function
+from pyarc.sandbox.http_events import HttpRequestInfo, build_v1, build_v2
+from pyarc.sandbox.http_responses import (
+    HttpResponseParts,
+    MalformedResponse,
+    json_error,
+    normalise,
+)
+from pyarc.sandbox.management_api import ManagementApi, connection_id_from
+from pyarc.sandbox.router import RouteMatch, suggest_route
+from pyarc.sandbox.state import SandboxState
+from pyarc.sandbox.static import STATIC_PREFIX
+
+_SKIPPED_RESPONSE_HEADERS = {"content-length", "transfer-encoding", "connection"}
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def missing_handler_hint(fn: Function, cwd: Path) -> str:
+    """One sentence naming the missing handler and the command that creates it."""
+    try:
+        relative = os.path.relpath(fn.src, cwd)
+    except ValueError:
+        relative = str(fn.src)
+    return (
+        f"{relative} has no handler file (lambda.py, handler.py or index.py): run "
+        f"`mkdir -p {relative}` and add {relative}/lambda.py with "
+        '`def handler(event, context): return {"statusCode": 200, "body": "ok"}`.'
+    )
+
+
+class HttpGateway:
+    def __init__(self, state: SandboxState, management: ManagementApi) -> None:
+        self.state = state
+        self.management = management
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        response = await self._respond(request)
+        await response(scope, receive, send)
+
+    async def _respond(self, request: Request) -> Response:
+        path = request.url.path  # decoded
+        connection_id = connection_id_from(path)
+        if connection_id is not None:
+            return await self.management.handle(request, connection_id)
+        method = request.method.upper()
+        if path.startswith(STATIC_PREFIX) and method in ("GET", "HEAD"):
+            found = self.state.static.respond(path[len(STATIC_PREFIX) :], request.headers)
+            return found or self._not_found(request, static=True)
+        raw_path = request.scope.get("raw_path", b"").decode("latin-1") or path
+        match = self.state.router.match(method, raw_path)
+        if match is None:
+            if method in ("GET", "HEAD"):
+                relative = "index.html" if path == "/" else path.lstrip("/")
+                found = self.state.static.respond(relative, request.headers)
+                if found is not None:
+                    return found
+            return self._not_found(request)
+        return await self._invoke(request, match, raw_path)
+
+    async def _invoke(self, request: Request, match: RouteMatch, raw_path: str) -> Response:
+        fn = match.route.function
+        label = match.route.route_key
+        if fn.handler_file is None:
+            hint = missing_handler_hint(fn, self.state.inventory.cwd)
+            self.state.log.error(f"{label}: {hint}")
+            return _to_response(json_error(500, "Internal Server Error", pyarc=hint))
+        try:
+            body = await _read_body(request, self.state.config.http_body_limit)
+        except BodyTooLarge:
+            limit_mb = self.state.config.http_body_limit / 1024 / 1024
+            return _to_response(
+                json_error(413, f"Request Entity Too Large: bodies over {limit_mb:g} MB")
+            )
+        client = request.client
+        info = HttpRequestInfo(
+            method=request.method,
+            raw_path=raw_path,
+            raw_query=request.scope.get("query_string", b"").decode("latin-1"),
+            headers=[
+                (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.scope["headers"]
+            ],
+            body=body,
+            source_ip=client.host if client else "127.0.0.1",
+            protocol=f"HTTP/{request.scope.get('http_version', '1.1')}",
+        )
+        version = self.state.payload_version
+        build = build_v1 if version == "1.0" else build_v2
+        event = build(info, match, self.state.ports.http)
+        result = await self.state.pools.invoke(fn, event)
+        if not result.ok:
+            error = result.error
+            # the worker pool has already logged the error with its traceback
+            self.state.log.invocation(label, 500, result.duration_ms, result.cold)
+            parts = json_error(500, "Internal Server Error")
+            if error is not None:
+                parts.headers.append(("x-pyarc-error-type", error.error_type))
+            return _to_response(parts)
+        try:
+            parts = normalise(result.payload, version)
+        except MalformedResponse as exc:
+            message = f"Malformed Lambda proxy response from {label}: {exc}"
+            self.state.log.invocation(label, 502, result.duration_ms, result.cold)
+            self.state.log.error(message)
+            return _to_response(json_error(502, message))
+        self.state.log.invocation(label, parts.status, result.duration_ms, result.cold)
+        return _to_response(parts)
+
+    def _not_found(self, request: Request, static: bool = False) -> Response:
+        method, path = request.method, request.url.path
+        if static:
+            folder = self.state.static.folder
+            hint = f"No file {path[len(STATIC_PREFIX) :]!r} in the static folder {folder}."
+        else:
+            manifest = self.state.inventory.manifest.name
+            line = suggest_route(method, path)
+            hint = (
+                f"No @http route matches {method} {path}: add `{line}` under @http in {manifest}."
+            )
+        if "text/html" in request.headers.get("accept", ""):
+            page = f"<!doctype html><title>404 Not Found</title><h1>Not Found</h1><p>{html.escape(hint)}</p>"
+            return HTMLResponse(page, status_code=404)
+        return JSONResponse({"message": "Not Found", "pyarc": hint}, status_code=404)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > limit:
+            raise BodyTooLarge
+    return bytes(data)
+
+
+def _to_response(parts: HttpResponseParts) -> Response:
+    response = Response(content=parts.body, status_code=parts.status)
+    for name, value in parts.headers:
+        if name.lower() in _SKIPPED_RESPONSE_HEADERS:
+            continue
+        response.raw_headers.append((name.lower().encode("latin-1"), _header_bytes(value)))
+    return response
+
+
+def _header_bytes(value: str) -> bytes:
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8")

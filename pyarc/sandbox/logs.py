@@ -1,0 +1,44 @@
+"""The sandbox console: one line per invocation, handler output, errors (rich)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+from rich.console import Console
+from rich.markup import escape
+
+
+class SandboxLog:
+    def __init__(self, quiet: bool = False, console: Console | None = None) -> None:
+        self.quiet = quiet
+        self.console = console or Console(file=sys.stdout, highlight=False, soft_wrap=True)
+        self._lock = threading.Lock()
+
+    def _print(self, text: str) -> None:
+        with self._lock:
+            self.console.print(text)
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            self._print(escape(message))
+
+    def warning(self, message: str) -> None:
+        self._print(f"[yellow]warning[/]: {escape(message)}")
+
+    def error(self, message: str) -> None:
+        self._print(f"[bold red]error[/]: {escape(message)}")
+
+    def invocation(self, route: str, status: int | str, duration_ms: float, cold: bool) -> None:
+        """`GET /things/{id} 200 3.2 ms warm`."""
+        if self.quiet:
+            return
+        colour = "green" if isinstance(status, int) and status < 400 else "red"
+        start = "cold" if cold else "warm"
+        self._print(
+            f"[bold]{escape(route)}[/] [{colour}]{status}[/] {duration_ms:.1f} ms [dim]{start}[/]"
+        )
+
+    def handler_output(self, function_key: str, line: str) -> None:
+        if not self.quiet:
+            self._print(f"[cyan]{escape(function_key)}[/] {escape(line.rstrip())}")

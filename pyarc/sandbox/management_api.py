@@ -1,0 +1,99 @@
+"""The API Gateway Management API: `POST|GET|DELETE /@connections/{id}`.
+
+Also answered under `/{stage}/@connections/{id}` (the deployed URL shape) and
+Architect's `/_arc/ws/@connections/{id}`, so
+`boto3.client("apigatewaymanagementapi", endpoint_url=...)` works unchanged.
+Errors carry `x-amzn-ErrorType`, which is how botocore names the exception.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from pyarc.sandbox.config import WS_MESSAGE_LIMIT
+from pyarc.sandbox.connections import ConnectionGone, ConnectionRegistry
+from pyarc.sandbox.ids import iso_time
+
+CONNECTIONS_PATH = re.compile(r"^(?:/_arc/ws|/[^/@]+)?/@connections/(?P<id>[^/]+)/?$")
+
+DELETED_CLOSE_CODE = 1000
+DELETED_CLOSE_REASON = "Connection closed by the server"
+
+
+def connection_id_from(path: str) -> str | None:
+    """The connection id when `path` (decoded) is a Management API path, else None."""
+    found = CONNECTIONS_PATH.match(path)
+    return found.group("id") if found else None
+
+
+def _error(status: int, error_type: str, message: str) -> Response:
+    return Response(
+        json.dumps({"message": message}),
+        status_code=status,
+        media_type="application/json",
+        headers={"x-amzn-ErrorType": error_type},
+    )
+
+
+def gone(connection_id: str) -> Response:
+    return _error(410, "GoneException", f"Connection {connection_id} is gone.")
+
+
+class ManagementApi:
+    def __init__(self, registry: ConnectionRegistry, message_limit: int = WS_MESSAGE_LIMIT) -> None:
+        self.registry = registry
+        self.message_limit = message_limit
+
+    async def handle(self, request: Request, connection_id: str) -> Response:
+        method = request.method.upper()
+        if method == "POST":
+            return await self._post(request, connection_id)
+        if method == "GET":
+            return self._get(connection_id)
+        if method == "DELETE":
+            return await self._delete(connection_id)
+        return _error(
+            405, "MethodNotAllowedException", f"{method} is not supported on @connections."
+        )
+
+    async def _post(self, request: Request, connection_id: str) -> Response:
+        data = bytearray()
+        async for chunk in request.stream():
+            data += chunk
+            if len(data) > self.message_limit:
+                return _error(
+                    413,
+                    "PayloadTooLargeException",
+                    f"Message too long: the limit is {self.message_limit} bytes.",
+                )
+        try:
+            connection = self.registry.get(connection_id)
+            await connection.send(bytes(data))
+        except ConnectionGone:
+            return gone(connection_id)
+        return Response(status_code=200)
+
+    def _get(self, connection_id: str) -> Response:
+        try:
+            connection = self.registry.get(connection_id)
+        except ConnectionGone:
+            return gone(connection_id)
+        # wire names are camelCase (boto3 presents them as ConnectedAt, Identity, ...)
+        body = {
+            "connectedAt": iso_time(connection.connected_at),
+            "identity": {"sourceIp": connection.source_ip, "userAgent": connection.user_agent},
+            "lastActiveAt": iso_time(connection.last_active_at),
+        }
+        return Response(json.dumps(body), media_type="application/json")
+
+    async def _delete(self, connection_id: str) -> Response:
+        try:
+            connection = self.registry.get(connection_id)
+        except ConnectionGone:
+            return gone(connection_id)
+        await connection.close(DELETED_CLOSE_CODE, DELETED_CLOSE_REASON)
+        return Response(status_code=204)

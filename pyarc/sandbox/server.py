@@ -1,0 +1,331 @@
+"""Assemble a sandbox: one process, one event loop, several uvicorn servers.
+
+- the main port (default 3333): HTTP routes, static files, WebSocket upgrades and
+  the Management API;
+- tables (default 5555): the DynamoDB-compatible endpoint, when `pyarc.tables` is there;
+- `_arc` (default 2222): SSM service discovery and Architect's Management API path;
+- any further ASGI service registered with `add_service()` before `start()`
+  (e.g. the events bus on 4444).
+
+Ports of 0 are bound to free ports; `ports` holds the real numbers once started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import importlib
+import socket
+import time
+from collections.abc import Awaitable, Callable, Generator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from pyarc.errors import PyarcError
+from pyarc.inventory.model import Inventory
+from pyarc.sandbox.arc_service import ArcService, service_parameters
+from pyarc.sandbox.config import SandboxConfig
+from pyarc.sandbox.environment import Ports, handler_env
+from pyarc.sandbox.http_gateway import HttpGateway
+from pyarc.sandbox.logs import SandboxLog
+from pyarc.sandbox.management_api import ManagementApi
+from pyarc.sandbox.state import SandboxState
+from pyarc.sandbox.ws_gateway import WebSocketGateway
+
+InventoryLoader = Callable[[], Inventory]
+
+# Modules that may extend a sandbox: each one's `attach(server: SandboxServer) -> None`,
+# when present, runs before the ports are bound (e.g. to `add_service("events", app, 4444)`).
+PLUGINS = ("pyarc.sandbox.events",)
+
+
+@dataclass
+class Service:
+    """One extra ASGI app on its own port, started and stopped with the sandbox."""
+
+    name: str
+    app: ASGIApp
+    port: int
+    background: Callable[[], Awaitable[None]] | None = None  # runs until cancelled
+
+
+class _Uvicorn(uvicorn.Server):
+    """A uvicorn server that leaves signal handling to the sandbox."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+def bind(host: str, port: int, what: str) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # accepted sockets inherit it
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PyarcError(
+                f"Port {port} on {host} for the {what} is already in use; "
+                f"stop what runs there or choose another port."
+            ) from None
+        raise PyarcError(
+            f"Cannot listen on {host}:{port} for the {what}: {exc.strerror}."
+        ) from None
+    sock.setblocking(False)
+    return sock
+
+
+class SandboxServer:
+    def __init__(
+        self,
+        inventory: Inventory,
+        config: SandboxConfig | None = None,
+        *,
+        log: SandboxLog | None = None,
+        loader: InventoryLoader | None = None,
+        prewarm: bool = False,
+    ) -> None:
+        self.config = config or SandboxConfig()
+        self.log = log or SandboxLog(quiet=self.config.quiet)
+        self.inventory = inventory
+        self.loader = loader
+        self.prewarm = prewarm
+        self.extra_services: list[Service] = []
+        self.extra_env: dict[str, str] = {}
+        self.tables_engine: Any = None
+        self.state: SandboxState | None = None
+        self.gateway: WebSocketGateway | None = None
+        self.ports: Ports | None = None
+        self.started_at = 0.0
+        self._servers: list[tuple[str, _Uvicorn, asyncio.Task[None]]] = []
+        self._background: list[asyncio.Task[None]] = []
+        self._sockets: dict[str, socket.socket] = {}
+        self._watcher: Any = None
+
+    # configuration ------------------------------------------------------------------
+    def add_service(
+        self,
+        name: str,
+        app: ASGIApp,
+        port: int,
+        background: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        """Serve another ASGI app on `port` (0 = free) alongside the sandbox."""
+        self.extra_services.append(Service(name, app, port, background))
+
+    # lifecycle ----------------------------------------------------------------------
+    async def start(self) -> None:
+        self.started_at = time.monotonic()
+        config = self.config
+        self._attach_plugins()
+        self._sockets["http"] = bind(config.host, config.port, "sandbox (HTTP/WebSocket)")
+        tables = self._tables_service()
+        try:
+            if tables is not None:
+                self._sockets["tables"] = bind(config.host, config.tables_port, "tables endpoint")
+            self._sockets["_arc"] = bind(config.host, config.arc_port, "_arc service")
+            for service in self.extra_services:
+                self._sockets[service.name] = bind(config.host, service.port, service.name)
+        except PyarcError:
+            for sock in self._sockets.values():
+                sock.close()
+            raise
+        bound = {name: sock.getsockname()[1] for name, sock in self._sockets.items()}
+        extra = {s.name: bound[s.name] for s in self.extra_services}
+        self.ports = Ports(
+            http=bound["http"],
+            tables=bound.get("tables"),
+            arc=bound["_arc"],
+            events=extra.get("events"),
+            extra={k: v for k, v in extra.items() if k != "events"},
+        )
+        pools = self._make_pools()
+        self.state = SandboxState(self.inventory, config, self.log, pools, self.ports)
+        management = ManagementApi(self.state.registry, config.ws_message_limit)
+        self.gateway = WebSocketGateway(self.state)
+        http = HttpGateway(self.state, management)
+        gateway = self.gateway
+
+        async def main_app(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] == "websocket":
+                await gateway(scope, receive, send)
+            elif scope["type"] == "http":
+                await http(scope, receive, send)
+
+        state = self.state
+        arc = ArcService(
+            lambda: service_parameters(state.inventory, self.ports or Ports(0)),
+            lambda: state.inventory.aws.region,
+            management,
+        )
+        self._serve("http", main_app, websocket=True)
+        if tables is not None:
+            self._serve("tables", tables.app)
+            self._background.append(asyncio.create_task(tables.run_background()))
+        self._serve("_arc", arc)
+        for service in self.extra_services:
+            self._serve(service.name, service.app)
+            if service.background is not None:
+                self._background.append(asyncio.create_task(service.background()))
+        await self._wait_started()
+        if config.watch:
+            self._start_watcher()
+        if self.prewarm:
+            fns = [fn for fn in self.inventory.functions if fn.handler_file is not None]
+            self._background.append(asyncio.create_task(pools.prewarm(fns)))
+
+    async def stop(self) -> None:
+        """Close sockets with 1001 (running $disconnect for each), then stop every server."""
+        if self._watcher is not None:
+            await self._watcher.stop()
+        if self.gateway is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.gateway.close_all(1001, "Going away"), 30)
+        for _, server, _ in self._servers:
+            server.should_exit = True
+        for _, _, task in self._servers:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await task
+        for task in self._background:
+            task.cancel()
+        for task in self._background:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await task
+        if self.state is not None:
+            await self.state.pools.aclose()
+        for sock in self._sockets.values():
+            sock.close()
+
+    # hot reload ---------------------------------------------------------------------
+    def reload_inventory(self) -> bool:
+        """Re-read the manifest; on a mistake keep the old routes and log one sentence."""
+        if self.loader is None or self.state is None:
+            return False
+        try:
+            inventory = self.loader()
+        except PyarcError as exc:
+            self.log.error(f"{exc} (keeping the previous routes)")
+            return False
+        self.inventory = inventory
+        self.state.reload(inventory)
+        self.state.pools.recycle(None)
+        if self.tables_engine is not None:
+            self._ensure_tables()
+        self.log.info(f"Reloaded {inventory.manifest.name}: {len(inventory.http)} HTTP routes")
+        return True
+
+    # tables -------------------------------------------------------------------------
+    def reset_tables(self) -> None:
+        """Empty every table and create the app's tables again (seed data reloaded)."""
+        if self.tables_engine is None:
+            raise PyarcError("The tables endpoint is not running in this sandbox.")
+        self.tables_engine.reset()
+        self._ensure_tables()
+        self._load_seed()
+
+    def _tables_service(self) -> Any:
+        try:
+            from pyarc.tables.engine import Engine
+            from pyarc.tables.service import TablesService
+        except ImportError as exc:
+            self.log.warning(f"tables endpoint unavailable ({exc}); @tables will not be served")
+            return None
+        persist = self.config.persist or self.inventory.prefs.sandbox.persist
+        persist_dir = (self.inventory.cwd / persist) if persist else None
+        self.tables_engine = Engine(persist_dir)
+        self._ensure_tables()
+        self._load_seed()
+        return TablesService(self.tables_engine)
+
+    def _ensure_tables(self) -> None:
+        try:
+            from pyarc.sandbox.tables import ensure_tables
+        except ImportError as exc:
+            self.log.warning(f"cannot create @tables ({exc})")
+            return
+        ensure_tables(self.tables_engine, self.inventory)
+
+    def _load_seed(self) -> None:
+        seed = self.config.seed or self.inventory.prefs.sandbox.seed_data
+        path: Path | None = self.inventory.cwd / seed if seed else None
+        if path is None and (self.inventory.cwd / "sandbox-seed.json").is_file():
+            path = self.inventory.cwd / "sandbox-seed.json"
+        if path is None:
+            return
+        if not path.is_file():
+            raise PyarcError(f"The seed file {path} does not exist; create it or drop --seed.")
+        try:
+            from pyarc.sandbox.tables import load_seed
+        except ImportError as exc:
+            self.log.warning(f"cannot load seed data ({exc})")
+            return
+        load_seed(self.tables_engine, self.inventory, path)
+
+    # internals ----------------------------------------------------------------------
+    def _make_pools(self) -> Any:
+        from pyarc.sandbox.workers import WorkerPools
+
+        def env_for(fn: Any) -> dict[str, str]:
+            inventory = self.state.inventory if self.state else self.inventory
+            ports = self.ports or Ports(self.config.port)
+            return handler_env(inventory, ports, fn, self.config.host, self.extra_env)
+
+        return WorkerPools(
+            env_for=env_for,
+            cold=self.config.cold,
+            log=self.log.handler_output,
+            max_workers=self.config.max_workers,
+        )
+
+    def _attach_plugins(self) -> None:
+        for module_name in PLUGINS:
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError:
+                continue
+            attach = getattr(module, "attach", None)
+            if callable(attach):
+                attach(self)
+
+    def _serve(self, name: str, app: ASGIApp, websocket: bool = False) -> None:
+        config = uvicorn.Config(
+            app,
+            lifespan="off",
+            log_level="warning",
+            access_log=False,
+            ws="websockets-sansio" if websocket else "none",
+            ws_max_size=self.config.ws_message_limit,
+            ws_ping_interval=None,
+            ws_ping_timeout=None,
+            ws_per_message_deflate=False,
+            timeout_graceful_shutdown=5,
+            timeout_keep_alive=30,
+            backlog=4096,
+        )
+        server = _Uvicorn(config)
+        task = asyncio.create_task(server.serve(sockets=[self._sockets[name]]))
+        self._servers.append((name, server, task))
+
+    async def _wait_started(self) -> None:
+        while not all(server.started for _, server, _ in self._servers):
+            for name, _, task in self._servers:
+                if task.done():
+                    error = task.exception()
+                    raise PyarcError(f"The sandbox's {name} server failed to start: {error}.")
+            await asyncio.sleep(0.005)
+
+    def _start_watcher(self) -> None:
+        try:
+            from pyarc.sandbox.watcher import Watcher
+        except ImportError:
+            return
+        self._watcher = Watcher(self)
+        self._watcher.start()

@@ -1,0 +1,178 @@
+"""Tables from the Inventory, and seed data, for the sandbox's DynamoDB endpoint.
+
+Public API:
+
+    ensure_tables(engine, inventory, envs=("staging", "production")) -> list[str]
+        Create every `@tables` table as `<app>-<env>-<name>` with its keys, TTL, stream and
+        `@tables-indexes` GSIs. Idempotent: existing tables are left as they are.
+    load_seed(engine, inventory, path=None) -> int
+        Load `sandbox-seed.json` (`{"<logical table>": [plain JSON items]}`) into the staging
+        tables, all or nothing; returns the number of items written.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from boto3.dynamodb.types import TypeSerializer
+
+from pyarc.errors import PyarcError
+from pyarc.inventory.model import Inventory, Table, TableIndex
+from pyarc.tables.engine import Engine
+from pyarc.tables.errors import DynamoError
+from pyarc.tables.values import check_item_size, validate_item
+
+SEED_FILE = "sandbox-seed.json"
+_TYPES = {"String": "S", "Number": "N", "Binary": "B"}
+_serializer = TypeSerializer()
+
+
+def _key_schema(hash_key: str, range_key: str | None) -> list[dict[str, str]]:
+    schema = [{"AttributeName": hash_key, "KeyType": "HASH"}]
+    if range_key:
+        schema.append({"AttributeName": range_key, "KeyType": "RANGE"})
+    return schema
+
+
+def _projection(index: TableIndex) -> dict[str, Any]:
+    if index.projection == "all":
+        return {"ProjectionType": "ALL"}
+    if index.projection == "keys":
+        return {"ProjectionType": "KEYS_ONLY"}
+    return {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(index.projection)}
+
+
+def create_table_request(table: Table, physical_name: str) -> dict[str, Any]:
+    """The CreateTable request for one `@tables` entry (as the template declares it)."""
+    types = {table.partition_key: _TYPES[table.partition_key_type]}
+    if table.sort_key and table.sort_key_type:
+        types[table.sort_key] = _TYPES[table.sort_key_type]
+    indexes = []
+    for index in table.indexes:
+        types[index.partition_key] = _TYPES[index.partition_key_type]
+        if index.sort_key and index.sort_key_type:
+            types[index.sort_key] = _TYPES[index.sort_key_type]
+        indexes.append(
+            {
+                "IndexName": index.name,
+                "KeySchema": _key_schema(index.partition_key, index.sort_key),
+                "Projection": _projection(index),
+            }
+        )
+    request: dict[str, Any] = {
+        "TableName": physical_name,
+        "KeySchema": _key_schema(table.partition_key, table.sort_key),
+        "AttributeDefinitions": [
+            {"AttributeName": n, "AttributeType": t} for n, t in types.items()
+        ],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    if indexes:
+        request["GlobalSecondaryIndexes"] = indexes
+    if table.stream:
+        request["StreamSpecification"] = {
+            "StreamEnabled": True,
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+        }
+    return request
+
+
+def _streamed(inventory: Inventory) -> set[str]:
+    return {t.name for t in inventory.tables if t.stream} | {s.table for s in inventory.streams}
+
+
+def ensure_tables(
+    engine: Engine, inventory: Inventory, envs: tuple[str, ...] = ("staging", "production")
+) -> list[str]:
+    """Create each `@tables` table for each env; return the physical names (existing included)."""
+    names: list[str] = []
+    streamed = _streamed(inventory)
+    for env in envs:
+        for table in inventory.tables:
+            physical = table.physical_name(inventory.app, env)
+            names.append(physical)
+            if physical in engine.tables:
+                continue
+            request = create_table_request(table, physical)
+            if table.name in streamed and "StreamSpecification" not in request:
+                request["StreamSpecification"] = {
+                    "StreamEnabled": True,
+                    "StreamViewType": "NEW_AND_OLD_IMAGES",
+                }
+            engine.handle("CreateTable", request)
+            if table.ttl:
+                engine.handle(
+                    "UpdateTimeToLive",
+                    {
+                        "TableName": physical,
+                        "TimeToLiveSpecification": {"Enabled": True, "AttributeName": table.ttl},
+                    },
+                )
+    return names
+
+
+def _seed_path(inventory: Inventory, path: Path | None) -> Path | None:
+    if path is not None:
+        if not path.is_file():
+            raise PyarcError(f"The seed file {path} does not exist; create it or drop --seed.")
+        return path
+    if inventory.prefs.sandbox.seed_data:
+        configured = inventory.cwd / inventory.prefs.sandbox.seed_data
+        if not configured.is_file():
+            raise PyarcError(
+                f"The seed file {configured} named in prefs.arc does not exist; create it or "
+                "remove `seed-data` from prefs.arc."
+            )
+        return configured
+    default = inventory.cwd / SEED_FILE
+    return default if default.is_file() else None
+
+
+def load_seed(engine: Engine, inventory: Inventory, path: Path | None = None) -> int:
+    """Write the seed items into the staging tables; nothing is written if any item is bad."""
+    found = _seed_path(inventory, path)
+    if found is None:
+        return 0
+    ensure_tables(engine, inventory, ("staging",))
+    try:
+        data = json.loads(found.read_text("utf-8"), parse_float=Decimal)
+    except ValueError as exc:
+        raise PyarcError(f"{found} is not valid JSON ({exc}); fix the file.") from None
+    if not isinstance(data, dict):
+        raise PyarcError(f'{found} must hold an object like {{"<table>": [items]}}; fix the file.')
+    writes: list[tuple[str, dict[str, Any]]] = []
+    for logical, items in data.items():
+        try:
+            table = inventory.table(logical)
+        except KeyError:
+            raise PyarcError(
+                f"{found} seeds table '{logical}', which is not in @tables; add it to the "
+                "manifest or remove it from the seed file."
+            ) from None
+        if not isinstance(items, list):
+            raise PyarcError(f"{found}: '{logical}' must be a list of items; fix the file.")
+        physical = table.physical_name(inventory.app, "staging")
+        engine_table = engine.table(physical)
+        for position, plain in enumerate(items):
+            shown = json.dumps(plain, default=str)[:200]
+            if not isinstance(plain, dict):
+                raise PyarcError(
+                    f"{found}: item {position} of '{logical}' ({shown}) is not an object; fix it."
+                )
+            try:
+                item = validate_item({k: _serializer.serialize(v) for k, v in plain.items()})
+                engine_table.check_item_keys(item)
+                check_item_size(item)
+            except (DynamoError, TypeError) as exc:
+                reason = exc.message if isinstance(exc, DynamoError) else str(exc)
+                raise PyarcError(
+                    f"{found}: item {position} of '{logical}' ({shown}) does not fit the table: "
+                    f"{reason}; fix the item or the table's keys."
+                ) from None
+            writes.append((physical, item))
+    for physical, item in writes:
+        engine.handle("PutItem", {"TableName": physical, "Item": item})
+    return len(writes)

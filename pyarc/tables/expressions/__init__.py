@@ -1,0 +1,1 @@
+"""DynamoDB expressions: lexer, parser (AWS error wording), syntax tree and evaluation."""

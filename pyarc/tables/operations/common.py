@@ -1,0 +1,88 @@
+"""Helpers shared by the item operations: expressions, conditions, return values, capacity."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from pyarc.tables.errors import condition_failed, validation
+from pyarc.tables.expressions.evaluate import matches, project
+from pyarc.tables.expressions.nodes import Path
+from pyarc.tables.expressions.parser import ExpressionContext, parse_condition, parse_projection
+from pyarc.tables.values import Item, item_size
+
+EXPRESSION_KEYS = (
+    "ConditionExpression",
+    "UpdateExpression",
+    "KeyConditionExpression",
+    "FilterExpression",
+    "ProjectionExpression",
+)
+
+
+def context_for(request: dict[str, Any]) -> ExpressionContext:
+    names = request.get("ExpressionAttributeNames")
+    values = request.get("ExpressionAttributeValues")
+    has_expression = any(request.get(k) is not None for k in EXPRESSION_KEYS)
+    if names is not None and not has_expression:
+        raise validation("ExpressionAttributeNames can only be specified when using expressions")
+    if values is not None and not has_expression:
+        raise validation("ExpressionAttributeValues can only be specified when using expressions")
+    return ExpressionContext(names, values)
+
+
+def condition_of(request: dict[str, Any], context: ExpressionContext) -> Any:
+    source = request.get("ConditionExpression")
+    return None if source is None else parse_condition(source, "ConditionExpression", context)
+
+
+def projection_of(request: dict[str, Any], context: ExpressionContext) -> list[Path] | None:
+    source = request.get("ProjectionExpression")
+    attributes = request.get("AttributesToGet")
+    if source is not None and attributes is not None:
+        raise validation(
+            "Can not use both expression and non-expression parameters in the same request: "
+            "Non-expression parameters: {AttributesToGet} Expression parameters: "
+            "{ProjectionExpression}"
+        )
+    if attributes is not None:
+        return [Path((name,)) for name in attributes]
+    return None if source is None else parse_projection(source, context)
+
+
+def check_condition(old: Item | None, condition: Any, request: dict[str, Any]) -> None:
+    """Raise ConditionalCheckFailedException (with the old item when asked) if unmet."""
+    if condition is None or matches(old, condition):
+        return
+    wants_item = request.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
+    raise condition_failed(old if wants_item and old is not None else None)
+
+
+def apply_projection(item: Item, paths: list[Path] | None) -> Item:
+    return item if paths is None else project(item, paths)
+
+
+def consumed(request: dict[str, Any], table: str, units: float) -> dict[str, Any]:
+    if request.get("ReturnConsumedCapacity") in ("TOTAL", "INDEXES"):
+        return {"ConsumedCapacity": {"TableName": table, "CapacityUnits": units}}
+    return {}
+
+
+def write_units(*items: Item | None) -> float:
+    size = max((item_size(i) for i in items if i), default=0)
+    return float(max(1, math.ceil(size / 1024)))
+
+
+def read_units(size: int, consistent: bool) -> float:
+    units = max(1, math.ceil(size / 4096))
+    return float(units if consistent else units / 2)
+
+
+def require(request: dict[str, Any], key: str, field: str) -> Any:
+    value = request.get(key)
+    if value is None:
+        raise validation(
+            f"1 validation error detected: Value null at '{field}' failed to satisfy constraint: "
+            "Member must not be null"
+        )
+    return value

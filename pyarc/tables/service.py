@@ -1,0 +1,123 @@
+"""The DynamoDB JSON wire protocol over ASGI, in front of an `Engine`.
+
+Public API:
+
+    service = TablesService(engine, ttl_interval=1.0)
+    service.app                      # ASGI app: POST / with X-Amz-Target DynamoDB_20120810.<Op>
+    await service.run_background()   # TTL sweeper; runs until cancelled
+
+Requests and responses are `application/x-amz-json-1.0`; every response carries
+`x-amz-crc32` and `x-amzn-RequestId`. Errors are DynamoDB's body
+`{"__type": "com.amazonaws.dynamodb.v20120810#<Type>", "message": ...}`; a bug in the
+engine answers 500 InternalServerError and the server keeps serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+import zlib
+from typing import Any
+
+from pyarc.tables.engine import Engine
+from pyarc.tables.errors import DynamoError
+
+TARGET_PREFIX = "DynamoDB_20120810."
+CONTENT_TYPE = b"application/x-amz-json-1.0"
+ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#"
+log = logging.getLogger("pyarc.tables")
+
+Scope = dict[str, Any]
+
+
+def encode_error(error: DynamoError) -> bytes:
+    body = {"__type": ERROR_PREFIX + error.type, "message": error.message, **error.extra}
+    if error.type == "TransactionCanceledException":
+        body["Message"] = error.message
+    return json.dumps(body, separators=(",", ":")).encode("utf-8")
+
+
+def parse_request(target: str, body: bytes) -> tuple[str, dict[str, Any]]:
+    """(operation, request) from the X-Amz-Target header and the JSON body."""
+    if not target.startswith(TARGET_PREFIX):
+        raise DynamoError("UnknownOperationException", f"Unknown target: {target or '(none)'}")
+    try:
+        request = json.loads(body or b"{}")
+    except ValueError:
+        raise DynamoError(
+            "SerializationException", "Could not parse the request body as JSON"
+        ) from None
+    if not isinstance(request, dict):
+        raise DynamoError("SerializationException", "Start of list found where not expected")
+    return target[len(TARGET_PREFIX) :], request
+
+
+class TablesService:
+    """Serves one engine over HTTP; `app` is the ASGI callable."""
+
+    def __init__(self, engine: Engine, ttl_interval: float = 1.0) -> None:
+        self.engine = engine
+        self.ttl_interval = ttl_interval
+        self.app = self  # an object with `async __call__`, so ASGI servers detect ASGI 3
+
+    def answer(self, target: str, body: bytes) -> tuple[int, bytes]:
+        try:
+            operation, request = parse_request(target, body)
+            response = self.engine.handle(operation, request)
+            return 200, json.dumps(response, separators=(",", ":")).encode("utf-8")
+        except DynamoError as error:
+            return error.status, encode_error(error)
+        except Exception:  # a bug must not take the endpoint down
+            log.exception("tables: internal error answering %s", target)
+            return 500, encode_error(DynamoError("InternalServerError", "Internal server error"))
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        target = ""
+        for name, value in scope["headers"]:
+            if name == b"x-amz-target":
+                target = value.decode("latin-1")
+                break
+        chunks = []
+        more = True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        if scope["method"] != "POST":
+            status, payload = 200, b'{"healthy":true}'
+        else:
+            status, payload = self.answer(target, b"".join(chunks))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", CONTENT_TYPE),
+                    (b"content-length", str(len(payload)).encode()),
+                    (b"x-amz-crc32", str(zlib.crc32(payload)).encode()),
+                    (b"x-amzn-requestid", uuid.uuid4().hex.encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": payload})
+
+    async def run_background(self) -> None:
+        """Delete expired TTL items every `ttl_interval` seconds until cancelled."""
+        while True:
+            await asyncio.sleep(self.ttl_interval)
+            try:
+                await asyncio.to_thread(self.engine.sweep_ttl)
+            except Exception:
+                log.exception("tables: TTL sweep failed")

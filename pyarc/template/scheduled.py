@@ -1,0 +1,90 @@
+"""`@scheduled` -> an `AWS::Scheduler::Schedule` per entry, plus the role it invokes with."""
+
+from __future__ import annotations
+
+import re
+
+from pyarc.errors import PyarcError
+from pyarc.inventory.model import Scheduled
+from pyarc.template import names
+from pyarc.template.context import Draft
+from pyarc.template.intrinsics import get_att, ref, sub
+
+EXPRESSION = re.compile(r"^(rate|cron|at)\(.+\)$")
+
+
+def add_scheduled(draft: Draft) -> None:
+    entries = draft.inventory.scheduled
+    if not entries:
+        return
+    for entry in entries:
+        check(entry)
+        target = names.function_id(entry.function)
+        properties = {
+            "Description": f"{draft.inventory.app} {draft.env} @scheduled {entry.name}",
+            "ScheduleExpression": entry.expression,
+            "FlexibleTimeWindow": {"Mode": "OFF"},
+            "State": "ENABLED",
+            "Target": {
+                "Arn": get_att(target, "Arn"),
+                "RoleArn": get_att(names.SCHEDULER_ROLE, "Arn"),
+            },
+        }
+        if entry.timezone:
+            properties["ScheduleExpressionTimezone"] = entry.timezone
+        draft.add(
+            names.schedule_id(entry.name),
+            {"Type": "AWS::Scheduler::Schedule", "Properties": properties},
+            owner=f"@scheduled {entry.name}",
+        )
+    targets = [get_att(names.function_id(e.function), "Arn") for e in entries]
+    draft.add(
+        names.SCHEDULER_ROLE,
+        {
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "AssumeRolePolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "scheduler.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                            "Condition": {
+                                "StringEquals": {"aws:SourceAccount": ref("AWS::AccountId")}
+                            },
+                        }
+                    ],
+                },
+                "Policies": [
+                    {
+                        "PolicyName": "InvokeScheduledFunctions",
+                        "PolicyDocument": {
+                            "Version": "2012-10-17",
+                            "Statement": [
+                                {
+                                    "Effect": "Allow",
+                                    "Action": "lambda:InvokeFunction",
+                                    "Resource": targets
+                                    + [
+                                        sub(f"${{{names.function_id(e.function)}.Arn}}:*")
+                                        for e in entries
+                                    ],
+                                }
+                            ],
+                        },
+                    }
+                ],
+            },
+        },
+        owner="@scheduled",
+    )
+
+
+def check(entry: Scheduled) -> None:
+    if not EXPRESSION.match(entry.expression.strip()):
+        where = f" ({entry.location})" if entry.location else ""
+        raise PyarcError(
+            f"@scheduled {entry.name}{where} has expression {entry.expression!r}; write "
+            "rate(5 minutes) or cron(0 12 * * ? *)."
+        )

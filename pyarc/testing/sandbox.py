@@ -1,0 +1,196 @@
+"""Run an app's whole sandbox inside a test: `with Sandbox("path/to/app") as sb: ...`.
+
+The sandbox runs in a background thread with its own event loop, on free ports
+by default, so a test can use blocking clients (httpx, boto3) or its own asyncio
+loop (websockets) against it.
+
+    from pyarc.testing import Sandbox
+
+    def test_home():
+        with Sandbox("examples/cage_socket") as sb:
+            assert httpx.get(sb.url + "/").status_code == 200
+
+A pytest fixture factory: `sandbox = sandbox_fixture("path/to/app")` in a conftest.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pyarc.errors import PyarcError
+from pyarc.inventory.model import Inventory
+from pyarc.sandbox.config import SandboxConfig
+from pyarc.sandbox.environment import sandbox_env
+from pyarc.sandbox.logs import SandboxLog
+from pyarc.sandbox.server import SandboxServer
+
+T = TypeVar("T")
+
+
+def load_inventory(path: Path) -> Inventory:
+    try:
+        from pyarc.inventory import load
+    except ImportError:
+        from pyarc.inventory.loader import load
+    return load(path)
+
+
+class Sandbox:
+    """A running sandbox for tests. Every port defaults to 0 (a free one)."""
+
+    def __init__(
+        self,
+        path: str | Path = ".",
+        *,
+        port: int = 0,
+        tables_port: int = 0,
+        arc_port: int = 0,
+        events_port: int = 0,
+        inventory: Inventory | None = None,
+        cold: bool = False,
+        quiet: bool = True,
+        watch: bool = True,
+        ws_idle_timeout: float | None = None,
+        ws_max_lifetime: float | None = None,
+        config: SandboxConfig | None = None,
+        startup_timeout: float = 30.0,
+    ) -> None:
+        self.path = Path(path).resolve()
+        base = config or SandboxConfig()
+        self.config = replace(
+            base,
+            port=port,
+            tables_port=tables_port,
+            arc_port=arc_port,
+            events_port=events_port,
+            cold=cold,
+            quiet=quiet,
+            watch=watch,
+            ws_idle_timeout=ws_idle_timeout or base.ws_idle_timeout,
+            ws_max_lifetime=ws_max_lifetime or base.ws_max_lifetime,
+        )
+        self._inventory = inventory
+        self.startup_timeout = startup_timeout
+        self.server: SandboxServer | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._stopped: asyncio.Event | None = None
+        self._error: BaseException | None = None
+
+    # lifecycle ----------------------------------------------------------------------
+    def start(self) -> Sandbox:
+        inventory = self._inventory or load_inventory(self.path)
+        loader = None if self._inventory is not None else (lambda: load_inventory(self.path))
+        self.server = SandboxServer(
+            inventory, self.config, log=SandboxLog(quiet=self.config.quiet), loader=loader
+        )
+        self._thread = threading.Thread(target=self._run, name="pyarc-sandbox", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(self.startup_timeout):
+            raise TimeoutError(
+                f"the sandbox for {self.path} did not start in {self.startup_timeout}s"
+            )
+        if self._error is not None:
+            raise self._error
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None and self._stopped is not None and self._thread is not None:
+            self._loop.call_soon_threadsafe(self._stopped.set)
+            self._thread.join(60)
+        self._thread = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def _run(self) -> None:
+        asyncio.run(self._main())
+
+    async def _main(self) -> None:
+        assert self.server is not None
+        self._loop = asyncio.get_running_loop()
+        self._stopped = asyncio.Event()
+        try:
+            await self.server.start()
+        except BaseException as exc:  # report to the starting thread
+            self._error = exc
+            self._ready.set()
+            await self.server.stop()
+            return
+        self._ready.set()
+        await self._stopped.wait()
+        await self.server.stop()
+
+    # what a test needs --------------------------------------------------------------
+    def call(self, make: Callable[[], Coroutine[Any, Any, T]], timeout: float = 30) -> T:
+        """Run a coroutine on the sandbox's own loop and wait for its result."""
+        if self._loop is None:
+            raise PyarcError("The sandbox is not running; start it first.")
+        future = asyncio.run_coroutine_threadsafe(make(), self._loop)
+        return future.result(timeout)
+
+    def _ports(self) -> Any:
+        if self.server is None or self.server.ports is None:
+            raise PyarcError("The sandbox is not running; start it first.")
+        return self.server.ports
+
+    @property
+    def port(self) -> int:
+        return self._ports().http
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    @property
+    def tables_url(self) -> str | None:
+        tables = self._ports().tables
+        return f"http://127.0.0.1:{tables}" if tables else None
+
+    @property
+    def inventory(self) -> Inventory:
+        assert self.server is not None
+        return self.server.inventory
+
+    @property
+    def env(self) -> dict[str, str]:
+        """Variables that let this test process reach the sandbox with plain boto3."""
+        return sandbox_env(self.inventory, self._ports(), self.config.host)
+
+    def reset_tables(self) -> None:
+        """Empty every table and create the app's tables again (seed data reloaded)."""
+        assert self.server is not None
+        self.server.reset_tables()
+
+    @property
+    def connection_count(self) -> int:
+        assert self.server is not None and self.server.state is not None
+        return len(self.server.state.registry)
+
+
+def sandbox_fixture(path: str | Path, scope: str = "module", **options: Any) -> Any:
+    """A pytest fixture running `Sandbox(path, **options)` for the fixture's scope.
+
+    In a conftest.py: `sandbox = sandbox_fixture("examples/cage_socket")`.
+    """
+    import pytest
+
+    @pytest.fixture(scope=scope)
+    def _sandbox() -> Iterator[Sandbox]:
+        with Sandbox(path, **options) as running:
+            yield running
+
+    return _sandbox

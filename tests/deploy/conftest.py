@@ -1,0 +1,172 @@
+"""Fixtures for deploy tests: moto's server as the stand-in AWS, and small apps on disk."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import textwrap
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from moto.server import ThreadedMotoServer
+
+from pyarc.inventory.model import (
+    Aws,
+    Function,
+    FunctionConfig,
+    HttpRoute,
+    Inventory,
+    Static,
+    Table,
+)
+from pyarc.testing import free_port, wait_for_port
+
+REGION = "us-west-2"
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """One moto server for the session (reset before each test that uses `aws`)."""
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    wait_for_port(port)
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """Point boto3 at a freshly reset moto with dummy credentials; return the endpoint."""
+    request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 200
+    isolate_aws_config(monkeypatch, tmp_path)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)  # what plain boto3 clients in tests read
+    return moto_endpoint
+
+
+def isolate_aws_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No credentials or profiles from the machine running the tests."""
+    for name in (
+        "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
+    ):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+HANDLER = textwrap.dedent(
+    """
+    import json
+
+    def handler(event, context):
+        return {"statusCode": 200, "body": json.dumps({"version": VERSION})}
+    """
+)
+
+
+def _write_handler(directory: Path, version: str = "1") -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "lambda.py").write_text(f"VERSION = {version!r}\n" + HANDLER)
+
+
+def _make_app(root: Path, name: str = "cage-socket") -> Inventory:
+    """An app with two HTTP routes, a table and a static folder, built as dataclasses.
+
+    `app.arc` says the same, so `pyarc.inventory.load(root)` gives an equivalent Inventory.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "app.arc").write_text(
+        f"@app\n{name}\n@aws\nregion {REGION}\n@http\nget /\npost /things\n"
+        "@tables\nnotes\n  id *String\n"
+    )
+    routes = []
+    for method, path, dirname in (("get", "/", "get-index"), ("post", "/things", "post-things")):
+        src = root / "src" / "http" / dirname
+        _write_handler(src, version=dirname)
+        fn = Function("http", dirname, src, FunctionConfig())
+        routes.append(HttpRoute(method, path, fn))  # type: ignore[arg-type]
+    shared = root / "src" / "shared"
+    shared.mkdir(parents=True)
+    (shared / "__init__.py").write_text("")
+    (shared / "greeting.py").write_text("GREETING = 'hello'\n")
+    public = root / "public"
+    (public / "css").mkdir(parents=True)
+    (public / "index.html").write_text("<!doctype html><title>hi</title>\n")
+    (public / "css" / "app.css").write_text("body { color: teal }\n")
+    return Inventory(
+        app=name,
+        cwd=root,
+        manifest=root / "app.arc",
+        aws=Aws(region=REGION),
+        http=routes,
+        tables=[Table("notes", "id", "String")],
+        static=Static(),
+        shared=[shared],
+    )
+
+
+def _build_wheel(out_dir: Path, name: str, version: str = "1.0") -> Path:
+    """Write a pure-Python wheel `name` (a package with VALUE = version) into `out_dir`.
+
+    A wheel is a zip with a dist-info directory; writing one keeps the tests offline and
+    independent of build tools.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    dist_info = f"{name}-{version}.dist-info"
+    files = {
+        f"{name}/__init__.py": f"VALUE = {version!r}\n",
+        f"{dist_info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+        f"{dist_info}/WHEEL": "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\n"
+        "Tag: py3-none-any\n",
+    }
+    record = [
+        f"{path},sha256={_record_hash(text.encode())},{len(text.encode())}"
+        for path, text in files.items()
+    ]
+    files[f"{dist_info}/RECORD"] = "\n".join([*record, f"{dist_info}/RECORD,,"]) + "\n"
+    wheel = out_dir / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        for path, text in files.items():
+            zf.writestr(path, text)
+    return wheel
+
+
+def _record_hash(data: bytes) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+@pytest.fixture
+def make_app():
+    """`make_app(root, name="cage-socket") -> Inventory`."""
+    return _make_app
+
+
+@pytest.fixture
+def write_handler():
+    """`write_handler(directory, version="1")`: a lambda.py returning its version."""
+    return _write_handler
+
+
+@pytest.fixture
+def build_wheel():
+    """`build_wheel(out_dir, name, version="1.0") -> Path` (offline)."""
+    return _build_wheel
+
+
+@pytest.fixture
+def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No AWS credentials, profiles, region or endpoint from the machine running the tests."""
+    isolate_aws_config(monkeypatch, tmp_path)

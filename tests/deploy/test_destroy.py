@@ -1,0 +1,95 @@
+"""`destroy()` against moto: confirmation, data guard, stack and deployment files removed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import boto3
+import pytest
+from rich.console import Console
+
+from pyarc.deploy.build import BuildOptions
+from pyarc.deploy.deployer import DeployOptions, deploy
+from pyarc.deploy.destroy import destroy
+from pyarc.errors import PyarcError
+
+STACK = "CageSocketStaging"
+
+
+def deployed(tmp_path: Path, make_app):  # noqa: ANN201
+    inventory = make_app(tmp_path / "app")
+    options = DeployOptions(
+        build=BuildOptions(runtime_requirements=[]), poll_seconds=0.01, static=False
+    )
+    result = deploy(inventory, options, Console(quiet=True))
+    return inventory, result
+
+
+def stack_exists() -> bool:
+    stacks = boto3.client("cloudformation").list_stacks()["StackSummaries"]
+    return any(s["StackName"] == STACK and s["StackStatus"] != "DELETE_COMPLETE" for s in stacks)
+
+
+def test_destroy_removes_the_stack_and_what_deploy_uploaded(
+    aws: str, tmp_path: Path, make_app
+) -> None:
+    inventory, result = deployed(tmp_path, make_app)
+    s3 = boto3.client("s3")
+    bucket = result.deployment_bucket
+    s3.put_object(Bucket=bucket, Key="SomeOtherAppStaging/functions/x.zip", Body=b"not ours")
+    assert stack_exists()
+    outcome = destroy(
+        inventory, "staging", "cage-socket", console=Console(quiet=True), poll_seconds=0.01
+    )
+    assert outcome.deleted_stack
+    assert not stack_exists()
+    left = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+    assert left == ["SomeOtherAppStaging/functions/x.zip"]
+    assert outcome.deleted_artifacts == len(result.uploads.uploaded)
+
+
+def test_destroy_needs_the_app_name(aws: str, tmp_path: Path, make_app) -> None:
+    inventory, _ = deployed(tmp_path, make_app)
+    with pytest.raises(PyarcError, match="pass --app cage-socket"):
+        destroy(inventory, "staging", "cage", console=Console(quiet=True))
+    assert stack_exists()
+
+
+def test_destroy_refuses_when_a_table_holds_data_unless_forced(
+    aws: str, tmp_path: Path, make_app
+) -> None:
+    inventory, _ = deployed(tmp_path, make_app)
+    table = boto3.client("ssm").get_parameter(Name=f"/{STACK}/tables/notes")["Parameter"]["Value"]
+    boto3.client("dynamodb").put_item(TableName=table, Item={"id": {"S": "1"}})
+    with pytest.raises(PyarcError, match=rf"table {table}.*--force"):
+        destroy(inventory, "staging", "cage-socket", console=Console(quiet=True))
+    assert stack_exists()
+    destroy(
+        inventory,
+        "staging",
+        "cage-socket",
+        force=True,
+        console=Console(quiet=True),
+        poll_seconds=0.01,
+    )
+    assert not stack_exists()
+
+
+def test_destroy_refuses_when_the_static_bucket_holds_files_unless_forced(
+    aws: str, tmp_path: Path, make_app
+) -> None:
+    inventory, _ = deployed(tmp_path, make_app)
+    bucket = boto3.client("ssm").get_parameter(Name=f"/{STACK}/static/bucket")["Parameter"]["Value"]
+    boto3.client("s3").put_object(Bucket=bucket, Key="index.html", Body=b"<p>hi</p>")
+    with pytest.raises(PyarcError, match=rf"bucket {bucket}"):
+        destroy(inventory, "staging", "cage-socket", console=Console(quiet=True))
+    outcome = destroy(
+        inventory,
+        "staging",
+        "cage-socket",
+        force=True,
+        console=Console(quiet=True),
+        poll_seconds=0.01,
+    )
+    assert bucket in outcome.emptied_buckets
+    assert not stack_exists()

@@ -1,0 +1,141 @@
+"""Building and zipping functions: reproducible bytes, dependencies, shared code, helper."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pyarc.deploy.archive import ZIP_EPOCH, zip_directory
+from pyarc.deploy.build import BuildOptions
+from pyarc.deploy.dependencies import Target
+from pyarc.deploy.package import package_functions
+from pyarc.deploy.runtime_helper import imported_top_level_modules, runtime_helper_requirements
+from pyarc.errors import PyarcError
+from pyarc.inventory.model import FunctionConfig
+
+OFFLINE = BuildOptions(runtime_requirements=[])  # pyarc.functions needs nothing beyond Lambda
+
+
+def names_in(zip_path: Path) -> list[str]:
+    with zipfile.ZipFile(zip_path) as zf:
+        return zf.namelist()
+
+
+def test_same_input_gives_identical_bytes_whatever_the_mtimes_and_order(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    (tree / "b").mkdir(parents=True)
+    (tree / "z.py").write_text("Z = 1\n")
+    (tree / "a.py").write_text("A = 1\n")
+    (tree / "b" / "c.txt").write_text("c\n")
+    first = zip_directory(tree)
+    for i, path in enumerate(sorted(tree.rglob("*"))):
+        os.utime(path, (1_000_000 + i * 7919, 1_000_000 + i * 7919))
+    (tree / "__pycache__").mkdir()
+    (tree / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"noise")
+    second = zip_directory(tree)
+    assert hashlib.sha256(first).hexdigest() == hashlib.sha256(second).hexdigest()
+    with zipfile.ZipFile(io.BytesIO(first)) as zf:
+        assert zf.namelist() == ["a.py", "b/c.txt", "z.py"]
+        assert {info.date_time for info in zf.infolist()} == {ZIP_EPOCH}
+        assert {info.external_attr >> 16 & 0o777 for info in zf.infolist()} == {0o644}
+
+
+def test_content_change_changes_the_hash(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "lambda.py").write_text("X = 1\n")
+    before = zip_directory(tree)
+    (tree / "lambda.py").write_text("X = 2\n")
+    assert zip_directory(tree) != before
+
+
+def test_building_twice_gives_the_same_sha256(tmp_path: Path, make_app) -> None:
+    inventory = make_app(tmp_path / "app")
+    first = package_functions(inventory, tmp_path / "w1", OFFLINE)
+    second = package_functions(inventory, tmp_path / "w2", OFFLINE)
+    assert set(first) == {"http:get-index", "http:post-things"}
+    for key, artifact in first.items():
+        assert artifact.sha256 == second[key].sha256
+        assert hashlib.sha256(artifact.path.read_bytes()).hexdigest() == artifact.sha256
+
+
+def test_package_holds_handler_shared_code_and_runtime_helper(tmp_path: Path, make_app) -> None:
+    inventory = make_app(tmp_path / "app")
+    artifacts = package_functions(inventory, tmp_path / "work", OFFLINE)
+    names = names_in(artifacts["http:get-index"].path)
+    assert "lambda.py" in names
+    assert "shared/greeting.py" in names
+    assert "pyarc/__init__.py" in names
+    assert "pyarc/functions/__init__.py" in names
+    assert not any(name.startswith("pyarc/sandbox") or name.endswith(".pyc") for name in names)
+
+
+def test_requirements_are_installed_for_the_lambda_platform_offline(
+    tmp_path: Path, make_app, build_wheel
+) -> None:
+    inventory = make_app(tmp_path / "app")
+    wheels = tmp_path / "wheels"
+    build_wheel(wheels, "tinydep", "2.5")
+    src = inventory.function("http:get-index").src
+    (src / "requirements.txt").write_text("tinydep==2.5\n")
+    options = BuildOptions(
+        runtime_requirements=[], pip_args=["--no-index", "--find-links", str(wheels)]
+    )
+    artifacts = package_functions(inventory, tmp_path / "work", options)
+    with zipfile.ZipFile(artifacts["http:get-index"].path) as zf:
+        assert zf.read("tinydep/__init__.py") == b"VALUE = '2.5'\n"
+        assert "requirements.txt" in zf.namelist()
+    assert "tinydep/__init__.py" not in names_in(artifacts["http:post-things"].path)
+
+
+def test_missing_wheel_is_one_sentence_naming_the_requirements_file(
+    tmp_path: Path, make_app
+) -> None:
+    inventory = make_app(tmp_path / "app")
+    src = inventory.function("http:get-index").src
+    (src / "requirements.txt").write_text("definitely-not-here==9.9\n")
+    empty = tmp_path / "empty-index"
+    empty.mkdir()
+    options = BuildOptions(
+        runtime_requirements=[], pip_args=["--no-index", "--find-links", str(empty)]
+    )
+    with pytest.raises(PyarcError) as raised:
+        package_functions(inventory, tmp_path / "work", options)
+    message = str(raised.value)
+    assert str(src / "requirements.txt") in message
+    assert "manylinux2014_aarch64" in message
+    assert "\n" not in message
+
+
+def test_missing_handler_directory_is_a_clear_error(tmp_path: Path, make_app) -> None:
+    inventory = make_app(tmp_path / "app")
+    (inventory.function("http:post-things").src / "lambda.py").unlink()
+    with pytest.raises(PyarcError, match=r"src/http/post-things .*add lambda.py"):
+        package_functions(inventory, tmp_path / "work", OFFLINE)
+
+
+def test_target_follows_architecture_and_runtime() -> None:
+    assert Target.of(FunctionConfig()) == Target("manylinux2014_aarch64", "3.13")
+    x86 = FunctionConfig(architecture="x86_64", runtime="python3.12")
+    assert Target.of(x86).pip_args() == [
+        "--platform", "manylinux2014_x86_64", "--only-binary=:all:",
+        "--python-version", "3.12", "--implementation", "cp",
+    ]  # fmt: skip
+    with pytest.raises(PyarcError, match="nodejs20.x"):
+        Target.of(FunctionConfig(runtime="nodejs20.x"))
+
+
+def test_runtime_helper_dependencies_are_detected_and_pinned(tmp_path: Path) -> None:
+    helper = tmp_path / "helper"
+    helper.mkdir()
+    (helper / "a.py").write_text("import json\nimport boto3\nfrom yaml import safe_load\n")
+    (helper / "b.py").write_text("def f():\n    import click.testing\n    from . import a\n")
+    assert imported_top_level_modules(helper) == {"json", "boto3", "yaml", "click"}
+    pins = runtime_helper_requirements(helper)
+    assert [pin.split("==")[0].lower() for pin in pins] == ["click", "pyyaml"]
+    assert all("==" in pin for pin in pins)

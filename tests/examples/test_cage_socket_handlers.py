@@ -1,0 +1,201 @@
+"""The example's handlers, called as Lambda calls them, against moto's DynamoDB and a
+recording Management API: who gets which frame, and what the table holds afterwards."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from typing import Any
+
+import pytest
+
+A, B = "AAAAconnA=", "BBBBconnB="
+
+
+def connect(handlers: Any, make_event: Any, gateway: Any, *ids: str, **extra: Any) -> None:
+    for connection_id in ids:
+        answer = handlers.connect.handler(make_event("$connect", connection_id, **extra), None)
+        assert answer == {"statusCode": 200}
+        gateway.open.add(connection_id)
+
+
+def say(handlers: Any, make_event: Any, connection_id: str, message: Any) -> dict:
+    body = message if isinstance(message, str) else json.dumps(message)
+    return handlers.default.handler(make_event("$default", connection_id, body), None)
+
+
+def stored(table: Any) -> dict[str, dict]:
+    return {item["dataID"]: item for item in table.scan()["Items"]}
+
+
+def test_connect_stores_the_connection_looking_ahead_with_a_ttl(aws, handlers, make_event, gateway):
+    connect(handlers, make_event, gateway, A, connected_at=1_795_631_400_000)
+
+    item = stored(aws)[A]
+    assert item["scopeID"] == "connection"
+    assert item["direction"] == "center"
+    assert item["connectedAt"] == 1_795_631_400_000
+    assert item["ttl"] == 1_795_631_400 + 2 * 60 * 60
+
+
+def test_hello_welcomes_the_sender_and_shows_the_newcomer_to_everyone_else(
+    aws, handlers, make_event, gateway
+):
+    connect(handlers, make_event, gateway, A)
+    connect(handlers, make_event, gateway, B)
+
+    assert say(handlers, make_event, B, {"action": "hello"}) == {"statusCode": 200}
+
+    [welcome] = gateway.take(B)
+    assert welcome["type"] == "welcome" and welcome["you"] == B
+    assert [c["id"] for c in welcome["connections"]] == [A, B]
+    [state] = gateway.take(A)
+    assert state["type"] == "state"
+    assert state["cause"] == {"kind": "join", "id": B}
+    assert {c["id"]: c["direction"] for c in state["connections"]} == {A: "center", B: "center"}
+
+
+def test_a_turn_is_stored_and_broadcast_to_every_connection(aws, handlers, make_event, gateway):
+    connect(handlers, make_event, gateway, A, B)
+
+    say(handlers, make_event, A, {"action": "direction", "direction": "left", "ref": "r1"})
+
+    assert stored(aws)[A]["direction"] == "left"
+    for receiver in (A, B):
+        [state] = gateway.take(receiver)
+        assert state["cause"] == {"kind": "turn", "id": A, "direction": "left", "ref": "r1"}
+        assert {c["id"]: c["direction"] for c in state["connections"]} == {
+            A: "left",
+            B: "center",
+        }
+
+
+@pytest.mark.parametrize(
+    ("body", "is_base64", "code"),
+    [
+        ("not json at all", False, "invalid-json"),
+        ("", False, "empty-message"),
+        ('["left"]', False, "not-an-object"),
+        ('{"action": "direction", "direction": "up"}', False, "unknown-direction"),
+        ('{"action": "direction"}', False, "unknown-direction"),
+        ('{"action": "dance"}', False, "unknown-action"),
+        ('{"direction": "left"}', False, "unknown-action"),
+        ('{"action": "hello", "ref": "' + "r" * 65 + '"}', False, "bad-ref"),
+        (
+            json.dumps({"action": "direction", "direction": "left", "pad": "x" * 2000}),
+            False,
+            "too-large",
+        ),
+        (base64.b64encode(b"\x00\x01binary").decode(), True, "binary-frame"),
+    ],
+)
+def test_a_bad_message_gets_an_error_frame_to_the_sender_only(
+    aws, handlers, make_event, gateway, body, is_base64, code
+):
+    connect(handlers, make_event, gateway, A, B)
+    before = stored(aws)
+
+    event = make_event("$default", A, body, is_base64=is_base64)
+    answer = handlers.default.handler(event, None)
+
+    assert answer["statusCode"] == 400
+    [frame] = gateway.take(A)
+    assert frame["type"] == "error" and frame["error"] == code
+    assert frame["message"].endswith(".") and len(frame["message"]) < 200
+    assert gateway.take(B) == []
+    assert stored(aws) == before
+
+
+def test_an_error_for_a_sender_that_already_left_is_dropped_quietly(
+    aws, handlers, make_event, gateway
+):
+    connect(handlers, make_event, gateway, A)
+    gateway.open.discard(A)
+
+    answer = say(handlers, make_event, A, "{{{")
+
+    assert answer["statusCode"] == 400
+    assert gateway.take(A) == []
+
+
+def test_records_of_gone_connections_are_dropped_and_the_state_resent(
+    aws, handlers, make_event, gateway
+):
+    minute_ago_ms = int(time.time() * 1000) - 60_000
+    connect(handlers, make_event, gateway, A, B)
+    connect(handlers, make_event, gateway, "ghost", connected_at=minute_ago_ms)
+    gateway.open.discard("ghost")  # it left without a $disconnect
+
+    say(handlers, make_event, A, {"action": "direction", "direction": "right"})
+
+    assert set(stored(aws)) == {A, B}
+    for receiver in (A, B):
+        frames = gateway.take(receiver)
+        assert [c["id"] for c in frames[-1]["connections"]] == [A, B]
+
+
+def test_a_gone_connection_still_in_its_handshake_is_kept(aws, handlers, make_event, gateway):
+    connect(handlers, make_event, gateway, A)
+    connect(handlers, make_event, gateway, "newcomer")
+    gateway.open.discard("newcomer")  # its $connect ran; the socket is not open yet
+
+    say(handlers, make_event, A, {"action": "direction", "direction": "right"})
+
+    assert "newcomer" in stored(aws)
+
+
+def test_disconnect_forgets_the_connection_and_tells_everyone(aws, handlers, make_event, gateway):
+    connect(handlers, make_event, gateway, A, B)
+    gateway.open.discard(B)
+
+    answer = handlers.disconnect.handler(make_event("$disconnect", B), None)
+
+    assert answer == {"statusCode": 200}
+    assert set(stored(aws)) == {A}
+    [state] = gateway.take(A)
+    assert state["cause"] == {"kind": "leave", "id": B}
+    assert [c["id"] for c in state["connections"]] == [A]
+
+
+def test_get_connections_lists_every_live_connection_with_its_direction(
+    aws, handlers, make_event, gateway
+):
+    connect(handlers, make_event, gateway, A, B)
+    say(handlers, make_event, B, {"action": "direction", "direction": "left"})
+    aws.put_item(  # expired but not yet swept by DynamoDB's TTL process
+        Item={
+            "scopeID": "connection",
+            "dataID": "old",
+            "direction": "left",
+            "connectedAt": 1,
+            "ttl": int(time.time()) - 5,
+        }
+    )
+
+    answer = handlers.get_connections.handler({"rawPath": "/connections"}, None)
+
+    assert answer["statusCode"] == 200
+    assert answer["headers"]["content-type"].startswith("application/json")
+    body = json.loads(answer["body"])
+    assert body["count"] == 2
+    assert {c["id"]: c["direction"] for c in body["connections"]} == {A: "center", B: "left"}
+
+
+def test_the_page_loads_fingerprinted_assets_and_opens_arc_wss_url(handlers, monkeypatch, tmp_path):
+    manifest = tmp_path / "static.json"
+    manifest.write_text(
+        json.dumps({"client.js": "client-1a2b3c.js", "style.css": "style-9f8e.css"})
+    )
+    monkeypatch.setenv("ARC_STATIC_MANIFEST", str(manifest))
+    monkeypatch.setenv("ARC_WSS_URL", "wss://abc123.execute-api.us-east-1.amazonaws.com/staging")
+
+    answer = handlers.get_index.handler({"rawPath": "/"}, None)
+
+    assert answer["statusCode"] == 200
+    assert answer["headers"]["content-type"].startswith("text/html")
+    page = answer["body"]
+    assert '<script type="module" src="/_static/client-1a2b3c.js">' in page
+    assert 'href="/_static/style-9f8e.css"' in page
+    assert 'data-bird-svg="/_static/bird.svg"' in page  # not fingerprinted: plain name
+    assert 'data-wss-url="wss://abc123.execute-api.us-east-1.amazonaws.com/staging"' in page

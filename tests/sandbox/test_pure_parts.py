@@ -1,0 +1,107 @@
+"""Pure pieces without sockets: routing priority, response normalisation, id formats."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+
+from pyarc.inventory.model import Function, FunctionConfig, HttpRoute
+from pyarc.sandbox.http_responses import MalformedResponse, normalise_v1, normalise_v2
+from pyarc.sandbox.ids import clf_time, iso_time
+from pyarc.sandbox.router import HttpRouter
+from pyarc.sandbox.ws_events import header_case
+
+
+def _route(method: str, path: str) -> HttpRoute:
+    fn = Function("http", f"{method}{path}", Path("/nowhere"), FunctionConfig())
+    return HttpRoute(method, path, fn)  # type: ignore[arg-type]
+
+
+ROUTER = HttpRouter(
+    [
+        _route("any", "/api/*"),
+        _route("get", "/api/:id"),
+        _route("get", "/api/special"),
+        _route("any", "/things/:id"),
+        _route("post", "/things/:id"),
+        _route("get", "/"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "route_key", "params"),
+    [
+        ("GET", "/api/special", "GET /api/special", {}),
+        ("GET", "/api/42", "GET /api/{id}", {"id": "42"}),
+        ("GET", "/api/a/b", "ANY /api/{proxy+}", {"proxy": "a/b"}),
+        ("DELETE", "/api/7", "ANY /api/{proxy+}", {"proxy": "7"}),
+        ("POST", "/things/1", "POST /things/{id}", {"id": "1"}),
+        ("PUT", "/things/1", "ANY /things/{id}", {"id": "1"}),
+        ("GET", "/things/a%2Fb", "ANY /things/{id}", {"id": "a/b"}),
+        ("GET", "/", "GET /", {}),
+    ],
+)
+def test_most_specific_route_wins(method, path, route_key, params) -> None:
+    match = ROUTER.match(method, path)
+    assert match is not None
+    assert match.route.route_key == route_key
+    assert match.path_parameters == params
+
+
+def test_no_match() -> None:
+    assert ROUTER.match("GET", "/nothing") is None
+    assert ROUTER.match("POST", "/") is None
+    assert ROUTER.match("GET", "/api") is None  # {proxy+} needs a segment
+
+
+def test_v2_inference_and_fields() -> None:
+    assert normalise_v2("hello").body == b'"hello"'
+    assert normalise_v2(None).body == b"null"
+    parts = normalise_v2(
+        {
+            "statusCode": 201,
+            "headers": {"x-n": 5, "x-b": True},
+            "cookies": ["a=1"],
+            "body": base64.b64encode(b"\x00\xff").decode(),
+            "isBase64Encoded": True,
+        }
+    )
+    assert parts.status == 201 and parts.body == b"\x00\xff"
+    assert ("x-n", "5") in parts.headers and ("x-b", "true") in parts.headers
+    assert ("set-cookie", "a=1") in parts.headers
+
+
+@pytest.mark.parametrize(
+    ("payload", "fault"),
+    [
+        ({"statusCode": "abc"}, "statusCode"),
+        ({"statusCode": 999}, "statusCode"),
+        ({"statusCode": 200, "body": {"a": 1}}, "body must be a string"),
+        ({"statusCode": 200, "headers": ["x"]}, "headers"),
+        ({"statusCode": 200, "headers": {"x": {"y": 1}}}, "header 'x'"),
+        ({"statusCode": 200, "cookies": "a=1"}, "cookies"),
+        ({"statusCode": 200, "body": "!!", "isBase64Encoded": True}, "base64"),
+    ],
+)
+def test_v2_malformed_names_the_fault(payload, fault) -> None:
+    with pytest.raises(MalformedResponse, match=fault):
+        normalise_v2(payload)
+
+
+def test_v1_needs_status_and_merges_multi_value_headers() -> None:
+    with pytest.raises(MalformedResponse):
+        normalise_v1({"body": "x"})
+    parts = normalise_v1(
+        {"statusCode": 200, "headers": {"a": "1"}, "multiValueHeaders": {"a": ["2", "3"]}}
+    )
+    assert [v for n, v in parts.headers if n == "a"] == ["2", "3"]
+
+
+def test_formats() -> None:
+    assert clf_time(1795631400000) == "25/Nov/2026:18:30:00 +0000"
+    assert iso_time(1795631400123) == "2026-11-25T18:30:00.123Z"
+    assert header_case("sec-websocket-key") == "Sec-WebSocket-Key"
+    assert header_case("x-forwarded-for") == "X-Forwarded-For"

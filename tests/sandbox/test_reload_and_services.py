@@ -1,0 +1,73 @@
+"""Hot reload without a restart, SSM service discovery, the tables endpoint, env for tests."""
+
+from __future__ import annotations
+
+import boto3
+import httpx
+
+from pyarc.testing import Sandbox, wait_until
+
+
+def _app(tmp_path):
+    app = tmp_path / "reload"
+    (app / "src/http/get-index").mkdir(parents=True)
+    (app / "app.arc").write_text("@app\nreload-app\n\n@http\nget /\n")
+    (app / "src/http/get-index/lambda.py").write_text(
+        "def handler(event, context):\n    return {'statusCode': 200, 'body': 'v1'}\n"
+    )
+    return app
+
+
+def test_editing_a_handler_reloads_it(tmp_path) -> None:
+    app = _app(tmp_path)
+    with Sandbox(app) as sb:
+        assert httpx.get(sb.url + "/").text == "v1"
+        (app / "src/http/get-index/lambda.py").write_text(
+            "def handler(event, context):\n    return {'statusCode': 200, 'body': 'v2'}\n"
+        )
+        wait_until(lambda: httpx.get(sb.url + "/").text == "v2", 15, "the edited handler")
+
+
+def test_editing_the_manifest_reloads_routes(tmp_path) -> None:
+    app = _app(tmp_path)
+    with Sandbox(app) as sb:
+        assert httpx.get(sb.url + "/added").status_code == 404
+        (app / "src/http/get-added").mkdir()
+        (app / "src/http/get-added/lambda.py").write_text(
+            "def handler(event, context):\n    return 'added'\n"
+        )
+        (app / "app.arc").write_text("@app\nreload-app\n\n@http\nget /\nget /added\n")
+        wait_until(lambda: httpx.get(sb.url + "/added").status_code == 200, 15, "the new route")
+        assert httpx.get(sb.url + "/added").json() == "added"
+        (app / "app.arc").write_text("@app\nreload-app\n\n@http\nget /\n  bad indent\n@@@\n")
+        assert httpx.get(sb.url + "/").text == "v1"  # a broken manifest keeps the old routes
+
+
+def test_ssm_service_discovery_and_tables(sandbox: Sandbox) -> None:
+    env = sandbox.env
+    ssm = boto3.client(
+        "ssm",
+        endpoint_url=env["AWS_ENDPOINT_URL_SSM"],
+        region_name=env["AWS_REGION"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+    )
+    pages = ssm.get_paginator("get_parameters_by_path").paginate(
+        Path="/GatewayTestTesting", Recursive=True
+    )
+    found = {p["Name"]: p["Value"] for page in pages for p in page["Parameters"]}
+    assert found["/GatewayTestTesting/tables/notes"] == "gateway-test-staging-notes"
+    assert found["/GatewayTestTesting/ws/wss"] == f"ws://localhost:{sandbox.port}"
+    assert sandbox.tables_url == env["AWS_ENDPOINT_URL_DYNAMODB"]
+    dynamo = boto3.client(
+        "dynamodb",
+        endpoint_url=sandbox.tables_url,
+        region_name=env["AWS_REGION"],
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+    table = "gateway-test-staging-notes"
+    dynamo.put_item(TableName=table, Item={"id": {"S": "n1"}})
+    assert dynamo.get_item(TableName=table, Key={"id": {"S": "n1"}})["Item"]["id"]["S"] == "n1"
+    sandbox.reset_tables()
+    assert "Item" not in dynamo.get_item(TableName=table, Key={"id": {"S": "n1"}})

@@ -1,0 +1,302 @@
+"""The WebSocket gateway and Management API against a real sandbox and real clients."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import socket
+from datetime import datetime
+
+import boto3
+import httpx
+import pytest
+import websockets
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from pyarc.testing import Sandbox, wait_until
+
+
+def management(sandbox: Sandbox):
+    return boto3.client(
+        "apigatewaymanagementapi",
+        endpoint_url=sandbox.url,
+        region_name="us-west-2",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+
+
+async def whoami(ws) -> str:
+    await ws.send(json.dumps({"action": "whoami"}))
+    return await ws.recv()
+
+
+def test_connect_rejection_uses_the_handler_status(sandbox: Sandbox) -> None:
+    async def attempt(query: str) -> int:
+        with pytest.raises(InvalidStatus) as caught:
+            async with connect(f"{sandbox.ws_url}/?{query}"):
+                pass
+        return caught.value.response.status_code
+
+    assert asyncio.run(attempt("reject=403")) == 403
+    assert asyncio.run(attempt("reject=401")) == 401
+    assert asyncio.run(attempt("crash=1")) == 500
+
+
+def test_connect_event_fields(sandbox: Sandbox, disconnects) -> None:
+    async def scenario() -> str:
+        async with connect(f"{sandbox.ws_url}/chat?room=1", user_agent_header="pyarc-test") as ws:
+            return await whoami(ws)
+
+    connection_id = asyncio.run(scenario())
+    event = disconnects.wait_for(connection_id, "CONNECT")
+    context = event["requestContext"]
+    assert context["routeKey"] == "$connect" and context["eventType"] == "CONNECT"
+    assert context["messageDirection"] == "IN" and context["stage"] == "testing"
+    assert context["identity"] == {"sourceIp": "127.0.0.1", "userAgent": "pyarc-test"}
+    assert context["connectedAt"] == context["requestTimeEpoch"] or context["connectedAt"] > 0
+    assert event["queryStringParameters"] == {"room": "1"}
+    assert event["multiValueQueryStringParameters"] == {"room": ["1"]}
+    assert event["headers"]["Sec-WebSocket-Version"] == "13"
+    assert event["headers"]["Host"] == f"127.0.0.1:{sandbox.port}"
+    assert event["multiValueHeaders"]["Sec-WebSocket-Key"] == [
+        event["headers"]["Sec-WebSocket-Key"]
+    ]
+
+
+def test_route_selection_by_action(sandbox: Sandbox) -> None:
+    async def scenario() -> list[str]:
+        async with connect(sandbox.ws_url) as ws:
+            replies = [await whoami(ws)]
+            for frame in ("plain text", '{"action": "nothing-here"}', '{"action": "$connect"}'):
+                await ws.send(frame)
+                replies.append(await ws.recv())
+            return replies
+
+    connection_id, *echoes = asyncio.run(scenario())
+    assert len(connection_id) == 16 and connection_id.endswith("=")
+    assert echoes == [
+        "echo:plain text",
+        'echo:{"action": "nothing-here"}',
+        'echo:{"action": "$connect"}',
+    ]
+
+
+def test_message_event_fields_and_binary_frames(sandbox: Sandbox) -> None:
+    async def scenario() -> tuple[dict, str, str]:
+        async with connect(sandbox.ws_url) as ws:
+            connection_id = await whoami(ws)
+            await ws.send(json.dumps({"action": "inspect"}))
+            event = json.loads(await ws.recv())
+            await ws.send(b"\x00\x01\xff")
+            return event, await ws.recv(), connection_id
+
+    event, binary_reply, connection_id = asyncio.run(scenario())
+    context = event["requestContext"]
+    assert context["routeKey"] == "inspect"  # custom routes carry no `$`
+    assert context["eventType"] == "MESSAGE"
+    assert context["connectionId"] == connection_id
+    assert context["apiId"] and context["messageId"] and context["requestId"]
+    assert context["domainName"] == f"127.0.0.1:{sandbox.port}"
+    assert context["requestTimeEpoch"] >= context["connectedAt"] > 1_600_000_000_000
+    assert event["body"] == '{"action": "inspect"}' and event["isBase64Encoded"] is False
+    assert binary_reply == "b64:" + base64.b64encode(b"\x00\x01\xff").decode()
+
+
+def test_messages_on_one_connection_are_handled_in_order(sandbox: Sandbox) -> None:
+    async def scenario() -> list[str]:
+        async with connect(sandbox.ws_url) as ws:
+            for n in range(40):
+                await ws.send(f"m{n}")
+            return [await ws.recv() for _ in range(40)]
+
+    assert asyncio.run(scenario()) == [f"echo:m{n}" for n in range(40)]
+
+
+def test_management_api_post_get_and_gone_after_leaving(sandbox: Sandbox, disconnects) -> None:
+    client = management(sandbox)
+
+    async def scenario() -> tuple[str, str]:
+        async with connect(sandbox.ws_url) as ws:
+            connection_id = await whoami(ws)
+            await asyncio.to_thread(
+                client.post_to_connection, ConnectionId=connection_id, Data=b"pushed"
+            )
+            return connection_id, await ws.recv()
+
+    connection_id, pushed = asyncio.run(scenario())
+    assert pushed == "pushed"
+
+    def gone() -> bool:
+        try:
+            client.get_connection(ConnectionId=connection_id)
+        except client.exceptions.GoneException:
+            return True
+        return False
+
+    wait_until(gone, 10, "GoneException after the client left")
+    with pytest.raises(client.exceptions.GoneException):
+        client.post_to_connection(ConnectionId=connection_id, Data=b"late")
+    with pytest.raises(client.exceptions.GoneException):
+        client.delete_connection(ConnectionId=connection_id)
+    event = disconnects.wait_for(connection_id)
+    assert event["requestContext"]["disconnectStatusCode"] == 1000
+    assert event["requestContext"]["routeKey"] == "$disconnect"
+
+
+def test_get_connection_and_alternative_paths(sandbox: Sandbox) -> None:
+    client = management(sandbox)
+
+    async def scenario() -> tuple[dict, list[int], str]:
+        async with connect(sandbox.ws_url, user_agent_header="agent/1") as ws:
+            connection_id = await whoami(ws)
+            info = await asyncio.to_thread(client.get_connection, ConnectionId=connection_id)
+            statuses = []
+            async with httpx.AsyncClient(base_url=sandbox.url) as http:
+                for prefix in ("/testing", "/_arc/ws", "/anystage"):
+                    url = f"{prefix}/@connections/{connection_id}"
+                    statuses.append(
+                        (await http.post(url, content=b"via " + prefix.encode())).status_code
+                    )
+            received = [await ws.recv() for _ in range(3)]
+            return info, statuses, ",".join(received)
+
+    info, statuses, received = asyncio.run(scenario())
+    assert isinstance(info["ConnectedAt"], datetime)
+    assert info["LastActiveAt"] >= info["ConnectedAt"]
+    assert info["Identity"] == {"SourceIp": "127.0.0.1", "UserAgent": "agent/1"}
+    assert statuses == [200, 200, 200]
+    assert received == "via /testing,via /_arc/ws,via /anystage"
+
+
+def test_delete_connection_closes_and_runs_disconnect(sandbox: Sandbox, disconnects) -> None:
+    client = management(sandbox)
+
+    async def scenario() -> tuple[str, int]:
+        async with connect(sandbox.ws_url) as ws:
+            connection_id = await whoami(ws)
+            connected_at = await asyncio.to_thread(
+                client.get_connection, ConnectionId=connection_id
+            )
+            await asyncio.to_thread(client.delete_connection, ConnectionId=connection_id)
+            with pytest.raises(ConnectionClosed):
+                await ws.recv()
+            assert connected_at
+            return connection_id, ws.close_code
+
+    connection_id, code = asyncio.run(scenario())
+    assert code == 1000
+    connect_event = disconnects.wait_for(connection_id, "CONNECT")
+    event = disconnects.wait_for(connection_id)
+    assert event["requestContext"]["eventType"] == "DISCONNECT"
+    assert event["requestContext"]["connectedAt"] == connect_event["requestContext"]["connectedAt"]
+    assert event["requestContext"]["disconnectReason"]
+
+
+def test_post_over_128_kb_raises_payload_too_large(sandbox: Sandbox) -> None:
+    client = management(sandbox)
+
+    async def scenario() -> None:
+        async with connect(sandbox.ws_url) as ws:
+            connection_id = await whoami(ws)
+            with pytest.raises(client.exceptions.PayloadTooLargeException):
+                await asyncio.to_thread(
+                    client.post_to_connection,
+                    ConnectionId=connection_id,
+                    Data=b"x" * (128 * 1024 + 1),
+                )
+            await asyncio.to_thread(
+                client.post_to_connection, ConnectionId=connection_id, Data=b"x" * (128 * 1024)
+            )
+            assert len(await ws.recv()) == 128 * 1024
+
+    asyncio.run(scenario())
+
+
+def test_oversized_client_message_closes_with_1009(sandbox: Sandbox, disconnects) -> None:
+    async def scenario() -> tuple[str, int | None]:
+        async with connect(sandbox.ws_url, max_size=None) as ws:
+            connection_id = await whoami(ws)
+            await ws.send("y" * (128 * 1024 + 1))
+            with pytest.raises(ConnectionClosed):
+                await ws.recv()
+            return connection_id, ws.close_code
+
+    connection_id, code = asyncio.run(scenario())
+    assert code == 1009
+    assert disconnects.wait_for(connection_id)["requestContext"]["disconnectStatusCode"] == 1009
+    assert httpx.get(sandbox.url + "/").text == "home"
+
+
+def _handshake(port: int) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    sock.sendall(
+        b"GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    response = b""
+    while b"\r\n\r\n" not in response:
+        response += sock.recv(4096)
+    assert response.startswith(b"HTTP/1.1 101")
+    return sock
+
+
+@pytest.mark.parametrize(
+    ("frame", "expected_code"),
+    [
+        (b"\x81\x85\x00\x00\x00\x00\xff\xfe\xfd\xfc\xfb", 1007),  # invalid UTF-8 text
+        (b"\x83\x80\x00\x00\x00\x00", 1002),  # reserved opcode
+        (b"\x81\x05hello", 1002),  # client frame without a mask
+    ],
+)
+def test_malformed_frames_close_the_socket_not_the_server(
+    sandbox: Sandbox, frame: bytes, expected_code: int
+) -> None:
+    before = sandbox.connection_count
+    with _handshake(sandbox.port) as sock:
+        sock.sendall(frame)
+        data = b""
+        while len(data) < 4:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    assert data[0] == 0x88  # a close frame
+    assert int.from_bytes(data[2:4], "big") == expected_code
+    wait_until(lambda: sandbox.connection_count <= before, 10, "the registry to drop the socket")
+    assert httpx.get(sandbox.url + "/").text == "home"
+
+
+def test_idle_timeout_closes_with_1001(app_dir, disconnects) -> None:
+    with Sandbox(app_dir, watch=False, ws_idle_timeout=0.3) as sb:
+
+        async def scenario() -> tuple[str, int | None]:
+            async with connect(sb.ws_url) as ws:
+                connection_id = await whoami(ws)
+                with pytest.raises(ConnectionClosed):
+                    await asyncio.wait_for(ws.recv(), 10)
+                return connection_id, ws.close_code
+
+        connection_id, code = asyncio.run(scenario())
+    assert code == 1001
+    assert disconnects.wait_for(connection_id)["requestContext"]["disconnectStatusCode"] == 1001
+
+
+def test_200_connections_each_receive_a_broadcast(sandbox: Sandbox) -> None:
+    async def scenario() -> list[str]:
+        clients = await asyncio.gather(*(connect(sandbox.ws_url) for _ in range(200)))
+        try:
+            ids = await asyncio.gather(*(whoami(ws) for ws in clients))
+            assert len(set(ids)) == 200
+            await clients[0].send(
+                json.dumps({"action": "broadcast", "ids": ids, "message": "hello all"})
+            )
+            return await asyncio.gather(*(asyncio.wait_for(ws.recv(), 30) for ws in clients))
+        finally:
+            await asyncio.gather(*(ws.close() for ws in clients))
+
+    received = asyncio.run(scenario())
+    assert received == ["hello all"] * 200
+    assert websockets.__version__  # the real `websockets` client library drove this
