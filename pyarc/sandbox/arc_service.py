@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 from pyarc.inventory.model import Inventory, stack_name
 from pyarc.sandbox.config import ACCOUNT_ID, ENV_NAME
 from pyarc.sandbox.environment import Ports, static_path
+from pyarc.sandbox.events import names
 from pyarc.sandbox.management_api import ManagementApi, connection_id_from
 
 JSON_11 = "application/x-amz-json-1.1"
@@ -31,10 +32,14 @@ def service_parameters(inventory: Inventory, ports: Ports) -> dict[str, str]:
     found: dict[str, str] = {}
     for table in inventory.tables:
         found[f"{stack}/tables/{table.name}"] = table.physical_name(inventory.app, "staging")
-    for event in inventory.events:
-        found[f"{stack}/events/{event.name}"] = event.name
+    region = inventory.aws.region
+    events_url = f"http://127.0.0.1:{ports.events or 0}"
+    for event in inventory.events:  # as deployed: the topic ARN and the queue URL
+        found[f"{stack}/events/{event.name}"] = names.topic_arn(inventory.app, event.name, region)
     for queue in inventory.queues:
-        found[f"{stack}/queues/{queue.name}"] = queue.name
+        found[f"{stack}/queues/{queue.name}"] = names.queue_url(
+            inventory.app, queue.name, queue.fifo, events_url
+        )
     if inventory.static is not None:
         found[f"{stack}/static/bucket"] = static_path(inventory)
         found[f"{stack}/static/fingerprint"] = str(inventory.static.fingerprint).lower()

@@ -43,3 +43,4 @@ class SandboxConfig:
     ws_message_limit: int = WS_MESSAGE_LIMIT
     http_body_limit: int = HTTP_BODY_LIMIT
     max_workers: int = 8
+    schedules: bool = True  # fire @scheduled functions on their schedule

@@ -78,6 +78,8 @@ def sandbox_env(inventory: Inventory, ports: Ports, host: str = "127.0.0.1") -> 
         env["AWS_ENDPOINT_URL_SSM"] = f"http://{dial}:{ports.arc}"
     if ports.events is not None:
         env["ARC_EVENTS_PORT"] = str(ports.events)
+        env["AWS_ENDPOINT_URL_SNS"] = f"http://{dial}:{ports.events}"
+        env["AWS_ENDPOINT_URL_SQS"] = f"http://{dial}:{ports.events}"
     return env
 
 

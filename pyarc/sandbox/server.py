@@ -34,6 +34,7 @@ from pyarc.sandbox.environment import Ports, handler_env
 from pyarc.sandbox.http_gateway import HttpGateway
 from pyarc.sandbox.logs import SandboxLog
 from pyarc.sandbox.management_api import ManagementApi
+from pyarc.sandbox.shared_code import SharedCode
 from pyarc.sandbox.state import SandboxState
 from pyarc.sandbox.ws_gateway import WebSocketGateway
 
@@ -101,6 +102,11 @@ class SandboxServer:
         self.extra_services: list[Service] = []
         self.extra_env: dict[str, str] = {}
         self.tables_engine: Any = None
+        self.shared_code = SharedCode()
+        self.event_bus: Any = None  # set by the pyarc.sandbox.events plugin
+        self.invoker: Any = None  # `await invoker(pragma, name, payload)`, same plugin
+        # awaited at the end of start(), once every port serves (plugins add to it)
+        self.start_hooks: list[Callable[[], Awaitable[None]]] = []
         self.state: SandboxState | None = None
         self.gateway: WebSocketGateway | None = None
         self.ports: Ports | None = None
@@ -147,6 +153,7 @@ class SandboxServer:
             events=extra.get("events"),
             extra={k: v for k, v in extra.items() if k != "events"},
         )
+        self.shared_code.refresh(self.inventory)
         pools = self._make_pools()
         self.state = SandboxState(self.inventory, config, self.log, pools, self.ports)
         management = ManagementApi(self.state.registry, config.ws_message_limit)
@@ -176,6 +183,8 @@ class SandboxServer:
             if service.background is not None:
                 self._background.append(asyncio.create_task(service.background()))
         await self._wait_started()
+        for hook in self.start_hooks:
+            await hook()
         if config.watch:
             self._start_watcher()
         if self.prewarm:
@@ -203,6 +212,7 @@ class SandboxServer:
             await self.state.pools.aclose()
         for sock in self._sockets.values():
             sock.close()
+        self.shared_code.close()
 
     # hot reload ---------------------------------------------------------------------
     def reload_inventory(self) -> bool:
@@ -216,7 +226,10 @@ class SandboxServer:
             return False
         self.inventory = inventory
         self.state.reload(inventory)
+        self.shared_code.refresh(inventory)
         self.state.pools.recycle(None)
+        if self.event_bus is not None:
+            self._background.append(asyncio.ensure_future(self.event_bus.reload(inventory)))
         if self.tables_engine is not None:
             self._ensure_tables()
         self.log.info(f"Reloaded {inventory.manifest.name}: {len(inventory.http)} HTTP routes")
@@ -276,7 +289,9 @@ class SandboxServer:
         def env_for(fn: Any) -> dict[str, str]:
             inventory = self.state.inventory if self.state else self.inventory
             ports = self.ports or Ports(self.config.port)
-            return handler_env(inventory, ports, fn, self.config.host, self.extra_env)
+            env = handler_env(inventory, ports, fn, self.config.host, self.extra_env)
+            env["PYTHONPATH"] = self.shared_code.path_for(fn)
+            return env
 
         return WorkerPools(
             env_for=env_for,

@@ -13,6 +13,17 @@ from pyarc.template.intrinsics import get_att, ref, sub
 EXPRESSION = re.compile(r"^(rate|cron|at)\(.+\)$")
 
 
+# What the function receives: the scheduled-event shape, filled in by Scheduler's context
+# attributes. The sandbox sends the same shape (pyarc/sandbox/events/shapes.py).
+SCHEDULED_EVENT_INPUT = (
+    '{"version": "0", "id": "<aws.scheduler.execution-id>", '
+    '"detail-type": "Scheduled Event", "source": "aws.scheduler", '
+    '"account": "${AWS::AccountId}", "time": "<aws.scheduler.scheduled-time>", '
+    '"region": "${AWS::Region}", "resources": ["<aws.scheduler.schedule-arn>"], '
+    '"detail": {}}'
+)
+
+
 def add_scheduled(draft: Draft) -> None:
     entries = draft.inventory.scheduled
     if not entries:
@@ -28,6 +39,7 @@ def add_scheduled(draft: Draft) -> None:
             "Target": {
                 "Arn": get_att(target, "Arn"),
                 "RoleArn": get_att(names.SCHEDULER_ROLE, "Arn"),
+                "Input": sub(SCHEDULED_EVENT_INPUT),
             },
         }
         if entry.timezone:

@@ -59,6 +59,7 @@ class Sandbox:
         ws_max_lifetime: float | None = None,
         config: SandboxConfig | None = None,
         startup_timeout: float = 30.0,
+        schedules: bool = False,
     ) -> None:
         self.path = Path(path).resolve()
         base = config or SandboxConfig()
@@ -73,6 +74,7 @@ class Sandbox:
             watch=watch,
             ws_idle_timeout=ws_idle_timeout or base.ws_idle_timeout,
             ws_max_lifetime=ws_max_lifetime or base.ws_max_lifetime,
+            schedules=schedules,
         )
         self._inventory = inventory
         self.startup_timeout = startup_timeout
@@ -174,6 +176,28 @@ class Sandbox:
         """Empty every table and create the app's tables again (seed data reloaded)."""
         assert self.server is not None
         self.server.reset_tables()
+
+    @property
+    def events_url(self) -> str:
+        """The events port: Architect's `POST /events` / `/queues`, and SNS/SQS for boto3."""
+        return f"http://127.0.0.1:{self._ports().events}"
+
+    def invoke(self, pragma: str, name: str, payload: object = None, timeout: float = 60) -> dict:
+        """Run one function with an AWS-shaped event, as `pyarc invoke` does; returns
+        `{"ok", "payload", "error", "durationMs", "cold"}`."""
+        assert self.server is not None and self.server.invoker is not None
+        invoker = self.server.invoker
+        return self.call(lambda: invoker(pragma, name, payload), timeout)
+
+    def fire(self, name: str, timeout: float = 60) -> dict:
+        """Fire one `@scheduled` function now (tests start with schedules off)."""
+        return self.invoke("scheduled", name, None, timeout)
+
+    def idle(self, timeout: float = 30) -> None:
+        """Wait until every published event, queued message and stream record is handled."""
+        assert self.server is not None and self.server.event_bus is not None
+        bus = self.server.event_bus
+        self.call(bus.idle, timeout)
 
     @property
     def connection_count(self) -> int:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+
 import pytest
 
 from pyarc.errors import PyarcError
+from pyarc.sandbox.events.shapes import scheduler_event
 from pyarc.template import build
 
 
@@ -85,9 +89,26 @@ def test_schedules_with_rate_cron_and_timezone(app):
     assert daily["Type"] == "AWS::Scheduler::Schedule"
     assert daily["Properties"]["ScheduleExpression"] == "rate(1 day)"
     assert daily["Properties"]["FlexibleTimeWindow"] == {"Mode": "OFF"}
-    assert daily["Properties"]["Target"] == {
+    target = dict(daily["Properties"]["Target"])
+    scheduled_input = target.pop("Input")["Fn::Sub"]
+    assert target == {
         "Arn": {"Fn::GetAtt": ["DailyScheduledLambda", "Arn"]},
         "RoleArn": {"Fn::GetAtt": ["SchedulerRole", "Arn"]},
+    }
+    # AWS sends the function the same event shape as the sandbox's scheduler does
+    filled = json.loads(
+        scheduled_input.replace("${AWS::AccountId}", "123456789012")
+        .replace("${AWS::Region}", "us-west-2")
+        .replace("<aws.scheduler.scheduled-time>", "2026-11-25T03:00:00Z")
+    )
+    local = scheduler_event(
+        schedule_arn="arn:aws:scheduler:us-west-2:123456789012:schedule/default/x",
+        fired=datetime(2026, 11, 25, 3, tzinfo=UTC),
+        execution_id="e",
+    )
+    assert sorted(filled) == sorted(local)
+    assert {k: filled[k] for k in ("version", "detail-type", "source", "time", "detail")} == {
+        k: local[k] for k in ("version", "detail-type", "source", "time", "detail")
     }
     assert "ScheduleExpressionTimezone" not in daily["Properties"]
     noon = resources["NoonSchedule"]["Properties"]

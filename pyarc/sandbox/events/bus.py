@@ -122,6 +122,15 @@ class EventBus:
             for runner in runners:
                 await runner.aclose()
 
+    async def reload(self, inventory: Inventory) -> None:
+        """The manifest changed: rebuild topics, queues, streams and schedules."""
+        await self.aclose()
+        self.inventory = inventory
+        self.region = inventory.aws.region
+        self.queues, self.streams, self.schedules = {}, {}, {}
+        self.tracker = Tracker()
+        await self.start()
+
     async def idle(self) -> None:
         """Wait until every published message, queued message and stream record is done."""
         await self.tracker.idle()

@@ -1,0 +1,163 @@
+"""`pyarc invoke <pragma> <name>`: run one function of a sandbox with an AWS-shaped event.
+
+`events`, `queues`, `scheduled`, `tables-streams` and `ws` functions get the event their
+trigger would send; `http` routes are requested over HTTP from the sandbox itself, so
+the route, the payload 2.0 event and the response normalisation are exactly the real
+ones.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+from boto3.dynamodb.types import TypeSerializer
+
+from pyarc.inventory.model import Function, Inventory
+from pyarc.sandbox.events import names, shapes
+from pyarc.sandbox.events.bus import EventBus, UnknownTarget
+
+PRAGMAS = ("http", "ws", "events", "queues", "scheduled", "tables-streams")
+
+
+class Invoker:
+    def __init__(
+        self,
+        bus: EventBus,
+        invoke: Callable[[Function, dict], Awaitable[Any]],
+        http_url: Callable[[], str],
+    ) -> None:
+        self.bus = bus
+        self.invoke = invoke
+        self.http_url = http_url
+
+    @property
+    def inventory(self) -> Inventory:
+        return self.bus.inventory
+
+    async def __call__(self, pragma: str, name: str, payload: object) -> dict:
+        if pragma == "http":
+            return await self._http(name, payload)
+        if pragma == "scheduled":
+            return _result(await self.bus.fire(name))
+        fn, event = self.event_for(pragma, name, payload)
+        return _result(await self.invoke(fn, event))
+
+    def event_for(self, pragma: str, name: str, payload: object) -> tuple[Function, dict]:
+        inv = self.inventory
+        region = inv.aws.region
+        text = json.dumps(payload)
+        if pragma == "events":
+            event = _find(inv.events, name, "@events")
+            return event.function, shapes.sns_event(
+                topic_arn=names.topic_arn(inv.app, name, region),
+                message=text,
+                message_id=str(uuid.uuid4()),
+                published=shapes.now(),
+            )
+        if pragma == "queues":
+            queue = _find(inv.queues, name, "@queues")
+            now = shapes.now()
+            record = shapes.sqs_record(
+                queue_arn=names.queue_arn(inv.app, name, queue.fifo, region),
+                message_id=str(uuid.uuid4()),
+                body=text,
+                sent=now,
+                first_received=now,
+                receive_count=1,
+                group_id="default" if queue.fifo else None,
+            )
+            return queue.function, {"Records": [record]}
+        if pragma == "tables-streams":
+            stream = _find(inv.streams, name, "@tables-streams")
+            table = inv.table(stream.table)
+            image = payload if isinstance(payload, dict) else {}
+            marshal = TypeSerializer().serialize
+            keys = {k: image[k] for k in (table.partition_key, table.sort_key) if k and k in image}
+            record = {
+                "eventName": "INSERT",
+                "dynamodb": {
+                    "Keys": {k: marshal(v) for k, v in keys.items()},
+                    "NewImage": {k: marshal(v) for k, v in image.items()},
+                    "SequenceNumber": "1",
+                    "SizeBytes": len(text),
+                    "StreamViewType": "NEW_AND_OLD_IMAGES",
+                },
+            }
+            physical = table.physical_name(inv.app, "staging")
+            return stream.function, shapes.stream_event([record], names.stream_arn(physical, region))
+        if pragma == "ws":
+            route = next((r for r in inv.ws if name in (r.name, r.route_key)), None)
+            if route is None:
+                raise UnknownTarget(_unknown(name, "@ws", [r.route_key for r in inv.ws]))
+            return route.function, _ws_message(route.route_key, text)
+        raise UnknownTarget(f"'{pragma}' is not a pragma with functions; use one of {', '.join(PRAGMAS)}")
+
+    async def _http(self, name: str, payload: object) -> dict:
+        method, _, path = name.strip().partition(" ")
+        if not path:
+            raise UnknownTarget(f"name an @http route as 'METHOD /path', e.g. 'get /', not '{name}'")
+        body = None if payload is None else json.dumps(payload)
+        async with httpx.AsyncClient(base_url=self.http_url(), timeout=None) as client:
+            response = await client.request(
+                method.upper(), path, content=body,
+                headers={"content-type": "application/json"} if body else None,
+            )
+        text = response.text
+        return {
+            "ok": response.status_code < 500,
+            "payload": {"statusCode": response.status_code, "headers": dict(response.headers), "body": text},
+            "error": None,
+            "durationMs": response.elapsed.total_seconds() * 1000,
+            "cold": None,
+        }
+
+
+def _find(items: list, name: str, pragma: str):  # type: ignore[no-untyped-def]
+    for item in items:
+        if item.name == name:
+            return item
+    raise UnknownTarget(_unknown(name, pragma, [i.name for i in items]))
+
+
+def _unknown(name: str, pragma: str, known: list[str]) -> str:
+    return f"there is no {pragma} '{name}' (declared: {', '.join(known) or 'none'})"
+
+
+def _ws_message(route_key: str, body: str) -> dict:
+    now = shapes.now()
+    epoch = int(now.timestamp() * 1000)
+    request_id = uuid.uuid4().hex[:16]
+    event_type = {"$connect": "CONNECT", "$disconnect": "DISCONNECT"}.get(route_key, "MESSAGE")
+    context = {
+        "routeKey": route_key,
+        "eventType": event_type,
+        "messageDirection": "IN",
+        "connectionId": "pyarcInvoke0=",
+        "connectedAt": epoch,
+        "requestId": request_id,
+        "extendedRequestId": request_id,
+        "requestTimeEpoch": epoch,
+        "stage": "testing",
+        "apiId": "pyarcsandbox",
+        "domainName": "localhost",
+        "identity": {"sourceIp": "127.0.0.1", "userAgent": "pyarc invoke"},
+    }
+    if event_type == "MESSAGE":
+        context["messageId"] = uuid.uuid4().hex[:16]
+        return {"requestContext": context, "body": body, "isBase64Encoded": False}
+    return {"requestContext": context, "isBase64Encoded": False}
+
+
+def _result(outcome: Any) -> dict:
+    error = outcome.error
+    return {
+        "ok": outcome.ok,
+        "payload": getattr(outcome, "payload", None),
+        "error": error.to_lambda_payload() if error is not None and hasattr(error, "to_lambda_payload") else error,
+        "durationMs": getattr(outcome, "duration_ms", None),
+        "cold": getattr(outcome, "cold", None),
+    }

@@ -1,0 +1,42 @@
+"""`@shared` / `@views` code on handlers' import path, laid out as `pyarc deploy` packages it.
+
+A deployed function has `src/shared` at its root as `shared/` (and, for `@http`
+functions, `src/views` as `views/`), so handlers write `from shared.db import x`. The
+sandbox gives workers the same names through a private directory of symlinks on
+`PYTHONPATH`; edits under `src/shared` are live (the watcher recycles the workers).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from pyarc.inventory.model import Function, Inventory
+
+
+class SharedCode:
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="pyarc-shared-"))
+        self.refresh(None)
+
+    def refresh(self, inventory: Inventory | None) -> None:
+        """Lay the links out again for `inventory` (None: empty)."""
+        for kind in ("http", "other"):
+            folder = self.root / kind
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            if inventory is None:
+                continue
+            dirs = list(inventory.shared or [])
+            if kind == "http":
+                dirs += list(inventory.views or [])
+            for source in dirs:
+                if source.is_dir():
+                    (folder / source.name).symlink_to(source.resolve(), target_is_directory=True)
+
+    def path_for(self, fn: Function) -> str:
+        return str(self.root / ("http" if fn.kind == "http" else "other"))
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)

@@ -1,0 +1,13 @@
+import json
+
+from shared.record import append, record
+
+from pyarc.functions import queues
+
+
+def handler(event, context):
+    for message, raw in zip(queues.parse(event), event["Records"], strict=True):
+        if "id" in message:
+            record("received", f"{message['id']}-queue", raw)
+        else:
+            append(f"order-{raw['attributes']['MessageGroupId']}", json.dumps(message["n"]))
