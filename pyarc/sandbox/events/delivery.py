@@ -105,7 +105,24 @@ class QueuedMessage:
     ready_at: float = field(default=0.0, compare=False)  # loop time it is visible from
 
 
-class QueueRunner:
+class _Runner:
+    """A background loop owned by the bus: `start()` in the loop, `aclose()` to stop."""
+
+    _task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def aclose(self) -> None:
+        if self._task:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _run(self) -> None:
+        raise NotImplementedError
+
+
+class QueueRunner(_Runner):
     """One `@queues` event source mapping: polls its queue and invokes the function."""
 
     _sequence = itertools.count(1)
@@ -137,15 +154,6 @@ class QueueRunner:
         self.in_flight = 0
         self.dedup_seen: dict[str, str] = {}
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run())
-
-    async def aclose(self) -> None:
-        if self._task:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
 
     def send(
         self,
@@ -283,7 +291,7 @@ class _Failed:
         return f"{type(self.exc).__name__}: {self.exc}"
 
 
-class StreamRunner:
+class StreamRunner(_Runner):
     """One `@tables-streams` function: ordered batches of a table's stream records."""
 
     def __init__(
@@ -304,15 +312,6 @@ class StreamRunner:
         self.log = log
         self.pending: list[dict] = []
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run())
-
-    async def aclose(self) -> None:
-        if self._task:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
 
     def add(self, records: list[dict]) -> None:
         for _ in records:
