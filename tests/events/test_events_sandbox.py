@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
@@ -231,3 +232,24 @@ def test_pyarc_invoke_against_the_running_sandbox(sandbox: Sandbox, aws):  # typ
         capture_output=True, text=True, timeout=60,
     )
     assert bad.returncode == 2 and "--payload is not valid JSON" in bad.stderr
+
+
+def test_schedules_fire_by_themselves_while_the_sandbox_runs() -> None:
+    """`rate(...)` fires when the schedule starts (as EventBridge Scheduler does with no
+    start date), then every interval; the next fire time is reported for the banner."""
+    with Sandbox(APP, schedules=True) as sb:
+        env = sb.env
+        table = boto3.resource(
+            "dynamodb", endpoint_url=env["AWS_ENDPOINT_URL_DYNAMODB"], region_name=env["AWS_REGION"],
+            aws_access_key_id=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        ).Table("bus-test-staging-log")
+
+        def ticks() -> list[dict]:
+            return table.query(KeyConditionExpression=Key("pk").eq("ticks"))["Items"]
+
+        wait_until(lambda: len(ticks()) == 1, 20, "the rate schedule's first fire")
+        assert sb.server is not None and sb.server.event_bus is not None
+        upcoming = sb.server.event_bus.next_fire_times()["tick"]
+        fired = datetime.strptime(json.loads(ticks()[0]["raw"])["time"], "%Y-%m-%dT%H:%M:%SZ")
+        gap = upcoming - fired.replace(tzinfo=UTC)
+        assert timedelta(days=1) <= gap < timedelta(days=1, seconds=1)  # one day after the first
