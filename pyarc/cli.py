@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
 
 from pyarc import __version__
-from pyarc.errors import PyarcError
+from pyarc.errors import ManifestError, PyarcError
 
 # command name -> module in pyarc.commands exposing a click command named `command`
 COMMANDS = {
@@ -51,6 +52,44 @@ def cli() -> None:
     """pyarc: Architect for Python. One manifest; a local sandbox and an AWS deploy."""
 
 
+def user_message(exc: PyarcError) -> str:
+    """The sentence to print for `exc`: a manifest path is shown relative to where you are."""
+    if isinstance(exc, ManifestError) and exc.file and os.path.isabs(exc.file):
+        try:
+            relative = os.path.relpath(exc.file)
+        except ValueError:  # another drive on Windows
+            relative = exc.file
+        if not relative.startswith(".."):
+            shown = ManifestError(exc.message, relative, exc.line, exc.column)
+            return str(shown)
+    return str(exc)
+
+
+def connection_message(exc: Exception) -> str | None:
+    """One sentence for botocore failing to reach an endpoint (no network, wrong URL), else None."""
+    botocore_exceptions = sys.modules.get("botocore.exceptions")
+    if botocore_exceptions is None:
+        return None
+    if isinstance(
+        exc, botocore_exceptions.EndpointConnectionError | botocore_exceptions.ConnectTimeoutError
+    ):
+        url = getattr(exc, "kwargs", {}).get("endpoint_url", "the AWS endpoint")
+        return (
+            f"Could not reach {url}; check your network connection (or AWS_ENDPOINT_URL, if you "
+            "point pyarc at a local stand-in) and run the command again."
+        )
+    return None
+
+
+def _print_error(message: str) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    Console(stderr=True, soft_wrap=True).print(
+        f"[bold red]error[/]: {escape(message)}", highlight=False
+    )
+
+
 def main() -> None:
     try:
         cli(standalone_mode=False)
@@ -63,10 +102,11 @@ def main() -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except PyarcError as exc:
-        from rich.console import Console
-        from rich.markup import escape
-
-        Console(stderr=True, soft_wrap=True).print(
-            f"[bold red]error[/]: {escape(str(exc))}", highlight=False
-        )
+        _print_error(user_message(exc))
+        sys.exit(2)
+    except Exception as exc:
+        message = connection_message(exc)
+        if message is None:
+            raise
+        _print_error(message)
         sys.exit(2)

@@ -46,7 +46,7 @@ def parse_tags(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--prune", is_flag=True, help="Delete static objects no longer in the folder.")
 @click.option(
     "--cwd",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
     help="The app directory (where app.arc lives).",
@@ -67,6 +67,7 @@ def command(
 
     if no_static and static_only:
         raise PyarcError("--no-static and --static-only contradict each other; pick one.")
+    stack_tags = parse_tags(tags)  # before --dry-run too: a bad tag is wrong either way
     inventory = load(cwd, env)
     console = Console()
     if dry_run:
@@ -82,7 +83,7 @@ def command(
         DeployOptions(
             env=env,
             name_suffix=name_suffix,
-            tags=parse_tags(tags),
+            tags=stack_tags,
             static=not no_static,
             static_only=static_only,
             prune=prune,

@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 
 
-@click.command(name="destroy")
+@click.command(name="destroy", short_help="Delete the app's stack and its deployment files.")
 @click.argument(
     "env", required=False, default="staging", type=click.Choice(["staging", "production"])
 )
@@ -22,7 +22,7 @@ from rich.console import Console
 @click.option("--name", "name_suffix", default=None, help="Stack name suffix used at deploy.")
 @click.option(
     "--cwd",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
     help="The app directory (where app.arc lives).",

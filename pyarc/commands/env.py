@@ -6,14 +6,16 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pyarc.errors import PyarcError
+from pyarc.inventory.model import Inventory
 
 ENV_CHOICE = click.Choice(["testing", "staging", "production"])
 
 
-@click.command(name="env")
+@click.command(name="env", short_help="Show or change environment variables per environment.")
 @click.option(
     "--add",
     "to_add",
@@ -27,7 +29,7 @@ ENV_CHOICE = click.Choice(["testing", "staging", "production"])
 )
 @click.option(
     "--cwd",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
     help="The app directory (where app.arc lives).",
@@ -36,7 +38,7 @@ def command(
     to_add: tuple[str, str, str] | None, to_remove: tuple[str, str] | None, cwd: Path
 ) -> None:
     """Show the variables of testing, staging and production, or change one."""
-    from pyarc.deploy.env import add_variable, list_variables, remove_variable
+    from pyarc.deploy.env import add_variable, prefs_path, remove_variable
     from pyarc.inventory import load
 
     if to_add and to_remove:
@@ -50,11 +52,35 @@ def command(
         return
     if to_remove:
         env, name = to_remove
+        if env == "testing" and name not in inventory.env_vars("testing"):
+            raise PyarcError(
+                f"{name} is not set for testing in {prefs_path(inventory)}; nothing to remove."
+            )
         where = remove_variable(inventory, env, name)
         console.print(f"Removed {name} for {env} from {where}", highlight=False)
         return
     table = Table("env", "name", "value")
-    for env, variables in list_variables(inventory).items():
+    for env, variables in _all_variables(inventory, console).items():
         for name, value in variables.items():
             table.add_row(env, name, value)
     console.print(table)
+
+
+def _all_variables(inventory: Inventory, console: Console) -> dict[str, dict[str, str]]:
+    """Every environment's variables; only testing's when AWS cannot be asked (with a note)."""
+    from pyarc.deploy.env import list_variables
+
+    try:
+        return list_variables(inventory)
+    except PyarcError as exc:
+        reason = str(exc)
+    except Exception as exc:  # botocore: no network, endpoint refused, access denied...
+        if not type(exc).__module__.startswith("botocore"):
+            raise
+        reason = str(exc)
+    console.print(
+        f"[yellow]note[/]: staging and production are not shown: {escape(reason)}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return {"testing": dict(sorted(inventory.env_vars("testing").items()))}

@@ -11,11 +11,13 @@ from pyarc.inventory import load, to_json
 from pyarc.inventory.view import render
 
 
-@click.command(name="inventory")
+@click.command(
+    name="inventory", short_help="Show the routes, tables and settings the manifest declares."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the stable JSON schema instead.")
 @click.option(
     "--cwd",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
     help="The app directory (where app.arc lives).",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from pyarc.errors import PyarcError
 from pyarc.sandbox.config import (
     DEFAULT_ARC_PORT,
     DEFAULT_EVENTS_PORT,
@@ -18,14 +19,23 @@ from pyarc.sandbox.config import (
     SandboxConfig,
 )
 
+PORT = click.IntRange(0, 65535)
+
 
 @click.command("sandbox")
-@click.option("--port", "-p", type=int, default=None, help="HTTP/WebSocket port (default 3333).")
+@click.option(
+    "--port", "-p", type=PORT, default=None, help="HTTP/WebSocket port (default 3333; 0: any free)."
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--cwd", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option(
+    "--cwd",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("."),
+    help="The app directory (where app.arc lives).",
+)
 @click.option("--cold", is_flag=True, help="A fresh process per invocation (no warm workers).")
 @click.option("--quiet", "-q", is_flag=True, help="Only print errors.")
-@click.option("--tables-port", type=int, default=None, help="DynamoDB endpoint port (5555).")
+@click.option("--tables-port", type=PORT, default=None, help="DynamoDB endpoint port (5555).")
 @click.option("--persist", type=click.Path(file_okay=False), default=None, help="Keep tables here.")
 @click.option("--seed", type=click.Path(dir_okay=False), default=None, help="Seed data JSON file.")
 def command(
@@ -52,8 +62,9 @@ def command(
             return flag
         for name in env_names:
             if os.environ.get(name, "").isdigit():
-                return int(os.environ[name])
-        return int(prefs_ports.get(pref, default))
+                return _checked_port(int(os.environ[name]), f"the environment variable {name}")
+        value = prefs_ports.get(pref, default)
+        return _checked_port(value, f"prefs.arc @sandbox ports {pref}")
 
     config = SandboxConfig(
         host=host,
@@ -67,6 +78,13 @@ def command(
         seed=seed,
     )
     asyncio.run(_serve(app_dir, inventory, config, started))
+
+
+def _checked_port(value: object, source: str) -> int:
+    """`value` as a port number, or a PyarcError naming where the bad value came from."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
+        raise PyarcError(f"{source} is {value!r}, not a port; use a number from 0 to 65535.")
+    return value
 
 
 async def _serve(app_dir: Path, inventory, config: SandboxConfig, started: float) -> None:
@@ -87,7 +105,9 @@ async def _serve(app_dir: Path, inventory, config: SandboxConfig, started: float
     assert server.ports is not None
     if not config.quiet:
         elapsed = (time.monotonic() - started) * 1000
-        for line in banner_lines(inventory, server.ports, config.host, elapsed):
+        await asyncio.sleep(0)  # let the event bus's schedule tasks compute their first fire
+        fires = server.event_bus.next_fire_times() if server.event_bus is not None else {}
+        for line in banner_lines(inventory, server.ports, config.host, elapsed, fires):
             log.console.print(line, highlight=False)
     await stop.wait()
     open_sockets = len(server.state.registry) if server.state else 0

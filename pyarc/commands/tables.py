@@ -8,8 +8,10 @@ pyarc tables scan NAME [--endpoint URL] [--limit N]
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +61,17 @@ def _call(endpoint: str | None, operation: str, **kwargs: Any) -> dict[str, Any]
         raise PyarcError(f"{error.get('Code')}: {error.get('Message')}") from None
 
 
+def _table_names(endpoint: str | None) -> list[str]:
+    names: list[str] = []
+    start: dict[str, Any] = {}
+    while True:
+        page = _call(endpoint, "list_tables", **start)
+        names += page["TableNames"]
+        if "LastEvaluatedTableName" not in page:
+            return names
+        start = {"ExclusiveStartTableName": page["LastEvaluatedTableName"]}
+
+
 @click.group(name="tables")
 def command() -> None:
     """The DynamoDB-compatible tables endpoint."""
@@ -104,24 +117,22 @@ def serve(port: int | None, host: str, persist: Path | None, cwd: Path) -> None:
         engine.close()
 
 
-@command.command(name="ls")
+@command.command(name="ls", short_help="List tables with their keys and item counts.")
 @click.option("--endpoint", default=None, help="Endpoint URL (default: http://localhost:5555).")
 def list_tables(endpoint: str | None) -> None:
     """List the tables of a running sandbox with their keys and item counts."""
     from rich.console import Console
     from rich.table import Table
 
-    names: list[str] = []
-    start: dict[str, Any] = {}
-    while True:
-        page = _call(endpoint, "list_tables", **start)
-        names += page["TableNames"]
-        if "LastEvaluatedTableName" not in page:
-            break
-        start = {"ExclusiveStartTableName": page["LastEvaluatedTableName"]}
+    names = _table_names(endpoint)
+    if not names:
+        url = _client(endpoint).meta.endpoint_url
+        Console().print(f"No tables at {url}.", highlight=False)
+        return
     view = Table(title="tables")
-    for column in ("name", "keys", "indexes", "items", "ttl", "stream"):
-        view.add_column(column)
+    view.add_column("name", no_wrap=True)  # the name `scan` takes: never cut short
+    for column in ("keys", "indexes", "items", "ttl", "stream"):
+        view.add_column(column, overflow="fold")
     for name in names:
         info = _call(endpoint, "describe_table", TableName=name)["Table"]
         ttl = _call(endpoint, "describe_time_to_live", TableName=name)["TimeToLiveDescription"]
@@ -154,6 +165,7 @@ def scan_table(name: str, endpoint: str | None, limit: int) -> None:
     from rich.table import Table
 
     deserialize = TypeDeserializer().deserialize
+    name = resolve_table_name(endpoint, name)
     items: list[dict[str, Any]] = []
     start: dict[str, Any] = {}
     while len(items) < limit:
@@ -173,9 +185,52 @@ def scan_table(name: str, endpoint: str | None, limit: int) -> None:
     Console().print(view)
 
 
+def resolve_table_name(endpoint: str | None, name: str) -> str:
+    """`name` as the endpoint knows it: a manifest name such as `data` means
+    `<app>-staging-data` (as in the sandbox); an unknown name is a PyarcError listing the tables."""
+    names = _table_names(endpoint)
+    if name in names:
+        return name
+    staging = [n for n in names if n.endswith(f"-staging-{name}")]
+    if len(staging) == 1:
+        return staging[0]
+    url = _client(endpoint).meta.endpoint_url
+    if not names:
+        raise PyarcError(
+            f"ResourceNotFoundException: the endpoint at {url} has no tables, "
+            f"so there is no {name!r} to scan."
+        )
+    raise PyarcError(
+        f"ResourceNotFoundException: there is no table {name!r} at {url}; "
+        f"use one of {', '.join(names)}."
+    )
+
+
+def _plain(value: Any) -> Any:
+    """DynamoDB values as JSON-friendly Python: Decimal -> int/float, set -> sorted list."""
+    from boto3.dynamodb.types import Binary
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, set | frozenset):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Binary):
+        value = value.value
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(value).decode()  # as DynamoDB JSON shows binary
+    return value
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    return json.dumps(value, default=lambda v: sorted(v) if isinstance(v, set) else str(v))
+    value = _plain(value)
+    if isinstance(value, bool | int | float):
+        return json.dumps(value)
+    return json.dumps(value, default=str)

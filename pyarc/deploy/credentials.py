@@ -53,6 +53,15 @@ def account_id(session: boto3.Session) -> str:
         return session.client("sts").get_caller_identity()["Account"]
     except botocore.exceptions.NoCredentialsError as exc:
         raise PyarcError(NO_CREDENTIALS) from exc
+    except (
+        botocore.exceptions.EndpointConnectionError,
+        botocore.exceptions.ConnectTimeoutError,
+    ) as exc:
+        url = exc.kwargs.get("endpoint_url", "AWS STS")
+        raise PyarcError(
+            f"Could not reach {url} to check the AWS credentials; check your network "
+            "connection (or AWS_ENDPOINT_URL) and run the command again."
+        ) from exc
     except botocore.exceptions.ClientError as exc:
         raise PyarcError(
             f"AWS rejected the credentials ({exc.response['Error'].get('Message', exc)}); "

@@ -83,6 +83,15 @@ def build(doc: Document, cwd: Path, manifest: Path) -> Inventory:
         if pragma in KNOWN_PRAGMAS or pragma in TOLERATED_PRAGMAS:
             continue
         inventory.unknown_pragmas.append(pragma)
-        source.warn(f"@{pragma} is not a pragma pyarc knows; it is ignored", pragma)
+        source.warn(_unknown_pragma_message(pragma), pragma)
     inventory.warnings = source.warnings + prefs_warnings
     return inventory
+
+
+def _unknown_pragma_message(pragma: str) -> str:
+    """`@htpp is not a pragma pyarc knows, so it is ignored; did you mean @http?`"""
+    from difflib import get_close_matches
+
+    close = get_close_matches(pragma.lower(), KNOWN_PRAGMAS, n=1, cutoff=0.6)
+    hint = f"; did you mean @{close[0]}?" if close else ""
+    return f"@{pragma} is not a pragma pyarc knows, so it is ignored{hint}"

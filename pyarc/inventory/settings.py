@@ -24,6 +24,20 @@ FUNCTION_KEYS = (
     "handler",
 )
 SINGULAR = {"layer": "layers", "policy": "policies"}
+# a plausible value per setting, for messages that show how to write one
+EXAMPLE_VALUES = {
+    "folder": "public",
+    "region": "us-west-2",
+    "profile": "default",
+    "runtime": "python3.13",
+    "handler": "lambda.handler",
+    "architecture": "arm64",
+    "apigateway": "http",
+    "bucket": "my-deploy-bucket",
+    "prefix": "assets",
+    "timezone": "Europe/Paris",
+    "src": "src/lib",
+}
 RUNTIME_ALIASES = {"python": DEFAULT_RUNTIME, "py": DEFAULT_RUNTIME, "python3": DEFAULT_RUNTIME}
 HANDLER_PATTERN = re.compile(r"^[A-Za-z_][\w./-]*\.[A-Za-z_]\w*$")
 RANGES = {
@@ -84,7 +98,8 @@ def as_str(source: Source, pragma: str, setting: Setting) -> str:
     value = setting.value
     if isinstance(value, list | dict) or value is None:
         source.fail(
-            f"@{pragma} {setting.key} takes one value, as in '{setting.key} value'",
+            f"@{pragma} {setting.key} takes one value, as in "
+            f"'{setting.key} {EXAMPLE_VALUES.get(setting.key, 'value')}'",
             pragma,
             setting.index,
         )

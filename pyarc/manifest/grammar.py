@@ -222,7 +222,8 @@ def _map(name: Token, children: list[Line], file: str) -> tuple[Any, dict[str, P
 def _bad_indent(line: Line, rule: str, file: str) -> None:
     token = line.tokens[0]
     raise ManifestError(
-        f"'{_shown(token)}' is indented {line.indent} spaces; {rule}",
+        f"'{_shown(token)}' is indented {line.indent} space{'' if line.indent == 1 else 's'}; "
+        f"{rule}",
         file,
         token.line,
         token.column,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 
 from rich.markup import escape
 
@@ -17,41 +18,97 @@ def _relative(fn: Function, inventory: Inventory) -> str:
         return str(fn.src)
 
 
-def banner_lines(inventory: Inventory, ports: Ports, host: str, elapsed_ms: float) -> list[str]:
-    """Rich-markup lines describing a running sandbox."""
+def _rows(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows of plain text cells as aligned, escaped banner lines indented two spaces."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  " + "  ".join(escape(cell.ljust(widths[i])) for i, cell in enumerate(row)).rstrip()
+        for row in rows
+    ]
+
+
+def describe_fire_time(when: datetime | None, now: datetime | None = None) -> str:
+    """`next 14:05:00 (in 3 min)` in local time, or `not scheduled` when it never fires."""
+    if when is None:
+        return "not scheduled"
+    now = now or datetime.now(UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    local = when.astimezone()
+    seconds = max(0, int((when - now).total_seconds()))
+    shown = local.strftime("%H:%M:%S" if seconds < 86400 else "%Y-%m-%d %H:%M")
+    return f"next {shown} ({_in(seconds)})"
+
+
+def _in(seconds: int) -> str:
+    if seconds < 1:
+        return "now"
+    if seconds < 60:
+        return f"in {seconds} s"
+    if seconds < 3600:
+        return f"in {seconds // 60} min"
+    if seconds < 86400:
+        hours, rest = divmod(seconds, 3600)
+        return f"in {hours} h {rest // 60} min" if rest >= 60 else f"in {hours} h"
+    return f"in {seconds // 86400} d {seconds % 86400 // 3600} h"
+
+
+def banner_lines(
+    inventory: Inventory,
+    ports: Ports,
+    host: str,
+    elapsed_ms: float,
+    next_fires: dict[str, datetime | None] | None = None,
+) -> list[str]:
+    """Rich-markup lines describing a running sandbox.
+
+    `next_fires` maps each `@scheduled` name to its next fire time (the event bus's
+    `next_fire_times()`); a schedule missing from it is listed without a time.
+    """
     base = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{ports.http}"
     lines = [f"[bold]pyarc sandbox[/] [cyan]{escape(inventory.app)}[/] {base}  (bound to {host})"]
-    missing: list[Function] = []
     if inventory.http:
         lines.append("[bold]@http[/]")
-        width = max(len(r.route_key) for r in inventory.http)
-        src_width = max(len(_relative(r.function, inventory)) for r in inventory.http)
-        for route in inventory.http:
-            source = _relative(route.function, inventory).ljust(src_width)
-            lines.append(
-                f"  {escape(route.route_key.ljust(width))}  {escape(source)}  "
-                f"{base}{escape(route.path)}"
-            )
+        lines += _rows(
+            [
+                (route.route_key, _relative(route.function, inventory), f"{base}{route.path}")
+                for route in inventory.http
+            ]
+        )
     if inventory.ws:
         lines.append(f"[bold]@ws[/] ws://localhost:{ports.http}")
-        for ws in inventory.ws:
-            lines.append(
-                f"  {escape(ws.route_key):<12}  {escape(_relative(ws.function, inventory))}"
-            )
+        lines += _rows([(ws.route_key, _relative(ws.function, inventory)) for ws in inventory.ws])
     if inventory.static is not None:
         lines.append(f"[bold]@static[/] {base}/_static/ -> {escape(inventory.static.folder)}/")
     if ports.tables is not None:
         lines.append(f"[bold]@tables[/] http://localhost:{ports.tables} ({len(inventory.tables)})")
+    if inventory.events:
+        lines.append("[bold]@events[/]")
+        lines += _rows([(e.name, _relative(e.function, inventory)) for e in inventory.events])
+    if inventory.queues:
+        lines.append("[bold]@queues[/]")
+        lines += _rows([(q.name, _relative(q.function, inventory)) for q in inventory.queues])
+    if inventory.scheduled:
+        fires = next_fires or {}
+        lines.append("[bold]@scheduled[/]")
+        lines += _rows(
+            [
+                (
+                    s.name,
+                    s.expression + (f" {s.timezone}" if s.timezone else ""),
+                    describe_fire_time(fires.get(s.name)) if s.name in fires else "",
+                )
+                for s in inventory.scheduled
+            ]
+        )
     for name, port in ports.as_arc_sandbox().items():
         if name not in ("http", "tables"):
             lines.append(f"[dim]{escape(name)} on port {port}[/]")
-    missing = [fn for fn in inventory.functions if fn.handler_file is None]
-    for fn in missing:
-        relative = _relative(fn, inventory)
+    missing = [_relative(fn, inventory) for fn in inventory.functions if fn.handler_file is None]
+    if missing:
         lines.append(
-            f"[yellow]missing handler[/] {escape(fn.key)}: create it with "
-            f"`mkdir -p {escape(relative)}` and a {escape(relative)}/lambda.py defining "
-            "`handler(event, context)`"
+            "[yellow]missing handlers[/] (each dir needs a lambda.py with handler(event, context)):"
         )
+        lines += [f"  mkdir -p {escape(relative)}" for relative in missing]
     lines.append(f"[green]Ready[/] in {elapsed_ms:.0f} ms")
     return lines

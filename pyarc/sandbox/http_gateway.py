@@ -125,17 +125,43 @@ class HttpGateway:
         method, path = request.method, request.url.path
         if static:
             folder = self.state.static.folder
-            hint = f"No file {path[len(STATIC_PREFIX) :]!r} in the static folder {folder}."
+            name = path[len(STATIC_PREFIX) :]
+            hint = f"No file {name!r} in the static folder {folder}; add it there."
+            short, line = f"no file {name!r} in {folder.name}/", None
         else:
             manifest = self.state.inventory.manifest.name
             line = suggest_route(method, path)
             hint = (
                 f"No @http route matches {method} {path}: add `{line}` under @http in {manifest}."
             )
+            short = f"add `{line}` under @http in {manifest}"
+        self.state.log.not_found(method, path, short)
         if "text/html" in request.headers.get("accept", ""):
-            page = f"<!doctype html><title>404 Not Found</title><h1>Not Found</h1><p>{html.escape(hint)}</p>"
-            return HTMLResponse(page, status_code=404)
+            return HTMLResponse(not_found_page(method, path, hint, line), status_code=404)
         return JSONResponse({"message": "Not Found", "pyarc": hint}, status_code=404)
+
+
+def not_found_page(method: str, path: str, hint: str, line: str | None) -> str:
+    """The 404 page a browser gets: the sentence, and the `@http` line to copy."""
+    snippet = ""
+    if line is not None:
+        snippet = f"<pre><code>@http\n{html.escape(line)}</code></pre>"
+    return (
+        "<!doctype html><html lang=en><meta charset=utf-8>"
+        f"<title>404 {html.escape(method)} {html.escape(path)}</title>"
+        "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:44rem;margin:3rem auto;"
+        "padding:0 1rem;color:#222}pre{background:#f4f1ea;padding:1rem;border-radius:6px;"
+        "font-size:15px}h1{font-size:1.6rem}</style>"
+        f"<h1>404: no route for {html.escape(method)} {html.escape(path)}</h1>"
+        f"<p>{_code_spans(hint)}</p>{snippet}"
+        "<p style='color:#777;font-size:14px'>pyarc sandbox</p></html>"
+    )
+
+
+def _code_spans(text: str) -> str:
+    """`text` as HTML, with `backticked` parts in <code>."""
+    parts = html.escape(text).split("`")
+    return "".join(f"<code>{part}</code>" if i % 2 else part for i, part in enumerate(parts))
 
 
 async def _read_body(request: Request, limit: int) -> bytes:

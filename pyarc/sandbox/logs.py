@@ -42,3 +42,9 @@ class SandboxLog:
     def handler_output(self, function_key: str, line: str) -> None:
         if not self.quiet:
             self._print(f"[cyan]{escape(function_key)}[/] {escape(line.rstrip())}")
+
+    def not_found(self, method: str, path: str, hint: str) -> None:
+        """`GET /nope 404 add `get /nope` under @http in app.arc` (no handler ran)."""
+        if self.quiet:
+            return
+        self._print(f"[bold]{escape(method)} {escape(path)}[/] [red]404[/] [dim]{escape(hint)}[/]")
