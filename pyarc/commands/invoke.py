@@ -87,4 +87,5 @@ def _print(result: dict, console: Console) -> None:
     else:
         console.print(f"[bold red]failed[/]{timing}")
         shown = result.get("error") or result.get("payload")
-    console.print(Syntax(json.dumps(shown, indent=2, default=str), "json", theme="ansi_dark"))
+    text = json.dumps(shown, indent=2, default=str)
+    console.print(Syntax(text, "json", theme="ansi_dark", word_wrap=True))

@@ -39,6 +39,7 @@ EXAMPLE_VALUES = {
     "src": "src/lib",
 }
 RUNTIME_ALIASES = {"python": DEFAULT_RUNTIME, "py": DEFAULT_RUNTIME, "python3": DEFAULT_RUNTIME}
+PYTHON_RUNTIME = re.compile(r"^python3\.(9|1[0-9])$")
 HANDLER_PATTERN = re.compile(r"^[A-Za-z_][\w./-]*\.[A-Za-z_]\w*$")
 RANGES = {
     "memory": (128, 10240, "MB"),
@@ -140,8 +141,16 @@ def apply_function_setting(
             )
         config.architecture = arch  # type: ignore[assignment]
     elif key == "runtime":
-        runtime = as_str(source, pragma, setting)
-        config.runtime = RUNTIME_ALIASES.get(runtime.lower(), runtime)
+        runtime = RUNTIME_ALIASES.get(as_str(source, pragma, setting).lower())
+        runtime = runtime or as_str(source, pragma, setting)
+        if not PYTHON_RUNTIME.match(runtime):
+            source.fail(
+                f"@{pragma} runtime '{runtime}' is not a Python runtime; pyarc runs Python "
+                f"handlers: use {DEFAULT_RUNTIME} (or python3.10 to python3.13)",
+                pragma,
+                setting.index,
+            )
+        config.runtime = runtime
     elif key == "handler":
         handler = as_str(source, pragma, setting)
         if not HANDLER_PATTERN.match(handler):

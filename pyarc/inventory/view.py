@@ -37,11 +37,13 @@ def _functions_table(
     title: str, rows: list[tuple[str, Function]], cwd: Path, defaults: str
 ) -> RichTable:
     table = RichTable(title=title, title_justify="left", show_edge=False)
+    notes = [_notes(fn, defaults) for _, fn in rows]
     table.add_column("name", no_wrap=True)
     table.add_column("source dir", no_wrap=True)
-    table.add_column("notes", overflow="fold")
-    for name, fn in rows:
-        table.add_row(name, _src(fn, cwd), _notes(fn, defaults))
+    if any(notes):
+        table.add_column("notes", overflow="fold")
+    for (name, fn), note in zip(rows, notes, strict=True):
+        table.add_row(name, _src(fn, cwd), *([note] if any(notes) else []))
     return table
 
 
@@ -56,15 +58,15 @@ def render(inv: Inventory, env: str = "testing", console: Console | None = None)
     )
     if inv.http:
         table = RichTable(title="@http", title_justify="left", show_edge=False)
+        notes = [_notes(r.function, defaults) for r in inv.http]
         table.add_column("route", no_wrap=True)
         table.add_column("route key", no_wrap=True)
         table.add_column("source dir", no_wrap=True)
-        table.add_column("notes", overflow="fold")
-        for r in inv.http:
-            fn = r.function
-            table.add_row(
-                f"{r.method} {r.path}", r.route_key, _src(fn, cwd), _notes(fn, defaults)
-            )
+        if any(notes):
+            table.add_column("notes", overflow="fold")
+        for r, note in zip(inv.http, notes, strict=True):
+            cells = [f"{r.method} {r.path}", r.route_key, _src(r.function, cwd)]
+            table.add_row(*cells, *([note] if any(notes) else []))
         out.print(table)
     if inv.ws:
         ws_rows = [(r.route_key, r.function) for r in inv.ws]
@@ -120,7 +122,8 @@ def render(inv: Inventory, env: str = "testing", console: Console | None = None)
     if inv.static is not None:
         s = inv.static
         out.print(
-            f"[bold]@static[/] folder {s.folder}, fingerprint {s.fingerprint}, spa {s.spa}"
+            f"[bold]@static[/] folder {s.folder}, fingerprint {str(s.fingerprint).lower()}, "
+            f"spa {str(s.spa).lower()}"
             + (f", prefix {s.prefix}" if s.prefix else "")
         )
     variables = inv.env_vars(env)

@@ -329,3 +329,24 @@ def test_unknown_pragmas_are_kept_and_warned(load_app: Callable) -> None:
     inv = load_app(APP + "@bogus\nthing\n@plugins\nfoo\n")
     assert inv.unknown_pragmas == ["bogus"]
     assert any("@bogus" in w and "app.arc:3:1" in w for w in inv.warnings)
+
+
+@pytest.mark.parametrize("runtime", ["nodejs20.x", "node18", "ruby3.3", "python2.7"])
+def test_a_runtime_that_is_not_python_is_refused(load_error: Callable, runtime: str) -> None:
+    error = load_error(f"@app\nshop\n@http\nget /\n@aws\nruntime {runtime}\n")
+    assert f"runtime '{runtime}' is not a Python runtime" in error.message
+    assert error.line == 6
+
+
+@pytest.mark.parametrize("runtime", ["python3.12", "python", "py"])
+def test_python_runtimes_are_accepted(load_app: Callable, runtime: str) -> None:
+    inv = load_app(f"@app\nshop\n@http\nget /\n@aws\nruntime {runtime}\n")
+    assert inv.http[0].function.config.runtime.startswith("python3.1")
+
+
+def test_a_fifo_queue_takes_at_most_ten_per_batch(load_error: Callable, load_app: Callable) -> None:
+    error = load_error("@app\nshop\n@queues\njobs\n  batchSize 100\n")
+    assert "FIFO queue, which takes batchSize 1 to 10, not 100" in error.message
+    assert error.line == 4
+    standard = load_app("@app\nshop\n@queues\njobs\n  batchSize 100\n  fifo false\n")
+    assert standard.queues[0].batch_size == 100 and not standard.queues[0].fifo

@@ -65,6 +65,13 @@ def read_queues(ctx: Context) -> list[Queue]:
         if extras.source is not None:
             for setting in extras.values.values():
                 _apply(queue, setting, extras.source, "aws")
+        if queue.fifo and queue.batch_size > 10:
+            ctx.source.fail(
+                f"@queues '{name}' is a FIFO queue, which takes batchSize 1 to 10, not "
+                f"{queue.batch_size}; lower it or add 'fifo false'",
+                "queues",
+                index,
+            )
         queues.append(queue)
         names.append((name, index))
     check_unique(ctx, "queues", names, "queue")
