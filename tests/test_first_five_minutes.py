@@ -326,3 +326,20 @@ def test_tables_ls_never_cuts_a_table_name(sandbox: Sandbox, app: Path) -> None:
     assert "qa-app-staging-things" in result.stdout
     assert "qa-app-production-things" in result.stdout
     assert "…" not in result.stdout
+
+
+def test_a_busy_port_names_the_setting_that_changes_it(tmp_path: Path) -> None:
+    import socket
+
+    from pyarc.errors import PyarcError
+
+    (tmp_path / "app.arc").write_text("@app\nbusy\n@http\nget /\n")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(PyarcError) as info:
+            Sandbox(tmp_path, port=port).start()
+    message = str(info.value)
+    assert f"Port {port} on 127.0.0.1 for the sandbox (HTTP/WebSocket) is already in use" in message
+    assert "--port" in message and "\n" not in message

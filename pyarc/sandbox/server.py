@@ -63,6 +63,14 @@ class _Uvicorn(uvicorn.Server):
         yield
 
 
+PORT_SETTINGS = {
+    "sandbox (HTTP/WebSocket)": "--port (or PORT, or prefs.arc @sandbox ports http)",
+    "tables endpoint": "--tables-port (or ARC_TABLES_PORT, or prefs.arc @sandbox ports tables)",
+    "_arc service": "ARC_INTERNAL_PORT (or prefs.arc @sandbox ports _arc)",
+    "events": "ARC_EVENTS_PORT (or prefs.arc @sandbox ports events)",
+}
+
+
 def bind(host: str, port: int, what: str) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -73,9 +81,10 @@ def bind(host: str, port: int, what: str) -> socket.socket:
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
+            setting = PORT_SETTINGS.get(what, "another port")
             raise PyarcError(
-                f"Port {port} on {host} for the {what} is already in use; "
-                f"stop what runs there or choose another port."
+                f"Port {port} on {host} for the {what} is already in use (another sandbox?); "
+                f"stop what runs there or choose another port with {setting}."
             ) from None
         raise PyarcError(
             f"Cannot listen on {host}:{port} for the {what}: {exc.strerror}."
