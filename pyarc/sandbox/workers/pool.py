@@ -296,7 +296,10 @@ class WorkerPools:
 
     def _report(self, key: str, error: InvokeError, request_id: str) -> None:
         try:
-            self.log(key, f"{error.summary()} (request {request_id})")
+            summary = error.summary()
+            # Lambda's own messages (timeouts, exits) already name the request
+            suffix = "" if request_id in summary else f" (request {request_id})"
+            self.log(key, summary + suffix)
             if error.stack_trace:
                 self.log(key, "Traceback (most recent call last):")
             for entry in error.stack_trace:
