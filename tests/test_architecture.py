@@ -1,0 +1,50 @@
+"""DESIGN.md's import rules, checked on the source: who may import whom."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "pyarc"
+
+# part -> parts of pyarc it must never import
+FORBIDDEN = {
+    "functions": {"cli", "commands", "manifest", "inventory", "sandbox", "tables", "template",
+                  "deploy", "testing", "errors"},
+    "sandbox": {"template", "deploy", "cli", "commands"},
+    "template": {"sandbox", "deploy", "tables", "cli", "commands"},
+    "tables": {"sandbox", "template", "deploy", "cli", "commands"},
+    "deploy": {"sandbox", "tables", "cli", "commands"},
+    "inventory": {"sandbox", "template", "deploy", "tables", "functions", "cli", "commands"},
+    "manifest": {"inventory", "sandbox", "template", "deploy", "tables", "functions", "cli",
+                 "commands"},
+}
+
+
+def imported_parts(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "pyarc" and len(parts) > 1:
+                found.add(parts[1])
+    return found
+
+
+@pytest.mark.parametrize("part", sorted(FORBIDDEN))
+def test_import_rules(part: str) -> None:
+    files = sorted((PACKAGE / part).rglob("*.py"))
+    assert files, f"pyarc/{part} has no modules"
+    breaches = [
+        f"{path.relative_to(PACKAGE.parent)} imports pyarc.{other}"
+        for path in files
+        for other in sorted(imported_parts(path) & FORBIDDEN[part])
+    ]
+    assert breaches == []
