@@ -150,11 +150,13 @@ def main() -> int:
 
     with Sandbox(EXAMPLE) as sandbox:
         result = asyncio.run(fan_out(sandbox.ws_url, args.clients, args.turns, hello=True))
+        # every $disconnect (a delete, then a broadcast to those left) runs to the end
+        # before the sandbox stops, so none is cut short
+        gateway = sandbox.server.gateway
         deadline = time.monotonic() + TIMEOUT_S
+        while gateway.unfinished and time.monotonic() < deadline:
+            time.sleep(0.05)  # polling a running server, not synchronisation
         left = remaining_records(sandbox.tables_url)
-        while left and time.monotonic() < deadline:
-            time.sleep(0.05)  # polling for $disconnect to finish, not synchronisation
-            left = remaining_records(sandbox.tables_url)
     bare = asyncio.run(floor(args.clients, args.turns))
 
     print(

@@ -2,6 +2,11 @@
 
 The endpoint comes from `ARC_WSS_URL` (the sandbox's `ws://localhost:3333` or the deployed
 `wss://<api>.execute-api.<region>.amazonaws.com/<stage>`), so the same calls work in both.
+
+`send` and `broadcast` post through `_posting`: each `POST /@connections/{id}` is signed
+with botocore's SigV4Auth and sent over kept-alive connections (the boto3 client's own
+urllib3 pool for https endpoints), skipping botocore's per-call overhead; `close` and
+`info` are plain boto3 calls.
 """
 
 from __future__ import annotations
@@ -10,26 +15,47 @@ import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyarc.functions import clients
 from pyarc.functions.environment import management_endpoint
 from pyarc.functions.errors import GoneError
 from pyarc.functions.payloads import encode
 
+if TYPE_CHECKING:
+    from pyarc.functions._posting import Poster
+
 __all__ = ["GoneError", "broadcast", "close", "info", "send"]
 
-BROADCAST_THREADS = clients.POOL_SIZE
+# Threads per broadcast. On AWS each post waits ~10-30 ms on the network, so many run at
+# once; against the sandbox on the loopback interface the work is CPU, shared with the
+# sandbox itself, and a few threads keep both processes busy without fighting over the GIL.
+BROADCAST_THREADS = 32
+LOCAL_BROADCAST_THREADS = 4
 
 _pool_lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
+_posters: dict[str, Poster] = {}
 
 
 def _management() -> Any:
     return clients.client("apigatewaymanagementapi", endpoint_url=management_endpoint())
 
 
-def _is_gone(error: Exception) -> bool:
+def _poster() -> Poster:
+    """The fast poster for the current endpoint and (cached) boto3 client."""
+    from pyarc.functions import _posting  # imports botocore: on first use, not at import
+
+    client = _management()
+    endpoint = client.meta.endpoint_url
+    found = _posters.get(endpoint)
+    if found is None or found.client is not client:
+        found = _posting.Poster(client, lambda: clients._get_session().get_credentials())
+        _posters[endpoint] = found
+    return found
+
+
+def _is_gone(error: BaseException) -> bool:
     """True for botocore's `GoneException` (a `ClientError` with that code)."""
     answer = getattr(error, "response", None)
     return isinstance(answer, dict) and answer.get("Error", {}).get("Code") == "GoneException"
@@ -46,17 +72,14 @@ def _gone_as_error(connection_id: str) -> Iterator[None]:
         raise
 
 
-def _post(connection_id: str, data: bytes) -> None:
-    with _gone_as_error(connection_id):
-        _management().post_to_connection(ConnectionId=connection_id, Data=data)
-
-
 def send(connection_id: str, payload: Any) -> None:
     """Send one message: dict/list (any JSON value) as JSON text, str as text, bytes as binary.
 
     Raises `GoneError` when the connection no longer exists.
     """
-    _post(connection_id, encode(payload))
+    poster = _poster()
+    with _gone_as_error(connection_id):
+        poster.post(poster.signer(), connection_id, encode(payload))
 
 
 def close(connection_id: str) -> None:
@@ -95,26 +118,20 @@ def broadcast(connection_ids: Iterable[str], payload: Any) -> list[str]:
     if not ids:
         return []
     data = encode(payload)
-    _management()  # create the shared client once, before the threads race for it
-    if len(ids) == 1:
-        outcomes = [_attempt(ids[0], data)]
-    else:
-        outcomes = list(_executor().map(lambda cid: _attempt(cid, data), ids))
+    from pyarc.functions._posting import post_all
+
+    poster = _poster()
+    threads = LOCAL_BROADCAST_THREADS if poster.local else BROADCAST_THREADS
+    outcomes = post_all(poster, _executor, threads, ids, data)
     gone: list[str] = []
     failure: BaseException | None = None
     for connection_id, outcome in zip(ids, outcomes, strict=True):
-        if isinstance(outcome, GoneError):
+        if outcome is None:
+            continue
+        if _is_gone(outcome):
             gone.append(connection_id)
-        elif outcome is not None and failure is None:
+        elif failure is None:
             failure = outcome
     if failure is not None:
         raise failure
     return gone
-
-
-def _attempt(connection_id: str, data: bytes) -> BaseException | None:
-    try:
-        _post(connection_id, data)
-    except Exception as error:  # collected, re-raised by broadcast after every send
-        return error
-    return None

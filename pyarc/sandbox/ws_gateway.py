@@ -220,6 +220,11 @@ class WebSocketGateway:
         return None
 
     # shutdown ----------------------------------------------------------------------
+    @property
+    def unfinished(self) -> int:
+        """Connections accepted whose `$disconnect` has not finished yet (open ones included)."""
+        return len(self._live)
+
     async def close_all(self, code: int = GOING_AWAY, reason: str = "Going away") -> int:
         """Close every socket with `code`, wait until each one's $disconnect has run."""
         connections = self.state.registry.all()

@@ -27,7 +27,11 @@ STACK = "CageSocketTesting"  # stack_name("cage-socket", "testing")
 
 
 def load_handler(relative_dir: str) -> ModuleType:
-    """Import `examples/cage_socket/src/<relative_dir>/lambda.py` as a fresh module."""
+    """Import `examples/cage_socket/src/<relative_dir>/lambda.py` as a fresh module.
+
+    `src` is on `sys.path` meanwhile, so the handler's `from shared.aviary import ...`
+    finds `src/shared` as it does in the sandbox and on Lambda.
+    """
     path = EXAMPLE / "src" / relative_dir / "lambda.py"
     name = "cage_socket_" + relative_dir.replace("/", "_").replace("-", "_")
     spec = importlib.util.spec_from_file_location(name, path)
@@ -48,14 +52,27 @@ class Handlers:
 
 
 @pytest.fixture(scope="session")
-def handlers() -> Handlers:
-    return Handlers(
-        connect=load_handler("ws/connect"),
-        default=load_handler("ws/default"),
-        disconnect=load_handler("ws/disconnect"),
-        get_connections=load_handler("http/get-connections"),
-        get_index=load_handler("http/get-index"),
-    )
+def handlers() -> Iterator[Handlers]:
+    """The five handlers, sharing one `shared` package (the example's `src/shared`).
+
+    `shared` is a common name, so it leaves `sys.modules` and `src` leaves `sys.path`
+    again once the handlers hold what they imported.
+    """
+    src = str(EXAMPLE / "src")
+    sys.path.insert(0, src)
+    try:
+        loaded = Handlers(
+            connect=load_handler("ws/connect"),
+            default=load_handler("ws/default"),
+            disconnect=load_handler("ws/disconnect"),
+            get_connections=load_handler("http/get-connections"),
+            get_index=load_handler("http/get-index"),
+        )
+    finally:
+        sys.path.remove(src)
+        for name in [m for m in sys.modules if m == "shared" or m.startswith("shared.")]:
+            del sys.modules[name]
+    yield loaded
 
 
 @dataclass

@@ -1,10 +1,16 @@
-"""ws.send / close / info / broadcast against moto (AWS side) and a real management API server."""
+"""ws.send / close / info / broadcast against moto (AWS side), a real management API server,
+and a raw HTTP server that shows exactly what goes over the wire."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
+import botocore.auth
 import pytest
 from botocore.exceptions import ClientError
 
@@ -125,3 +131,194 @@ def test_missing_arc_wss_url_is_a_clear_error():
 
     with pytest.raises(ConfigurationError, match="ARC_WSS_URL is not set"):
         ws.send("x", "y")
+
+
+# --- the fast path: the same request boto3 sends, over kept-alive connections -----------
+
+
+@dataclass
+class Seen:
+    """One request as the raw server read it."""
+
+    client_port: int
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class RawHttpServer:
+    """A plain HTTP/1.1 server on a real socket, a thread per connection.
+
+    Every request is recorded; the answer is the next one scripted for its path in
+    `script` (raw response bytes, or None to close the connection without answering),
+    else `200` with an empty body. A scripted answer holding `Connection: close` closes
+    the connection after it is sent.
+    """
+
+    OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 0\r\n\r\n"
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.seen: list[Seen] = []
+        self.script: dict[str, list[bytes | None]] = {}
+        self.lock = threading.Lock()
+        self.threads = [threading.Thread(target=self._accept, daemon=True)]
+        self.threads[0].start()
+
+    def close(self) -> None:
+        self.listener.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, address = self.listener.accept()
+            except OSError:
+                return
+            thread = threading.Thread(target=self._serve, args=(connection, address), daemon=True)
+            thread.start()
+
+    def _serve(self, connection: socket.socket, address: tuple[str, int]) -> None:
+        with connection:
+            data = b""
+            while True:
+                while b"\r\n\r\n" not in data:
+                    chunk = connection.recv(65536)
+                    if not chunk:
+                        return
+                    data += chunk
+                head, _, data = data.partition(b"\r\n\r\n")
+                request_line, *lines = head.decode("latin-1").split("\r\n")
+                method, path, _ = request_line.split(" ")
+                headers = {}
+                for line in lines:
+                    name, _, value = line.partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                length = int(headers.get("content-length", "0"))
+                while len(data) < length:
+                    data += connection.recv(65536)
+                body, data = data[:length], data[length:]
+                with self.lock:
+                    self.seen.append(Seen(address[1], method, path, headers, body))
+                    planned = self.script.get(path, [])
+                    answer = planned.pop(0) if planned else self.OK
+                if answer is None:
+                    return
+                connection.sendall(answer)
+                if b"connection: close" in answer.lower():
+                    return
+
+    def paths(self) -> list[str]:
+        with self.lock:
+            return [seen.path for seen in self.seen]
+
+
+@pytest.fixture
+def raw_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[RawHttpServer]:
+    server = RawHttpServer()
+    monkeypatch.setenv("ARC_WSS_URL", f"ws://127.0.0.1:{server.port}/staging")
+    yield server
+    server.close()
+
+
+def _boto3_client(endpoint: str):
+    import boto3
+
+    return boto3.session.Session(region_name="us-east-1").client(
+        "apigatewaymanagementapi", endpoint_url=endpoint
+    )
+
+
+@pytest.mark.parametrize("token", [None, "session-token-from-lambda"])
+def test_send_is_byte_for_byte_the_request_boto3_signs(raw_server, monkeypatch, token):
+    if token:
+        monkeypatch.setenv("AWS_SESSION_TOKEN", token)
+    frozen = datetime(2026, 11, 25, 18, 30, 0, tzinfo=UTC)
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda: frozen)
+    connection_id = "L0SM9c/OFvH+cCIhw="
+    _boto3_client(f"http://127.0.0.1:{raw_server.port}/staging").post_to_connection(
+        ConnectionId=connection_id, Data=b'{"hello":"world"}'
+    )
+    ws.send(connection_id, {"hello": "world"})
+
+    by_boto3, fast = raw_server.seen
+    assert fast.method == by_boto3.method == "POST"
+    assert fast.path == by_boto3.path == "/staging/@connections/L0SM9c%2FOFvH%2BcCIhw%3D"
+    assert fast.body == by_boto3.body
+    for header in ("host", "x-amz-date", "authorization", "content-length"):
+        assert fast.headers[header] == by_boto3.headers[header], header
+    assert fast.headers.get("x-amz-security-token") == by_boto3.headers.get("x-amz-security-token")
+    assert ("x-amz-security-token" in fast.headers) == bool(token)
+    assert "SignedHeaders=host;x-amz-date" in fast.headers["authorization"]
+
+
+def test_broadcast_reuses_a_few_kept_alive_connections(raw_server):
+    ids = [f"conn-{i}" for i in range(60)]
+    for _ in range(3):
+        assert ws.broadcast(ids, "tick") == []
+    assert sorted(raw_server.paths()) == sorted(f"/staging/@connections/{i}" for i in ids * 3)
+    ports = {seen.client_port for seen in raw_server.seen}
+    assert 1 <= len(ports) <= ws.LOCAL_BROADCAST_THREADS
+
+
+def test_a_connection_the_server_closes_is_replaced(raw_server):
+    closing = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    raw_server.script["/staging/@connections/a"] = [closing]
+    ws.send("a", "1")  # the server closes this connection after answering
+    ws.send("b", "2")
+    ws.send("c", "3")
+    assert raw_server.paths() == [f"/staging/@connections/{x}" for x in "abc"]
+    first, second, third = raw_server.seen
+    assert first.client_port != second.client_port == third.client_port
+
+
+def test_throttling_server_errors_and_dropped_connections_are_retried_by_botocore(raw_server):
+    throttled = (
+        b"HTTP/1.1 429 Too Many Requests\r\nx-amzn-ErrorType: LimitExceededException\r\n"
+        b"Content-Length: 2\r\n\r\n{}"
+    )
+    unavailable = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
+    raw_server.script["/staging/@connections/slow"] = [throttled]
+    raw_server.script["/staging/@connections/busy"] = [unavailable, unavailable]
+    raw_server.script["/staging/@connections/flaky"] = [None]  # closed without an answer
+    assert ws.broadcast(["slow", "busy", "flaky", "fine"], "x") == []
+    attempts = {
+        p: raw_server.paths().count(f"/staging/@connections/{p}")
+        for p in ("slow", "busy", "flaky", "fine")
+    }
+    assert attempts == {"slow": 2, "busy": 3, "flaky": 2, "fine": 1}
+
+
+def test_errors_are_the_exceptions_boto3_raises(raw_server):
+    too_large = (
+        b"HTTP/1.1 413 Payload Too Large\r\nx-amzn-ErrorType: PayloadTooLargeException\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n"
+        b'1b\r\n{"message": "Message too lo\r\n6\r\nng"}  \r\n0\r\n\r\n'
+    )
+    forbidden = (
+        b"HTTP/1.1 403 Forbidden\r\nx-amzn-ErrorType: ForbiddenException\r\n"
+        b'Content-Length: 13\r\n\r\n{"message":1}'
+    )
+    client = _boto3_client(f"http://127.0.0.1:{raw_server.port}/staging")
+    for answer in (too_large, forbidden):
+        raw_server.script["/staging/@connections/x"] = [answer, answer]
+        with pytest.raises(ClientError) as by_boto3:
+            client.post_to_connection(ConnectionId="x", Data=b"payload")
+        with pytest.raises(ClientError) as fast:
+            ws.send("x", "payload")
+        name = type(by_boto3.value).__name__
+        assert type(fast.value).__name__ == name  # the modeled class, not a bare ClientError
+        assert isinstance(fast.value, ws._management().exceptions.from_code(name))
+        assert fast.value.response["Error"] == by_boto3.value.response["Error"]
+        assert fast.value.operation_name == "PostToConnection"
+    assert type(fast.value).__name__ == "ForbiddenException"
+
+
+@pytest.mark.usefixtures("aws")
+def test_broadcast_on_aws_goes_through_botocore_hooks(monkeypatch):
+    monkeypatch.setenv("ARC_WSS_URL", AWS_WSS)
+    ws.send("conn-a", "first")  # moto creates connections on first contact
+    assert ws.broadcast(["conn-a", "conn-b"], {"n": 1}) == []
+    assert _moto_connection("conn-a").data == b'first{"n":1}'
+    assert _moto_connection("conn-b").data == b'{"n":1}'

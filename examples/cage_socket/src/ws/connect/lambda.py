@@ -1,8 +1,7 @@
 """$connect: remember the new connection as a bird looking straight ahead.
 
-The record lives in the `data` table under scopeID "connection", dataID = the
-connection id, with a `ttl` two hours ahead (API Gateway's own connection limit)
-so DynamoDB sweeps it up even if `$disconnect` never runs.
+The record lives in the `data` table (see `shared/aviary.py`), with a `ttl` two hours
+ahead so DynamoDB sweeps it up even if `$disconnect` never runs.
 """
 
 from __future__ import annotations
@@ -10,10 +9,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from pyarc.functions import tables
+from shared.aviary import CONNECTION_TTL_S, SCOPE
 
-SCOPE = "connection"
-CONNECTION_TTL_S = 2 * 60 * 60  # API Gateway closes every WebSocket after 2 hours
+from pyarc.functions import tables
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -20,19 +20,15 @@ import contextlib
 import json
 import time
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr, Key
+from shared.aviary import CONNECTION_TTL_S, SCOPE, broadcast_state
 
 from pyarc.functions import tables, ws
 
-SCOPE = "connection"
 DIRECTIONS = ("left", "center", "right")
 MAX_MESSAGE_BYTES = 1024
 MAX_REF_CHARS = 64
-CONNECTION_TTL_S = 2 * 60 * 60
-CONNECT_GRACE_MS = 10_000  # a record this young may belong to a handshake still in flight
 EXAMPLE = '{"action": "direction", "direction": "left"}'
 
 
@@ -138,63 +134,3 @@ def send_quietly(connection_id: str, frame: dict[str, Any]) -> None:
     """Reply to one connection; a sender that already left needs no answer."""
     with contextlib.suppress(ws.GoneError):
         ws.send(connection_id, frame)
-
-
-def live_connections() -> list[dict[str, Any]]:
-    """Every stored connection whose TTL has not passed, oldest first."""
-    table = tables.table("data")
-    query: dict[str, Any] = {"KeyConditionExpression": Key("scopeID").eq(SCOPE)}
-    items: list[dict[str, Any]] = []
-    while True:
-        page = table.query(**query)
-        items += page["Items"]
-        if "LastEvaluatedKey" not in page:
-            break
-        query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-    now_s = int(time.time())
-    connections = [
-        {
-            "id": item["dataID"],
-            "direction": item.get("direction", "center"),
-            "connectedAt": _number(item.get("connectedAt")),
-        }
-        for item in items
-        if _number(item.get("ttl")) > now_s
-    ]
-    return sorted(connections, key=lambda c: (c["connectedAt"], c["id"]))
-
-
-def broadcast_state(cause: dict[str, Any], exclude: str | None = None) -> list[dict[str, Any]]:
-    """Send the full state to every connection but `exclude`; forget the ones that are gone.
-
-    Returns the connections as they stand after the broadcast.
-    """
-    connections = live_connections()
-    frame = {"type": "state", "cause": cause, "connections": connections}
-    gone = ws.broadcast([c["id"] for c in connections if c["id"] != exclude], frame)
-    if gone and forget_stale(gone):
-        connections = [c for c in connections if c["id"] not in set(gone)]
-        frame = {**frame, "connections": connections}
-        ws.broadcast([c["id"] for c in connections if c["id"] != exclude], frame)
-    return connections
-
-
-def forget_stale(connection_ids: list[str]) -> int:
-    """Delete records of gone connections older than the grace period; return how many."""
-    table = tables.table("data")
-    cutoff_ms = int(time.time() * 1000) - CONNECT_GRACE_MS
-    dropped = 0
-    for connection_id in connection_ids:
-        try:
-            table.delete_item(
-                Key={"scopeID": SCOPE, "dataID": connection_id},
-                ConditionExpression=Attr("connectedAt").lt(cutoff_ms),
-            )
-            dropped += 1
-        except table.meta.client.exceptions.ConditionalCheckFailedException:
-            pass  # young record: its handshake may not have finished yet
-    return dropped
-
-
-def _number(value: Any) -> int:
-    return int(value) if isinstance(value, int | Decimal) else 0
