@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import errno
 import importlib
+import logging
 import socket
 import time
 from collections.abc import Awaitable, Callable, Generator
@@ -69,6 +70,19 @@ PORT_SETTINGS = {
     "_arc service": "ARC_INTERNAL_PORT (or prefs.arc @sandbox ports _arc)",
     "events": "ARC_EVENTS_PORT (or prefs.arc @sandbox ports events)",
 }
+
+
+class _DenialNoise(logging.Filter):
+    """uvicorn's websockets-sansio protocol logs "ASGI callable returned without completing
+    handshake" after a handshake denied with `websocket.http.response` (it never marks that
+    path complete). The sandbox denies handshakes on purpose ($connect answering non-2xx),
+    so that line is noise; everything else uvicorn logs is kept."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "without completing handshake" not in record.getMessage()
+
+
+logging.getLogger("uvicorn.error").addFilter(_DenialNoise())
 
 
 def bind(host: str, port: int, what: str) -> socket.socket:

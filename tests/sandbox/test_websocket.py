@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
 import socket
 from datetime import datetime
 
@@ -40,9 +41,19 @@ def test_connect_rejection_uses_the_handler_status(sandbox: Sandbox) -> None:
                 pass
         return caught.value.response.status_code
 
-    assert asyncio.run(attempt("reject=403")) == 403
-    assert asyncio.run(attempt("reject=401")) == 401
-    assert asyncio.run(attempt("crash=1")) == 500
+    logged: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: logged.append(record.getMessage())  # type: ignore[method-assign]
+    uvicorn_errors = logging.getLogger("uvicorn.error")
+    uvicorn_errors.addHandler(handler)
+    try:
+        assert asyncio.run(attempt("reject=403")) == 403
+        assert asyncio.run(attempt("reject=401")) == 401
+        assert asyncio.run(attempt("crash=1")) == 500
+    finally:
+        uvicorn_errors.removeHandler(handler)
+    # a denied handshake is not an error in the console
+    assert not [line for line in logged if "handshake" in line]
 
 
 def test_connect_event_fields(sandbox: Sandbox, disconnects) -> None:
