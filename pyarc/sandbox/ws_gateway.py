@@ -226,9 +226,11 @@ class WebSocketGateway:
         return len(self._live)
 
     async def close_all(self, code: int = GOING_AWAY, reason: str = "Going away") -> int:
-        """Close every socket with `code`, wait until each one's $disconnect has run."""
+        """Close every socket with `code`, wait until each one's $disconnect has run —
+        also those of sockets the clients closed just before (their handlers still need
+        the tables and _arc services, which stop after this)."""
         connections = self.state.registry.all()
-        waiting = [self._live[c.id] for c in connections if c.id in self._live]
+        waiting = list(self._live.values())
         await asyncio.gather(*(c.close(code, reason) for c in connections))
         if waiting:
             await asyncio.gather(*(event.wait() for event in waiting))
