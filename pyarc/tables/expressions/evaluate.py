@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from pyarc.tables.errors import validation
+from pyarc.tables.errors import DynamoError, validation
 from pyarc.tables.expressions.nodes import (
     And,
     Arithmetic,
@@ -60,7 +60,7 @@ def operand_value(item: Item, operand: Any) -> AttributeValue | None:
     if isinstance(operand, Value):
         return operand.value
     if isinstance(operand, Function) and operand.name == "size":
-        target = resolve(item, operand.args[0])
+        target = operand_value(item, operand.args[0])
         if target is None:
             return None
         kind = type_of(target)
@@ -142,14 +142,6 @@ def matches(item: Item | None, condition: Any) -> bool:
         high = operand_value(item, condition.high)
         if value is None or low is None or high is None:
             return False
-        kinds = {type_of(value), type_of(low), type_of(high)}
-        if len(kinds) == 1 and type_of(low) in _ORDERED and comparable(low) > comparable(high):
-            raise validation(
-                "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be "
-                f"greater than or equal to lower bound; lower bound operand: AttributeValue: "
-                f"{{{type_of(low)}:{next(iter(low.values()))}}}, upper bound operand: "
-                f"AttributeValue: {{{type_of(high)}:{next(iter(high.values()))}}}"
-            )
         return _compare(">=", value, low) and _compare("<=", value, high)
     if isinstance(condition, In):
         value = operand_value(item, condition.operand)
@@ -166,7 +158,7 @@ def matches(item: Item | None, condition: Any) -> bool:
         if name == "attribute_not_exists":
             return resolve(item, args[0]) is None
         if name == "attribute_type":
-            value = resolve(item, args[0])
+            value = operand_value(item, args[0])
             wanted = operand_value(item, args[1])
             return value is not None and wanted is not None and type_of(value) == wanted.get("S")
         if name == "begins_with":
@@ -301,11 +293,15 @@ def _set(item: Item, path: Path, value: AttributeValue) -> None:
         container[last] = value
 
 
-def _remove(item: Item, path: Path) -> None:
+def _remove(item: Item, path: Path, existed: bool = True) -> None:
+    """REMOVE: a missing leaf is a no-op; a missing or mistyped parent is an error (as on
+    AWS), except on an item that did not exist, where AWS ignores it."""
     try:
         container, last = _parent(item, path)
-    except Exception:
-        return  # removing something absent is a no-op
+    except DynamoError:
+        if existed:
+            raise
+        return
     if isinstance(container, list):
         if last < len(container):
             container[last] = _REMOVED
@@ -376,19 +372,28 @@ def _delete(item: Item, path: Path, value: AttributeValue) -> None:
         _remove(item, path)
 
 
-def apply_update(item: Item, update: Update) -> Item:
-    """A new item: `update` applied to `item`; every operand reads the original item."""
+def _path_order(path: Path) -> tuple:
+    return tuple((0, e, "") if isinstance(e, int) else (1, 0, e) for e in path.elements)
+
+
+def apply_update(item: Item, update: Update, *, existed: bool = True) -> Item:
+    """A new item: `update` applied to `item`; every operand reads the original item.
+
+    List indexes refer to the list as it was: REMOVE marks elements (dropped at the end),
+    so a SET past the end appends after them, and several appends to one list go in index
+    order, as AWS documents. `existed` is False when the item is being created."""
     original = item
     result = copy.deepcopy(item)
     sets = [
         (a.path, _update_operand(original, a.operand)) for a in update.actions if a.kind == "SET"
     ]
-    for path, value in sets:
-        _set(result, path, copy.deepcopy(value))
     for action in update.actions:
         if action.kind == "REMOVE":
-            _remove(result, action.path)
-        elif action.kind == "ADD":
+            _remove(result, action.path, existed)
+    for path, value in sorted(sets, key=lambda pair: _path_order(pair[0])):
+        _set(result, path, copy.deepcopy(value))
+    for action in update.actions:
+        if action.kind == "ADD":
             _add(result, action.path, action.operand.value)
         elif action.kind == "DELETE":
             _delete(result, action.path, action.operand.value)

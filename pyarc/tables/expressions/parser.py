@@ -26,7 +26,7 @@ from pyarc.tables.expressions.nodes import (
     Value,
 )
 from pyarc.tables.expressions.reserved import RESERVED_WORDS
-from pyarc.tables.values import type_of, validate_value
+from pyarc.tables.values import comparable, type_of, validate_value
 
 COMPARATORS = ("=", "<>", "<", "<=", ">", ">=")
 BOOLEAN_FUNCTIONS = {
@@ -95,6 +95,7 @@ class _Parser:
         self.context = context
         self.tokens = tokenize(source)
         self.pos = 0
+        self._group: tuple[int, int] | None = None  # token span of the last (...) condition
         if self.tokens[0].kind == "eof":
             raise self.error("The expression can not be empty;")
 
@@ -210,33 +211,59 @@ class _Parser:
 
     def check_function(self, func: Function) -> Function:
         name, args = func.name, func.args
-        needs_path = name in (
-            "attribute_exists",
-            "attribute_not_exists",
-            "attribute_type",
-            "size",
-            "if_not_exists",
-        )
+        needs_path = name in ("attribute_exists", "attribute_not_exists", "if_not_exists")
         if needs_path and not isinstance(args[0], Path):
             raise self.error(
                 f"Operator or function requires a document path; operator or function: {name}"
             )
-        if name == "attribute_type" and isinstance(args[1], Value):
-            wanted = args[1].value
-            if type_of(wanted) != "S" or wanted["S"] not in ATTRIBUTE_TYPES:
-                shown = next(iter(wanted.values()))
+        if name in ("attribute_type", "begins_with", "contains"):
+            self.check_distinct(name, args[0], args[1])
+        if name == "attribute_type":
+            wanted = args[1]
+            if not isinstance(wanted, Value) or type_of(wanted.value) != "S":
+                shown = (
+                    type_of(wanted.value)
+                    if isinstance(wanted, Value)
+                    else "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}"
+                )
                 raise self.error(
-                    f"Invalid attribute type name found; type: {shown}, "
+                    "Incorrect operand type for operator or function; "
+                    f"operator or function: {name}, operand type: {shown}"
+                )
+            if wanted.value["S"] not in ATTRIBUTE_TYPES:
+                raise self.error(
+                    f"Invalid attribute type name found; type: {wanted.value['S']}, "
                     "valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }"
                 )
+        if (
+            name == "size"
+            and isinstance(args[0], Value)
+            and type_of(args[0].value) in ("N", "BOOL", "NULL")
+        ):
+            raise self.operand_type_error(name, type_of(args[0].value))
         if name == "begins_with":
             for arg in args:
                 if isinstance(arg, Value) and type_of(arg.value) not in ("S", "B"):
-                    raise self.error(
-                        "Incorrect operand type for operator or function; "
-                        f"operator or function: {name}, operand type: {type_of(arg.value)}"
-                    )
+                    raise self.operand_type_error(name, type_of(arg.value))
+        if name == "list_append":
+            for arg in args:
+                if isinstance(arg, Value) and type_of(arg.value) != "L":
+                    raise self.operand_type_error(name, type_of(arg.value))
         return func
+
+    def operand_type_error(self, name: str, kind: str) -> DynamoError:
+        return self.error(
+            "Incorrect operand type for operator or function; "
+            f"operator or function: {name}, operand type: {kind}"
+        )
+
+    def check_distinct(self, operator: str, first: Any, second: Any) -> None:
+        """AWS rejects `a = a`, `contains(a, a)`...: the same path on both sides."""
+        if isinstance(first, Path) and first == second:
+            raise self.error(
+                "The first operand must be distinct from the remaining operands for this "
+                f"operator or function; operator: {operator}, first operand: {first}"
+            )
 
     def condition_operand(self) -> Any:
         token = self.tok
@@ -277,11 +304,34 @@ class _Parser:
             return Not(self.negation())
         return self.primary()
 
+    def check_between(self, low: Any, high: Any) -> None:
+        """Bounds given as values must share a type and be in order (checked before any read)."""
+        if not isinstance(low, Value) or not isinstance(high, Value):
+            return
+        kind, other = type_of(low.value), type_of(high.value)
+        shown = (
+            f"lower bound operand: AttributeValue: {{{kind}:{low.value[kind]}}}, "
+            f"upper bound operand: AttributeValue: {{{other}:{high.value[other]}}}"
+        )
+        if kind != other:
+            raise self.error(
+                f"The BETWEEN operator requires same data type for lower and upper bounds; {shown}"
+            )
+        if kind in ("S", "N", "B") and comparable(low.value) > comparable(high.value):
+            raise self.error(
+                "The BETWEEN operator requires upper bound to be greater than or equal to lower "
+                f"bound; {shown}"
+            )
+
     def primary(self) -> Any:
         if self.is_op("("):
             self.advance()
+            start = self.pos
             inner = self.condition()
+            if self._group == (start, self.pos):
+                raise self.error("The expression has redundant parentheses;")
             self.expect_op(")")
+            self._group = (start - 1, self.pos)
             return inner
         if self.is_function_call() and self.tok.text in BOOLEAN_FUNCTIONS:
             func = self.function(
@@ -296,14 +346,18 @@ class _Parser:
         left = self.condition_operand()
         if self.tok.kind == "op" and self.tok.text in COMPARATORS:
             op = self.advance().text
-            return Compare(op, left, self.condition_operand())
+            right = self.condition_operand()
+            self.check_distinct(op, left, right)
+            return Compare(op, left, right)
         if self.is_keyword("BETWEEN"):
             self.advance()
             low = self.condition_operand()
             if not self.is_keyword("AND"):
                 raise self.syntax_error()
             self.advance()
-            return Between(left, low, self.condition_operand())
+            high = self.condition_operand()
+            self.check_between(low, high)
+            return Between(left, low, high)
         if self.is_keyword("IN"):
             self.advance()
             self.expect_op("(")
@@ -331,7 +385,7 @@ class _Parser:
         if token.kind == "value":
             return self.value()
         if self.is_function_call():
-            return self.function(UPDATE_FUNCTIONS, self.update_value)
+            return self.function(UPDATE_FUNCTIONS, self.update_unit)
         if token.kind in ("name", "alias"):
             return self.path()
         raise self.syntax_error()
@@ -340,7 +394,11 @@ class _Parser:
         left = self.update_unit()
         if self.is_op("+") or self.is_op("-"):
             op = self.advance().text
-            return Arithmetic(op, left, self.update_unit())
+            right = self.update_unit()
+            for arg in (left, right):
+                if isinstance(arg, Value) and type_of(arg.value) != "N":
+                    raise self.operand_type_error(op, type_of(arg.value))
+            return Arithmetic(op, left, right)
         return left
 
     def update(self) -> Update:
@@ -384,16 +442,21 @@ class _Parser:
         return UpdateAction(clause, path, value)
 
     def check_update_paths(self, update: Update) -> None:
-        paths = [a.path for a in update.actions]
-        for i, one in enumerate(paths):
-            for two in paths[i + 1 :]:
-                shorter = min(len(one.elements), len(two.elements))
-                if one.elements[:shorter] == two.elements[:shorter]:
-                    if one.elements == two.elements:
+        self.check_paths([a.path for a in update.actions])
+
+    def check_paths(self, paths: list[Path]) -> None:
+        """AWS: no path may be a prefix of another (overlap), nor index where another names."""
+        for i, two in enumerate(paths):
+            for one in paths[:i]:
+                for a, b in zip(one.elements, two.elements, strict=False):
+                    if isinstance(a, int) != isinstance(b, int):
                         raise self.error(
-                            "Two document paths overlap with each other; must remove or rewrite "
+                            "Two document paths conflict with each other; must remove or rewrite "
                             f"one of these paths; path one: {one}, path two: {two}"
                         )
+                    if a != b:
+                        break
+                else:
                     raise self.error(
                         "Two document paths overlap with each other; must remove or rewrite one "
                         f"of these paths; path one: {one}, path two: {two}"
@@ -406,14 +469,7 @@ class _Parser:
             self.advance()
             paths.append(self.path())
         self.expect_end()
-        for i, one in enumerate(paths):
-            for two in paths[i + 1 :]:
-                shorter = min(len(one.elements), len(two.elements))
-                if one.elements[:shorter] == two.elements[:shorter]:
-                    raise self.error(
-                        "Two document paths overlap with each other; must remove or rewrite one "
-                        f"of these paths; path one: {one}, path two: {two}"
-                    )
+        self.check_paths(paths)
         return paths
 
 

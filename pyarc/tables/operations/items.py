@@ -110,7 +110,7 @@ def prepare_update(table: Table, request: dict[str, Any]) -> tuple[Item, Update 
 
 def updated_item(table: Table, key: Item, old: Item | None, update: Update | None) -> Item:
     base = dict(old) if old is not None else dict(key)
-    new = apply_update(base, update) if update is not None else base
+    new = apply_update(base, update, existed=old is not None) if update is not None else base
     table.check_item_keys(new)
     check_item_size(new, "Item size to update has exceeded the maximum allowed size")
     return new

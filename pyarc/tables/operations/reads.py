@@ -70,10 +70,14 @@ def _select(request: dict[str, Any], index: Index | None, has_projection: bool) 
         raise invalid_params(
             "Select type SPECIFIC_ATTRIBUTES requires ProjectionExpression or AttributesToGet"
         )
-    if select == "ALL_ATTRIBUTES" and index and index.projection.get("ProjectionType") != "ALL":
-        kind = "global" if index.kind == "GSI" else "local"
+    if (
+        select == "ALL_ATTRIBUTES"
+        and index
+        and index.kind == "GSI"  # an LSI fetches the other attributes from the table
+        and index.projection.get("ProjectionType") != "ALL"
+    ):
         raise invalid_params(
-            f"Select type ALL_ATTRIBUTES is not supported for {kind} secondary index "
+            f"Select type ALL_ATTRIBUTES is not supported for global secondary index "
             f"{index.name} because its projection type is not ALL"
         )
     if select == "ALL_PROJECTED_ATTRIBUTES" and index is None:
@@ -120,6 +124,8 @@ def _page(
 ) -> dict[str, Any]:
     limit = _limit(request)
     index_names = index.projected_names(table.keys) if index else None
+    # an LSI reads attributes it does not project from the table (filters too); a GSI cannot
+    fetch = index is not None and index.kind == "LSI"
     items: list[Item] = []
     scanned = 0
     size = 0
@@ -130,9 +136,12 @@ def _page(
         visible = (
             item if index_names is None else {k: v for k, v in item.items() if k in index_names}
         )
-        if filter_tree is None or matches(visible, filter_tree):
-            if select != "COUNT":
-                items.append(visible if projection is None else project(visible, projection))
+        readable = item if fetch else visible
+        if filter_tree is None or matches(readable, filter_tree):
+            if select == "ALL_ATTRIBUTES":
+                items.append(readable)
+            elif projection is not None:
+                items.append(project(readable, projection))
             else:
                 items.append(visible)
         if (limit is not None and scanned >= limit) or size >= PAGE_BYTES:
