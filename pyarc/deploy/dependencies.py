@@ -1,9 +1,16 @@
 """Install Python dependencies for Lambda's platform, not the machine running pyarc.
 
 pip is asked for wheels only (`--only-binary=:all:`) built for the function's architecture
-(`manylinux2014_aarch64` for arm64, `manylinux2014_x86_64` for x86_64), CPython and the
-runtime's Python version, so a package with compiled code works on Lambda even when built on
-macOS or Windows. Each distinct (requirements, platform) is installed once per deploy.
+(aarch64 for arm64, x86_64), CPython and the runtime's Python version, so a package with
+compiled code works on Lambda even when built on macOS or Windows. Each distinct
+(requirements, platform) is installed once per deploy.
+
+The platform tags are every manylinux tag the runtime's OS can load, newest first: Lambda's
+python3.12+ runtimes run on Amazon Linux 2023 (glibc 2.34), python3.9-3.11 on Amazon Linux 2
+(glibc 2.26). pip does not widen `--platform manylinux_2_34_x86_64` to older glibcs (it only
+widens `manylinux2014` to `manylinux2010`/`manylinux1`), so each `manylinux_2_N` is passed;
+with `manylinux2014` alone, wheels built only for `manylinux_2_28` (numpy 2.3, and whatever
+cibuildwheel 3 builds by default) would be refused although Lambda runs them.
 """
 
 from __future__ import annotations
@@ -19,14 +26,23 @@ from pyarc.deploy.runtime_helper import runtime_helper_requirements
 from pyarc.errors import PyarcError
 from pyarc.inventory.model import FunctionConfig
 
-PLATFORMS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
+MACHINES = {"arm64": "aarch64", "x86_64": "x86_64"}
+AL2_GLIBC_MINOR = 26  # Amazon Linux 2: python3.9, 3.10, 3.11
+AL2023_GLIBC_MINOR = 34  # Amazon Linux 2023: python3.12 and later
+OLDEST_GLIBC_MINOR = 17  # manylinux2014; older tags come from pip's manylinux2014 expansion
+
+
+def glibc_minor(python_version: str) -> int:
+    """The glibc 2.x of the Lambda OS that runs `python_version` ("3.13" -> 34)."""
+    minor = int(python_version.split(".")[1])
+    return AL2023_GLIBC_MINOR if minor >= 12 else AL2_GLIBC_MINOR
 
 
 @dataclass(frozen=True)
 class Target:
     """The platform a function runs on."""
 
-    platform: str  # e.g. "manylinux2014_aarch64"
+    machine: str  # "aarch64" or "x86_64"
     python_version: str  # e.g. "3.13"
 
     @classmethod
@@ -36,11 +52,26 @@ class Target:
                 f"The runtime {config.runtime!r} is not a Python runtime; set runtime to "
                 "python3.12 or python3.13 in @aws or the function's config.arc."
             )
-        return cls(PLATFORMS[config.architecture], config.runtime.removeprefix("python"))
+        return cls(MACHINES[config.architecture], config.runtime.removeprefix("python"))
+
+    @property
+    def platforms(self) -> list[str]:
+        """Every manylinux tag the runtime loads, newest first (pip prefers earlier ones)."""
+        newest = glibc_minor(self.python_version)
+        tags = [
+            f"manylinux_2_{n}_{self.machine}" for n in range(newest, OLDEST_GLIBC_MINOR - 1, -1)
+        ]
+        return [*tags, f"manylinux2014_{self.machine}"]
+
+    @property
+    def platform(self) -> str:
+        """The newest tag, naming the platform in messages (`manylinux_2_34_aarch64`)."""
+        return self.platforms[0]
 
     def pip_args(self) -> list[str]:
+        platforms = [arg for tag in self.platforms for arg in ("--platform", tag)]
         return [
-            "--platform", self.platform,
+            *platforms,
             "--only-binary=:all:",
             "--python-version", self.python_version,
             "--implementation", "cp",

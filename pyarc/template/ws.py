@@ -108,11 +108,13 @@ def add_ws(draft: Draft) -> None:
         },
         owner="@ws",
     )
+    # `apiId/stage/METHOD/@connections/id`: this stage's connections only, for POST (send),
+    # GET (info) and DELETE (close), which is all the Management API has.
     draft.grant(
         "ArcWebSocketPolicy",
         "ManageConnections",
         ["execute-api:ManageConnections"],
-        [arn("execute-api", f"${{{names.WS_API}}}/*")],
+        [arn("execute-api", f"${{{names.WS_API}}}/{draft.env}/*/@connections/*")],
     )
     wss = sub(f"wss://{execute_api_host(names.WS_API)}/{draft.env}")
     draft.output("WSS", wss, "WebSocket URL")

@@ -118,8 +118,8 @@ def _make_app(root: Path, name: str = "cage-socket") -> Inventory:
     )
 
 
-def _build_wheel(out_dir: Path, name: str, version: str = "1.0") -> Path:
-    """Write a pure-Python wheel `name` (a package with VALUE = version) into `out_dir`.
+def _build_wheel(out_dir: Path, name: str, version: str = "1.0", tag: str = "py3-none-any") -> Path:
+    """Write a wheel `name` (a package with VALUE = version) tagged `tag` into `out_dir`.
 
     A wheel is a zip with a dist-info directory; writing one keeps the tests offline and
     independent of build tools.
@@ -130,14 +130,14 @@ def _build_wheel(out_dir: Path, name: str, version: str = "1.0") -> Path:
         f"{name}/__init__.py": f"VALUE = {version!r}\n",
         f"{dist_info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
         f"{dist_info}/WHEEL": "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\n"
-        "Tag: py3-none-any\n",
+        f"Tag: {tag}\n",
     }
     record = [
         f"{path},sha256={_record_hash(text.encode())},{len(text.encode())}"
         for path, text in files.items()
     ]
     files[f"{dist_info}/RECORD"] = "\n".join([*record, f"{dist_info}/RECORD,,"]) + "\n"
-    wheel = out_dir / f"{name}-{version}-py3-none-any.whl"
+    wheel = out_dir / f"{name}-{version}-{tag}.whl"
     with zipfile.ZipFile(wheel, "w") as zf:
         for path, text in files.items():
             zf.writestr(path, text)
@@ -162,7 +162,7 @@ def write_handler():
 
 @pytest.fixture
 def build_wheel():
-    """`build_wheel(out_dir, name, version="1.0") -> Path` (offline)."""
+    """`build_wheel(out_dir, name, version="1.0", tag="py3-none-any") -> Path` (offline)."""
     return _build_wheel
 
 

@@ -108,8 +108,44 @@ def test_missing_wheel_is_one_sentence_naming_the_requirements_file(
         package_functions(inventory, tmp_path / "work", options)
     message = str(raised.value)
     assert str(src / "requirements.txt") in message
-    assert "manylinux2014_aarch64" in message
+    assert "manylinux_2_34_aarch64" in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("runtime", "architecture", "tag", "installs"),
+    [
+        # Lambda's python3.12+ runs on Amazon Linux 2023 (glibc 2.34): a wheel built only for
+        # manylinux_2_28 (numpy 2.3 is one) runs there, so it must be installed
+        ("python3.13", "arm64", "py3-none-manylinux_2_28_aarch64", True),
+        ("python3.12", "x86_64", "py3-none-manylinux_2_34_x86_64", True),
+        ("python3.13", "x86_64", "py3-none-manylinux_2_17_x86_64", True),
+        ("python3.13", "x86_64", "py3-none-manylinux1_x86_64", True),
+        # ... but python3.11 runs on Amazon Linux 2 (glibc 2.26), which cannot load it
+        ("python3.11", "x86_64", "py3-none-manylinux_2_28_x86_64", False),
+        # and never a wheel for the other architecture
+        ("python3.13", "arm64", "py3-none-manylinux_2_28_x86_64", False),
+    ],
+)
+def test_dependencies_take_every_manylinux_wheel_the_runtime_can_load(
+    tmp_path: Path, make_app, build_wheel, runtime: str, architecture: str, tag: str, installs: bool
+) -> None:
+    inventory = make_app(tmp_path / "app")
+    fn = inventory.function("http:get-index")
+    fn.config.runtime = runtime
+    fn.config.architecture = architecture
+    wheels = tmp_path / "wheels"
+    build_wheel(wheels, "nativedep", "3.0", tag=tag)
+    (fn.src / "requirements.txt").write_text("nativedep==3.0\n")
+    options = BuildOptions(
+        runtime_requirements=[], pip_args=["--no-index", "--find-links", str(wheels)]
+    )
+    if not installs:
+        with pytest.raises(PyarcError, match="nativedep"):
+            package_functions(inventory, tmp_path / "work", options, functions=[fn])
+        return
+    artifacts = package_functions(inventory, tmp_path / "work", options, functions=[fn])
+    assert "nativedep/__init__.py" in names_in(artifacts["http:get-index"].path)
 
 
 def test_missing_handler_directory_is_a_clear_error(tmp_path: Path, make_app) -> None:
@@ -120,12 +156,18 @@ def test_missing_handler_directory_is_a_clear_error(tmp_path: Path, make_app) ->
 
 
 def test_target_follows_architecture_and_runtime() -> None:
-    assert Target.of(FunctionConfig()) == Target("manylinux2014_aarch64", "3.13")
+    assert Target.of(FunctionConfig()) == Target("aarch64", "3.13")
     x86 = FunctionConfig(architecture="x86_64", runtime="python3.12")
-    assert Target.of(x86).pip_args() == [
-        "--platform", "manylinux2014_x86_64", "--only-binary=:all:",
-        "--python-version", "3.12", "--implementation", "cp",
+    args = Target.of(x86).pip_args()
+    platforms = [args[i + 1] for i, arg in enumerate(args) if arg == "--platform"]
+    assert platforms[0] == "manylinux_2_34_x86_64"  # Amazon Linux 2023's glibc, preferred
+    assert platforms[-2:] == ["manylinux_2_17_x86_64", "manylinux2014_x86_64"]
+    assert len(platforms) == 34 - 17 + 2
+    assert args[len(platforms) * 2 :] == [
+        "--only-binary=:all:", "--python-version", "3.12", "--implementation", "cp",
     ]  # fmt: skip
+    al2 = Target.of(FunctionConfig(runtime="python3.11"))
+    assert al2.platform == "manylinux_2_26_aarch64"  # Amazon Linux 2
     with pytest.raises(PyarcError, match="nodejs20.x"):
         Target.of(FunctionConfig(runtime="nodejs20.x"))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+
 from pyarc.template import build
 from pyarc.template.ws import deployment_id
 
@@ -57,18 +59,42 @@ def test_deployment_id_changes_with_the_routes():
     assert deployment_id(["$connect", "$default"]) != deployment_id(["$connect", "rotate"])
 
 
-def test_wss_output_and_manage_connections_on_this_api_only(app):
-    app.ws("connect", "default")
-    template = build(app.inventory)
-    assert template["Outputs"]["WSS"]["Value"] == {
-        "Fn::Sub": "wss://${WS}.execute-api.${AWS::Region}.${AWS::URLSuffix}/staging"
+def substitute(text: str, api_id: str = "abc123") -> str:
+    """An Fn::Sub string as CloudFormation resolves it in us-west-2 for account 123456789012."""
+    values = {
+        "${AWS::Partition}": "aws",
+        "${AWS::Region}": "us-west-2",
+        "${AWS::AccountId}": "123456789012",
+        "${AWS::URLSuffix}": "amazonaws.com",
+        "${WS}": api_id,
     }
+    for name, value in values.items():
+        text = text.replace(name, value)
+    return text
+
+
+def test_wss_output_and_manage_connections_on_this_api_and_stage_only(app):
+    app.ws("connect", "default")
+    template = build(app.inventory, "production")
+    wss = "wss://${WS}.execute-api.${AWS::Region}.${AWS::URLSuffix}/production"
+    assert template["Outputs"]["WSS"]["Value"] == {"Fn::Sub": wss}
+    env = template["Resources"]["ConnectWSLambda"]["Properties"]["Environment"]["Variables"]
+    assert env["ARC_WSS_URL"] == {"Fn::Sub": wss}
+    assert substitute(wss) == "wss://abc123.execute-api.us-west-2.amazonaws.com/production"
     policies = {p["PolicyName"]: p for p in template["Resources"]["Role"]["Properties"]["Policies"]}
     [statement] = policies["ArcWebSocketPolicy"]["PolicyDocument"]["Statement"]
     assert statement["Action"] == ["execute-api:ManageConnections"]
-    assert statement["Resource"] == [
-        {"Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WS}/*"}
-    ]
+    [resource] = statement["Resource"]
+    pattern = substitute(resource["Fn::Sub"])
+    assert pattern == (
+        "arn:aws:execute-api:us-west-2:123456789012:abc123/production/*/@connections/*"
+    )
+    # what `ws.send/info/close` call, as IAM matches it (`*` spans any characters)
+    arn = "arn:aws:execute-api:us-west-2:123456789012:{}/{}/{}/@connections/L0SM9cOFvHcCIhw="
+    for method in ("POST", "GET", "DELETE"):
+        assert fnmatch.fnmatchcase(arn.format("abc123", "production", method), pattern)
+    assert not fnmatch.fnmatchcase(arn.format("abc123", "staging", "POST"), pattern)
+    assert not fnmatch.fnmatchcase(arn.format("other9", "production", "POST"), pattern)
 
 
 def test_no_ws_means_no_websocket_resources(app):
