@@ -5,19 +5,22 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from pyarc.inventory.model import api_gateway_path
 from pyarc.sandbox.config import ACCOUNT_ID, API_ID, HTTP_STAGE
 from pyarc.sandbox.ids import aws_id, clf_time, now_ms
 from pyarc.sandbox.router import RouteMatch
 
+# Bodies of these types arrive as text; all others base64. Form posts
+# (application/x-www-form-urlencoded, multipart/form-data) are NOT text to an HTTP API:
+# it base64-encodes them, so handlers must decode them (Slack commands are the usual
+# surprise).
 _TEXT_TYPES = (
     "text/",
     "application/json",
     "application/javascript",
     "application/xml",
-    "application/x-www-form-urlencoded",
     "application/graphql",
     "+json",
     "+xml",
@@ -29,7 +32,7 @@ class HttpRequestInfo:
     """What the sandbox read from the wire, independent of the ASGI framework."""
 
     method: str
-    raw_path: str  # as sent (percent-encoded)
+    raw_path: str  # as sent (percent-encoded); payload 2.0 decodes it
     raw_query: str
     headers: list[tuple[str, str]]  # in order, names as sent (ASGI gives them lower-cased)
     body: bytes
@@ -80,7 +83,9 @@ def _folded_headers(info: HttpRequestInfo, *, skip_cookie: bool) -> dict[str, st
 
 
 def _forwarded(info: HttpRequestInfo, server_port: int) -> dict[str, str]:
+    """Headers an HTTP API adds when the client did not send them."""
     return {
+        "content-length": str(len(info.body)),  # also "0" on a GET
         "x-forwarded-for": info.source_ip,
         "x-forwarded-port": str(server_port),
         "x-forwarded-proto": "http",
@@ -110,10 +115,13 @@ def build_v2(info: HttpRequestInfo, match: RouteMatch | None, server_port: int) 
     for key, value in _forwarded(info, server_port).items():
         headers.setdefault(key, value)
     domain = _domain(info, server_port)
+    # an HTTP API hands over the path percent-decoded, in `rawPath` as in `http.path`
+    # (`rawQueryString` keeps its encoding); payload 1.0's `path` stays as sent
+    path = unquote(info.raw_path)
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": route_key,
-        "rawPath": info.raw_path,
+        "rawPath": path,
         "rawQueryString": info.raw_query,
     }
     cookies = _cookies(info)
@@ -133,7 +141,7 @@ def build_v2(info: HttpRequestInfo, match: RouteMatch | None, server_port: int) 
         "domainPrefix": domain.split(".")[0].split(":")[0],
         "http": {
             "method": info.method.upper(),
-            "path": info.raw_path,
+            "path": path,
             "protocol": info.protocol,
             "sourceIp": info.source_ip,
             "userAgent": info.header("user-agent") or "",

@@ -110,16 +110,20 @@ class HttpGateway:
             parts = json_error(500, "Internal Server Error")
             if error is not None:
                 parts.headers.append(("x-pyarc-error-type", error.error_type))
-            return _to_response(parts)
+            return _to_response(parts, info.request_id)
         try:
             parts = normalise(result.payload, version)
         except MalformedResponse as exc:
+            # an HTTP API answers a response it cannot map with its plain 500 (REST APIs
+            # say 502); the reason goes to the console and the `pyarc` field
             message = f"Malformed Lambda proxy response from {label}: {exc}"
-            self.state.log.invocation(label, 502, result.duration_ms, result.cold)
+            self.state.log.invocation(label, 500, result.duration_ms, result.cold)
             self.state.log.error(message)
-            return _to_response(json_error(502, message))
+            parts = json_error(500, "Internal Server Error", pyarc=message)
+            parts.headers.append(("x-pyarc-error-type", "Sandbox.MalformedResponse"))
+            return _to_response(parts, info.request_id)
         self.state.log.invocation(label, parts.status, result.duration_ms, result.cold)
-        return _to_response(parts)
+        return _to_response(parts, info.request_id)
 
     def _not_found(self, request: Request, static: bool = False) -> Response:
         method, path = request.method, request.url.path
@@ -176,12 +180,14 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return bytes(data)
 
 
-def _to_response(parts: HttpResponseParts) -> Response:
+def _to_response(parts: HttpResponseParts, request_id: str | None = None) -> Response:
     response = Response(content=parts.body, status_code=parts.status)
     for name, value in parts.headers:
         if name.lower() in _SKIPPED_RESPONSE_HEADERS:
             continue
         response.raw_headers.append((name.lower().encode("latin-1"), _header_bytes(value)))
+    if request_id is not None:  # HTTP APIs name the request (= requestContext.requestId)
+        response.raw_headers.append((b"apigw-requestid", request_id.encode("ascii")))
     return response
 
 

@@ -3,8 +3,10 @@
 Payload 2.0: a value without `statusCode` is sent as JSON with status 200;
 otherwise `statusCode`, `headers`, `cookies` (each one a Set-Cookie header),
 `body` and `isBase64Encoded` are honoured. Payload 1.0 adds `multiValueHeaders`
-and makes no assumptions. A response API Gateway would not accept raises
-`MalformedResponse`, whose message says what is wrong (the server answers 502).
+(merged with `headers` as API Gateway does) and makes no assumptions. A response
+that names no content type gets `text/plain; charset=utf-8`, the HTTP API default.
+A response API Gateway would not accept raises `MalformedResponse`, whose message
+says what is wrong (the server answers 500 Internal Server Error, as HTTP APIs do).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 JSON_TYPE = "application/json"
+DEFAULT_TYPE = "text/plain; charset=utf-8"  # what an HTTP API sends when the handler names none
 
 
 class MalformedResponse(Exception):
@@ -68,7 +71,12 @@ def _headers(payload: dict[str, Any]) -> list[tuple[str, str]]:
     headers = payload.get("headers") or {}
     if not isinstance(headers, dict):
         raise MalformedResponse(f"headers must be an object, not {type(headers).__name__}")
-    return [(str(name), _header_value(name, value)) for name, value in headers.items()]
+    # a null value leaves the header out (API Gateway accepts it; SDKs emit it)
+    return [
+        (str(name), _header_value(name, value))
+        for name, value in headers.items()
+        if value is not None
+    ]
 
 
 def normalise_v2(payload: Any) -> HttpResponseParts:
@@ -81,7 +89,7 @@ def normalise_v2(payload: Any) -> HttpResponseParts:
     if not isinstance(cookies, list) or not all(isinstance(c, str) for c in cookies):
         raise MalformedResponse("cookies must be a list of strings")
     headers += [("set-cookie", cookie) for cookie in cookies]
-    return HttpResponseParts(status, headers, _body(payload))
+    return HttpResponseParts(status, _with_content_type(headers), _body(payload))
 
 
 def normalise_v1(payload: Any) -> HttpResponseParts:
@@ -94,14 +102,22 @@ def normalise_v1(payload: Any) -> HttpResponseParts:
     multi = payload.get("multiValueHeaders") or {}
     if not isinstance(multi, dict):
         raise MalformedResponse("multiValueHeaders must be an object of lists")
-    single_names = {name.lower() for name, _ in headers}
+    # API Gateway merges both into one list per name: the multiValueHeaders values, then
+    # the headers value unless that same name/value pair is already among them
+    merged: list[tuple[str, str]] = []
     for name, values in multi.items():
         if not isinstance(values, list):
             raise MalformedResponse(f"multiValueHeaders {name!r} must be a list")
-        if name.lower() in single_names:
-            headers = [(n, v) for n, v in headers if n.lower() != name.lower()]
-        headers += [(str(name), _header_value(name, value)) for value in values]
-    return HttpResponseParts(status, headers, _body(payload))
+        merged += [(str(name), _header_value(name, value)) for value in values]
+    pairs = {(n.lower(), v) for n, v in merged}
+    merged += [(n, v) for n, v in headers if (n.lower(), v) not in pairs]
+    return HttpResponseParts(status, _with_content_type(merged), _body(payload))
+
+
+def _with_content_type(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    if any(name.lower() == "content-type" for name, _ in headers):
+        return headers
+    return [*headers, ("content-type", DEFAULT_TYPE)]
 
 
 def normalise(payload: Any, payload_version: str) -> HttpResponseParts:

@@ -1,5 +1,7 @@
 """`@ws` -> a WEBSOCKET `AWS::ApiGatewayV2::Api` with a route, integration and permission
-per route, a deployment that depends on every route and a stage named after the env."""
+per route (message routes also get a `$default` route response, so a handler's returned
+body reaches the caller), a deployment that depends on every route and a stage named
+after the env."""
 
 from __future__ import annotations
 
@@ -57,20 +59,38 @@ def add_ws(draft: Draft) -> None:
             },
             owner=owner,
         )
+        route_properties = {
+            "ApiId": ref(names.WS_API),
+            "RouteKey": ws_route.route_key,
+            "AuthorizationType": "NONE",
+            "OperationName": route_id,
+            "Target": sub(f"integrations/${{{integration_id}}}"),
+        }
+        two_way = ws_route.route_key not in ("$connect", "$disconnect")
+        if two_way:
+            # a message route's returned `body` goes back to the caller, as in the sandbox:
+            # API Gateway does that only for routes with a route response
+            route_properties["RouteResponseSelectionExpression"] = "$default"
         draft.add(
             route_id,
-            {
-                "Type": "AWS::ApiGatewayV2::Route",
-                "Properties": {
-                    "ApiId": ref(names.WS_API),
-                    "RouteKey": ws_route.route_key,
-                    "AuthorizationType": "NONE",
-                    "OperationName": route_id,
-                    "Target": sub(f"integrations/${{{integration_id}}}"),
-                },
-            },
+            {"Type": "AWS::ApiGatewayV2::Route", "Properties": route_properties},
             owner=owner,
         )
+        if two_way:
+            response_id = names.ws_route_id(ws_route.name, "RouteResponse")
+            draft.add(
+                response_id,
+                {
+                    "Type": "AWS::ApiGatewayV2::RouteResponse",
+                    "Properties": {
+                        "ApiId": ref(names.WS_API),
+                        "RouteId": ref(route_id),
+                        "RouteResponseKey": "$default",
+                    },
+                },
+                owner=owner,
+            )
+            route_ids.append(response_id)
         draft.add(
             names.ws_route_id(ws_route.name, "Permission"),
             {

@@ -66,6 +66,19 @@ def test_text_and_binary_bodies(client: httpx.Client) -> None:
     assert base64.b64decode(binary["body"]) == payload
 
 
+def test_form_posts_arrive_base64_as_from_an_http_api(client: httpx.Client) -> None:
+    # HTTP APIs base64-encode form bodies (a Slack command handler has to decode them)
+    form = client.post("/echo", data={"text": "hi there", "n": "1"}).json()
+    assert form["headers"]["content-type"] == "application/x-www-form-urlencoded"
+    assert form["isBase64Encoded"] is True
+    assert base64.b64decode(form["body"]) == b"text=hi+there&n=1"
+    assert form["headers"]["content-length"] == "17"
+
+
+def test_content_length_is_always_forwarded(client: httpx.Client) -> None:
+    assert client.get("/things/1").json()["headers"]["content-length"] == "0"
+
+
 def test_catchall_uses_proxy_parameter(client: httpx.Client) -> None:
     event = client.delete("/api/a/b%20c").json()
     assert event["routeKey"] == "ANY /api/{proxy+}"
@@ -85,11 +98,32 @@ def test_response_normalisation(client: httpx.Client) -> None:
     assert binary.content == bytes(range(256))
 
 
-def test_malformed_response_is_502_naming_the_fault(client: httpx.Client) -> None:
+def test_malformed_response_is_http_api_500_naming_the_fault(client: httpx.Client) -> None:
+    # HTTP APIs answer an unmappable Lambda response with a plain 500 (502 is REST's answer)
     response = client.get("/malformed")
-    assert response.status_code == 502
-    assert "statusCode" in response.json()["message"]
-    assert "GET /malformed" in response.json()["message"]
+    assert response.status_code == 500
+    assert response.json()["message"] == "Internal Server Error"
+    assert "statusCode" in response.json()["pyarc"]
+    assert "GET /malformed" in response.json()["pyarc"]
+    assert response.headers["x-pyarc-error-type"] == "Sandbox.MalformedResponse"
+
+
+def test_v2_path_is_decoded_query_string_is_not(client: httpx.Client) -> None:
+    # HTTP APIs deliver rawPath and http.path percent-decoded; rawQueryString as sent
+    event = client.get("/things/a%20b%C3%A9?x=%2B1&y=a+b").json()
+    assert event["rawPath"] == "/things/a bé"
+    assert event["requestContext"]["http"]["path"] == "/things/a bé"
+    assert event["pathParameters"] == {"id": "a bé"}
+    assert event["rawQueryString"] == "x=%2B1&y=a+b"
+    assert event["queryStringParameters"] == {"x": "+1", "y": "a b"}
+
+
+def test_response_carries_request_id_and_default_content_type(client: httpx.Client) -> None:
+    response = client.get("/things/1")
+    assert response.headers["apigw-requestid"] == response.json()["requestContext"]["requestId"]
+    untyped = client.get("/status/418")  # the handler names no content type
+    assert untyped.headers["content-type"] == "text/plain; charset=utf-8"
+    assert client.get("/").headers["content-type"] == "text/plain"  # the handler's own
 
 
 def test_unknown_route_names_the_line_to_add(client: httpx.Client) -> None:

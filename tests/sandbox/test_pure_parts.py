@@ -97,7 +97,19 @@ def test_v1_needs_status_and_merges_multi_value_headers() -> None:
     parts = normalise_v1(
         {"statusCode": 200, "headers": {"a": "1"}, "multiValueHeaders": {"a": ["2", "3"]}}
     )
-    assert [v for n, v in parts.headers if n == "a"] == ["2", "3"]
+    assert [v for n, v in parts.headers if n == "a"] == ["2", "3", "1"]  # merged, as AWS
+    same = normalise_v1(
+        {"statusCode": 200, "headers": {"a": "2"}, "multiValueHeaders": {"a": ["2", "3"]}}
+    )
+    assert [v for n, v in same.headers if n == "a"] == ["2", "3"]  # a pair appears once
+
+
+def test_content_type_defaults_and_null_headers() -> None:
+    untyped = normalise_v2({"statusCode": 200, "headers": {"x": None}, "body": "hi"})
+    assert untyped.headers == [("content-type", "text/plain; charset=utf-8")]
+    typed = normalise_v1({"statusCode": 200, "headers": {"Content-Type": "text/html"}})
+    assert typed.headers == [("Content-Type", "text/html")]
+    assert normalise_v2({"ok": 1}).headers == [("content-type", "application/json")]
 
 
 def test_formats() -> None:

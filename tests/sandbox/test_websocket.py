@@ -311,3 +311,61 @@ def test_200_connections_each_receive_a_broadcast(sandbox: Sandbox) -> None:
     received = asyncio.run(scenario())
     assert received == ["hello all"] * 200
     assert websockets.__version__  # the real `websockets` client library drove this
+
+
+def test_selection_edge_cases_fall_back_to_default(sandbox: Sandbox) -> None:
+    """Only a text frame holding a JSON object whose `action` is a string naming a
+    declared route selects that route; everything else goes to `$default`."""
+    frames: list[str | bytes] = [
+        '{"action": 5}',
+        '["whoami"]',
+        '{"action": {"name": "whoami"}}',
+        '{"action": "WHOAMI"}',
+        b'{"action": "whoami"}',  # binary frames are never parsed for the action
+    ]
+
+    async def scenario() -> list[str]:
+        async with connect(sandbox.ws_url) as ws:
+            replies = []
+            for frame in frames:
+                await ws.send(frame)
+                replies.append(await ws.recv())
+            return replies
+
+    replies = asyncio.run(scenario())
+    assert replies[:4] == [f"echo:{frame}" for frame in frames[:4]]
+    assert replies[4] == "b64:" + base64.b64encode(b'{"action": "whoami"}').decode()
+
+
+POST_DURING_CONNECT = """
+import boto3
+
+client = boto3.client("apigatewaymanagementapi")
+
+def handler(event, context):
+    connection_id = event["requestContext"]["connectionId"]
+    try:
+        client.post_to_connection(ConnectionId=connection_id, Data=b"too early")
+    except client.exceptions.GoneException:
+        return {"statusCode": 200}  # what AWS answers until the handshake completes
+    return {"statusCode": 409}
+"""
+
+
+def test_post_to_a_connection_during_its_connect_is_gone(tmp_path) -> None:
+    app = tmp_path / "early"
+    (app / "src/ws/connect").mkdir(parents=True)
+    (app / "app.arc").write_text("@app\nearly\n\n@ws\n")
+    (app / "src/ws/connect/lambda.py").write_text(POST_DURING_CONNECT)
+    (app / "src/ws/default").mkdir(parents=True)
+    (app / "src/ws/default/lambda.py").write_text(
+        "def handler(event, context):\n    return {'statusCode': 200, 'body': 'open'}\n"
+    )
+
+    async def scenario(url: str) -> str:
+        async with connect(url) as ws:  # a 409 from $connect would refuse the handshake
+            await ws.send("hello")
+            return await ws.recv()
+
+    with Sandbox(app, watch=False) as sb:
+        assert asyncio.run(scenario(sb.ws_url)) == "open"

@@ -47,6 +47,7 @@ def test_deployment_depends_on_every_route_and_stage_is_the_env(app):
     assert sorted(deployment["DependsOn"]) == [
         "ConnectWSRoute",
         "DefaultWSRoute",
+        "DefaultWSRouteResponse",
         "DisconnectWSRoute",
     ]
     stage = resources["WebsocketStage"]["Properties"]
@@ -103,3 +104,22 @@ def test_no_ws_means_no_websocket_resources(app):
     assert "WS" not in template["Resources"]
     policies = [p["PolicyName"] for p in template["Resources"]["Role"]["Properties"]["Policies"]]
     assert "ArcWebSocketPolicy" not in policies
+
+
+def test_message_routes_send_a_returned_body_back_like_the_sandbox(app):
+    """The sandbox sends a message handler's returned `body` to the caller; API Gateway does
+    so only for routes with a route response, so every message route gets one."""
+    app.ws("connect", "default", "disconnect", "rotate")
+    resources = build(app.inventory, "staging")["Resources"]
+    responses = {
+        k: v["Properties"] for k, v in resources.items()
+        if v["Type"] == "AWS::ApiGatewayV2::RouteResponse"
+    }
+    assert sorted(responses) == ["DefaultWSRouteResponse", "RotateWSRouteResponse"]
+    for key, response in responses.items():
+        route = key.removesuffix("Response")
+        assert response["RouteId"] == {"Ref": route}
+        assert response["RouteResponseKey"] == "$default"
+        assert resources[route]["Properties"]["RouteResponseSelectionExpression"] == "$default"
+    for silent in ("ConnectWSRoute", "DisconnectWSRoute"):
+        assert "RouteResponseSelectionExpression" not in resources[silent]["Properties"]

@@ -35,6 +35,8 @@ def test_exception_gives_lambda_error_payload_and_keeps_the_worker(harness):
     assert payload["errorMessage"] == "bad input: x"
     assert any("lambda.py" in frame and "in handler" for frame in payload["stackTrace"])
     assert all("runtime.py" not in frame for frame in payload["stackTrace"])
+    assert payload["requestId"] == failed.request_id  # awslambdaric's make_error adds it
+    assert list(payload) == ["errorMessage", "errorType", "requestId", "stackTrace"]
     assert after.ok and after.payload == first.payload  # same warm worker
     assert not after.cold
     lines = harness.log.lines(fn.key)
@@ -117,6 +119,38 @@ def handler(event, context):
     )
     assert after.ok and after.cold and after.payload != before.payload
     assert not harness.process_exists(before.payload)
+    # what Lambda reports itself carries neither requestId nor stackTrace
+    assert died.error.to_lambda_payload() == {
+        "errorMessage": died.error.error_message,
+        "errorType": "Runtime.ExitError",
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "words", "printed"),
+    [
+        ("sys.exit()", "Runtime exited without providing a reason", None),
+        ("sys.exit(0)", "Runtime exited without providing a reason", None),
+        ("sys.exit(256)", "Runtime exited without providing a reason", None),
+        ("sys.exit(-1)", "Runtime exited with error: exit status 255", None),
+        (
+            "sys.exit('config missing')",
+            "Runtime exited with error: exit status 1",
+            "config missing",
+        ),
+    ],
+)
+def test_sys_exit_reports_the_status_the_process_ends_with(harness, body, words, printed):
+    fn = harness.function(f"import sys\ndef handler(event, context):\n    {body}\n")
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    died = harness.run(scenario)
+    assert died.error.error_type == "Runtime.ExitError"
+    assert died.error.error_message == f"RequestId: {died.request_id} Error: {words}"
+    if printed is not None:  # Python prints a non-int exit code to stderr
+        assert printed in harness.log.lines(fn.key)
 
 
 def test_memory_leak_beyond_the_limit_fails_that_invocation_and_the_next_one_works(harness):
@@ -226,10 +260,22 @@ def test_missing_handler_function_is_handler_not_found(harness):
     async def scenario(pools):
         return await pools.invoke(fn, {})
 
-    error = harness.run(scenario).error
+    result = harness.run(scenario)
+    error = result.error
     assert error.error_type == "Runtime.HandlerNotFound"
-    assert "Handler 'handler' missing on module 'lambda'" in error.error_message
-    assert str(fn.src / "lambda.py") in error.error_message
+    assert error.error_message == "Handler 'handler' missing on module 'lambda'"  # Lambda's words
+    assert error.to_lambda_payload() == {
+        "errorMessage": "Handler 'handler' missing on module 'lambda'",
+        "errorType": "Runtime.HandlerNotFound",
+        "requestId": "",  # init errors carry no request id
+        "stackTrace": [],
+    }
+    lines = harness.log.lines(fn.key)
+    at = lines.index(
+        f"[ERROR] {error.error_type}: {error.error_message} (request {result.request_id})"
+    )
+    assert str(fn.src / "lambda.py") in lines[at + 1]  # the sandbox's advice follows
+    assert "def handler(event, context):" in lines[at + 1]
 
 
 def test_import_errors_fail_init_and_a_fixed_file_works_without_recycling(harness):
@@ -269,6 +315,28 @@ def test_exception_at_import_time_is_reported_with_its_own_type(harness):
     error = harness.run(scenario).error
     assert error.error_type == "KeyError"
     assert error.error_message == "'CONFIG'"
+    # as Lambda: the runtime's own frames are dropped, the import machinery's and the user's kept
+    assert "runtime.py" not in error.stack_trace[0]
+    assert "importlib" in error.stack_trace[0]
+    assert 'lambda.py", line 1, in <module>' in error.stack_trace[-1]
+    assert error.to_lambda_payload()["requestId"] == ""
+
+
+def test_a_user_module_named_runtime_keeps_its_frames(harness):
+    fn = harness.function(
+        "from runtime import work\ndef handler(event, context):\n    return work()\n"
+    )
+    harness.write_handler(
+        fn.src, "def work():\n    raise RuntimeError('in runtime.py')\n", "runtime.py"
+    )
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    error = harness.run(scenario).error
+    assert error.error_type == "RuntimeError"
+    assert 'lambda.py", line 3, in handler' in error.stack_trace[0]
+    assert 'runtime.py", line 2, in work' in error.stack_trace[-1]
 
 
 def test_large_events_and_responses_round_trip(harness):
@@ -337,3 +405,40 @@ def test_an_event_that_is_not_json_is_refused_without_touching_the_worker(harnes
     assert refused.error.error_type == "InvalidRequestContentException"
     assert "http:get-index" in refused.error.error_message
     assert after.payload == before.payload and not after.cold
+
+
+def test_an_init_slower_than_the_init_limit_runs_within_the_functions_timeout(harness):
+    # Lambda: an on-demand init over 10 s is run again inside the first invocation, under the
+    # function's timeout. Here the init limit is 0.2 s so that the test stays quick.
+    fn = harness.function(
+        """
+        import time
+        time.sleep(0.6)
+        def handler(event, context):
+            return context.get_remaining_time_in_millis()
+        """,
+        timeout=3,
+    )
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    result = harness.run(scenario, init_timeout=0.2)
+    assert result.ok, result.error
+    assert result.cold
+    assert 1000 < result.payload <= 3000 - 600  # the init used part of the invocation's time
+
+
+def test_an_init_slower_than_the_limit_and_the_timeout_times_out(harness):
+    fn = harness.function("import time\ntime.sleep(30)\ndef handler(e, c):\n    return 1\n")
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {}, timeout=0.5)
+
+    result = harness.run(scenario, init_timeout=0.2)
+    assert result.error.error_type == "Sandbox.Timedout"
+    assert result.error.error_message.endswith(
+        f"{result.request_id} Task timed out after 0.50 seconds"
+    )
+    assert result.duration_ms < 5000
+    assert any("INIT phase" in line for line in harness.log.lines(fn.key))

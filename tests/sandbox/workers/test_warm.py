@@ -222,3 +222,69 @@ def test_a_broken_log_sink_does_not_break_invocations(harness):
 
     results = harness.run(scenario, log=broken)
     assert [r.payload for r in results] == [5, 5]
+
+
+def test_logging_module_writes_lambdas_log_lines(harness):
+    fn = harness.function(
+        """
+        import logging
+        logging.basicConfig(level=logging.DEBUG, format="%(message)s")  # a no-op, as on Lambda
+        logger = logging.getLogger()
+        logger.setLevel(logging.INFO)  # the pattern Lambda's docs show
+        def handler(event, context):
+            logger.debug("hidden")
+            logger.info("hello %s", event["who"])
+            logging.getLogger("app.db").warning("slow query")
+            return len(logger.handlers)
+        """
+    )
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {"who": "ada"})
+
+    result = harness.run(scenario)
+    assert result.ok and result.payload == 1
+    lines = harness.log.lines(fn.key)
+    assert len(lines) == 2, lines
+    pattern = r"\[{}\]\t\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{3}}Z\t{}\t{}"
+    import re
+
+    assert re.fullmatch(pattern.format("INFO", result.request_id, "hello ada"), lines[0])
+    assert re.fullmatch(pattern.format("WARNING", result.request_id, "slow query"), lines[1])
+
+
+def test_log_level_variable_sets_the_root_level(harness):
+    fn = harness.function(
+        "import logging\ndef handler(event, context):\n    logging.debug('deep')\n    return 1\n"
+    )
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    result = harness.run(scenario, env={"AWS_LAMBDA_LOG_LEVEL": "DEBUG"})
+    assert result.ok
+    assert harness.log.lines(fn.key)[0].endswith(f"\t{result.request_id}\tdeep")
+
+
+def test_context_log_and_repr_match_lambda(harness):
+    fn = harness.function(
+        """
+        def handler(event, context):
+            context.log(42)
+            context.log("\\n")
+            return repr(context)
+        """
+    )
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    result = harness.run(scenario)
+    assert result.ok, result.error
+    assert harness.log.lines(fn.key) == ["42"]
+    assert result.payload.startswith(
+        f"LambdaContext([aws_request_id={result.request_id},log_group_name="
+    )
+    assert "identity=CognitoIdentity([cognito_identity_id=None,cognito_identity_pool_id=None])" in (
+        result.payload
+    )
