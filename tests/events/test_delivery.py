@@ -295,3 +295,107 @@ def test_scheduled_fire_on_demand_shape() -> None:
             await bus.fire("nope")
 
     asyncio.run(scenario())
+
+
+def test_fifo_content_based_dedup_lasts_five_minutes() -> None:
+    async def scenario() -> None:
+        recorder = Recorder()
+        policy = DeliveryPolicy(queue_retry_delay=0.01, dedup_window=0.2)
+        bus = EventBus(inventory(), recorder, log=LOG.append, policy=policy, run_schedules=False)
+        await bus.start()
+        first = bus.send("jobs", "same body", group_id="g")
+        assert bus.send("jobs", "same body", group_id="other") == first  # body decides
+        assert first[1] is not None and len(first[1]) == 20 and first[1].isdigit()
+        await bus.idle()
+        assert len(recorder.calls) == 1
+        record = recorder.calls[0][1]["Records"][0]
+        assert record["attributes"]["SequenceNumber"] == first[1]
+        await asyncio.sleep(0.25)  # let the (shortened) deduplication window pass
+        later = bus.send("jobs", "same body", group_id="g")
+        assert later[0] != first[0] and int(later[1]) > int(first[1])
+        await bus.idle()
+        await bus.aclose()
+        assert len(recorder.calls) == 2
+
+    asyncio.run(scenario())
+
+
+def test_delay_seconds_holds_a_standard_queue_message_back() -> None:
+    async def scenario() -> None:
+        recorder = Recorder()
+        bus = await make_bus(recorder)
+        loop = asyncio.get_running_loop()
+        sent_at = loop.time()
+        bus.send("loose", "later", delay_seconds=1)
+        bus.send("loose", "now")
+        assert bus.queues["loose"].counts()["delayed"] == 1
+        await bus.idle()
+        await bus.aclose()
+        bodies = [e["Records"][0]["body"] for _, e in recorder.calls]
+        assert bodies == ["now", "later"]
+        record = recorder.calls[1][1]["Records"][0]
+        waited = int(record["attributes"]["ApproximateFirstReceiveTimestamp"]) - int(
+            record["attributes"]["SentTimestamp"]
+        )
+        assert waited >= 990 and loop.time() - sent_at >= 1
+
+    asyncio.run(scenario())
+
+
+def test_sqs_record_attributes_carry_only_the_value_their_type_has() -> None:
+    async def scenario() -> None:
+        recorder = Recorder()
+        bus = await make_bus(recorder)
+        bus.send("loose", "x", attributes={
+            "s": {"DataType": "String", "StringValue": "v"},
+            "b": {"DataType": "Binary", "BinaryValue": "AAE="},
+        })
+        await bus.idle()
+        await bus.aclose()
+        attributes = recorder.calls[0][1]["Records"][0]["messageAttributes"]
+        assert attributes["s"] == {"stringValue": "v", "stringListValues": [],
+                                   "binaryListValues": [], "dataType": "String"}
+        assert attributes["b"] == {"binaryValue": "AAE=", "stringListValues": [],
+                                   "binaryListValues": [], "dataType": "Binary"}
+
+    asyncio.run(scenario())
+
+
+def test_stream_batches_follow_the_deployed_batch_size() -> None:
+    async def scenario() -> None:
+        recorder = Recorder()
+        bus = EventBus(inventory(), recorder, log=LOG.append, run_schedules=False)
+        await bus.start()
+        records = [
+            {"eventName": "INSERT", "dynamodb": {"Keys": {"pk": {"S": str(i)}}, "SequenceNumber": str(i)}}
+            for i in range(25)
+        ]
+        bus.stream_listener("shop-staging-data", records)
+        await bus.idle()
+        await bus.aclose()
+        assert [len(e["Records"]) for _, e in recorder.calls] == [10, 10, 5]  # BatchSize 10
+
+    asyncio.run(scenario())
+
+
+def test_an_invalid_schedule_is_a_clear_error_and_a_reload_keeps_the_running_bus() -> None:
+    from pyarc.errors import PyarcError
+
+    def with_schedule(expression: str) -> Inventory:
+        inv = inventory()
+        inv.scheduled = [Scheduled("nightly", expression, fn("scheduled", "nightly"))]
+        return inv
+
+    async def scenario() -> None:
+        broken = EventBus(with_schedule("cron(0 25 * * ? *)"), Recorder(), log=LOG.append, run_schedules=False)
+        with pytest.raises(PyarcError, match="@scheduled 'nightly'.*hours value 25 is outside 0-23"):
+            await broken.start()
+        recorder = Recorder()
+        bus = await make_bus(recorder)
+        await bus.reload(with_schedule("cron(0 0 31W * ? *)x"))
+        assert any("reload failed" in line and "@scheduled 'nightly'" in line for line in LOG)
+        result = await bus.fire("nightly")  # the previous schedules still run
+        assert result.ok
+        await bus.aclose()
+
+    asyncio.run(scenario())

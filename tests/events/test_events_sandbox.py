@@ -253,3 +253,206 @@ def test_schedules_fire_by_themselves_while_the_sandbox_runs() -> None:
         fired = datetime.strptime(json.loads(ticks()[0]["raw"])["time"], "%Y-%m-%dT%H:%M:%SZ")
         gap = upcoming - fired.replace(tzinfo=UTC)
         assert timedelta(days=1) <= gap < timedelta(days=1, seconds=1)  # one day after the first
+
+
+# --- SNS and SQS as boto3 speaks them: validation, batches and errors as AWS answers -------
+TOPIC = "arn:aws:sns:us-west-2:123456789012:bus-test-testing-ping"
+
+
+def error_code(info: pytest.ExceptionInfo) -> str:  # type: ignore[type-arg]
+    return info.value.response["Error"]["Code"]  # type: ignore[attr-defined]
+
+
+def test_sns_message_structure_json_delivers_the_lambda_entry(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+    sns = boto3.client("sns")
+    message = json.dumps({"default": json.dumps({"id": "ms-default"}), "lambda": json.dumps({"id": "ms1"})})
+    sns.publish(TopicArn=TOPIC, Message=message, MessageStructure="json")
+    only_default = json.dumps({"default": json.dumps({"id": "ms2"}), "email": "hello"})
+    sns.publish(TopicArn=TOPIC, Message=only_default, MessageStructure="json")
+    assert json.loads(wait_received(aws, "ms1-event")["Records"][0]["Sns"]["Message"]) == {"id": "ms1"}
+    assert json.loads(wait_received(aws, "ms2-event")["Records"][0]["Sns"]["Message"]) == {"id": "ms2"}
+    with pytest.raises(sns.exceptions.InvalidParameterException, match="No default entry"):
+        sns.publish(TopicArn=TOPIC, Message=json.dumps({"lambda": "x"}), MessageStructure="json")
+    with pytest.raises(sns.exceptions.InvalidParameterException, match="failed to parse"):
+        sns.publish(TopicArn=TOPIC, Message="not json", MessageStructure="json")
+
+
+def test_sns_message_attributes_of_every_type(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+    sns = boto3.client("sns")
+    sns.publish(
+        TopicArn=TOPIC, Message=json.dumps({"id": "attrs1"}),
+        MessageAttributes={
+            "s": {"DataType": "String", "StringValue": "text"},
+            "n": {"DataType": "Number", "StringValue": "12.5"},
+            "b": {"DataType": "Binary", "BinaryValue": b"\x00\x01\xff"},
+            "a": {"DataType": "String.Array", "StringValue": '["x", 1, true]'},
+        },
+    )
+    sns_event = wait_received(aws, "attrs1-event")["Records"][0]["Sns"]
+    assert sns_event["Subject"] is None  # SNS sends null when no subject was given
+    assert sns_event["MessageAttributes"] == {
+        "s": {"Type": "String", "Value": "text"},
+        "n": {"Type": "Number", "Value": "12.5"},
+        "b": {"Type": "Binary", "Value": "AAH/"},
+        "a": {"Type": "String.Array", "Value": '["x", 1, true]'},
+    }
+    with pytest.raises(sns.exceptions.InvalidParameterValueException, match="type prefixes") as info:
+        sns.publish(TopicArn=TOPIC, Message="x",
+                    MessageAttributes={"k": {"DataType": "Text", "StringValue": "v"}})
+    assert error_code(info) == "ParameterValueInvalid"
+    with pytest.raises(sns.exceptions.InvalidParameterValueException, match="cast"):
+        sns.publish(TopicArn=TOPIC, Message="x",
+                    MessageAttributes={"k": {"DataType": "Number", "StringValue": "ten"}})
+
+
+def test_sns_publish_batch_and_its_limits(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+    sns = boto3.client("sns")
+    answer = sns.publish_batch(TopicArn=TOPIC, PublishBatchRequestEntries=[
+        {"Id": "one", "Message": json.dumps({"id": "pb1"}), "Subject": "batch"},
+        {"Id": "two", "Message": json.dumps({"id": "pb2"})},
+        {"Id": "bad", "Message": "x", "MessageAttributes": {"k": {"DataType": "Number", "StringValue": "NaN?"}}},
+    ])
+    assert [e["Id"] for e in answer["Successful"]] == ["one", "two"]
+    assert [(e["Id"], e["Code"], e["SenderFault"]) for e in answer["Failed"]] == [
+        ("bad", "ParameterValueInvalid", True)
+    ]
+    first = wait_received(aws, "pb1-event")["Records"][0]["Sns"]
+    assert first["MessageId"] == answer["Successful"][0]["MessageId"] and first["Subject"] == "batch"
+    wait_received(aws, "pb2-event")
+    eleven = [{"Id": f"m{n}", "Message": "x"} for n in range(11)]
+    with pytest.raises(sns.exceptions.TooManyEntriesInBatchRequestException):
+        sns.publish_batch(TopicArn=TOPIC, PublishBatchRequestEntries=eleven)
+    with pytest.raises(sns.exceptions.BatchEntryIdsNotDistinctException):
+        sns.publish_batch(TopicArn=TOPIC, PublishBatchRequestEntries=[{"Id": "a", "Message": "x"}] * 2)
+    with pytest.raises(sns.exceptions.InvalidBatchEntryIdException):
+        sns.publish_batch(TopicArn=TOPIC, PublishBatchRequestEntries=[{"Id": "no spaces", "Message": "x"}])
+    with pytest.raises(sns.exceptions.EmptyBatchRequestException):
+        sns.publish_batch(TopicArn=TOPIC, PublishBatchRequestEntries=[])
+    with pytest.raises(sns.exceptions.NotFoundException):
+        sns.publish_batch(TopicArn=TOPIC + "-nope", PublishBatchRequestEntries=[{"Id": "a", "Message": "x"}])
+
+
+def test_sqs_fifo_rules_as_aws_enforces_them(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName="bus-test-testing-jobs.fifo")["QueueUrl"]
+    with pytest.raises(sqs.exceptions.ClientError) as info:
+        sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"id": "nogroup"}))
+    assert error_code(info) == "MissingParameter" and "MessageGroupId" in str(info.value)
+    with pytest.raises(sqs.exceptions.ClientError) as info:
+        sqs.send_message(QueueUrl=url, MessageBody="x", MessageGroupId="g", DelaySeconds=5)
+    assert error_code(info) == "InvalidParameterValue" and "DelaySeconds" in str(info.value)
+    batch = sqs.send_message_batch(QueueUrl=url, Entries=[
+        {"Id": "ok", "MessageBody": json.dumps({"id": "fifo-ok"}), "MessageGroupId": "g"},
+        {"Id": "late", "MessageBody": "x", "MessageGroupId": "g", "DelaySeconds": 3},
+    ])
+    assert [e["Id"] for e in batch["Successful"]] == ["ok"]
+    assert [(e["Id"], e["Code"]) for e in batch["Failed"]] == [("late", "InvalidParameterValue")]
+    wait_received(aws, "fifo-ok-queue")
+    # content-based deduplication, as the deployed queue has: same body -> same message
+    body = json.dumps({"id": "dedup1"})
+    first = sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId="g")
+    again = sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId="g")
+    assert again["MessageId"] == first["MessageId"]
+    assert again["SequenceNumber"] == first["SequenceNumber"] and len(first["SequenceNumber"]) == 20
+    record = wait_received(aws, "dedup1-queue")
+    assert record["attributes"]["SequenceNumber"] == first["SequenceNumber"]
+    sandbox.idle()
+    deliveries = log_table(aws).get_item(Key={"pk": "deliveries-dedup1", "sk": "order"})["Item"]["seen"]
+    assert deliveries == [first["MessageId"]]
+
+
+def test_sqs_batch_limits_raise_the_exceptions_boto3_models(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName="bus-test-testing-flaky")["QueueUrl"]
+    cases = [
+        ([{"Id": f"m{n}", "MessageBody": "x"} for n in range(11)],
+         sqs.exceptions.TooManyEntriesInBatchRequest, "AWS.SimpleQueueService.TooManyEntriesInBatchRequest"),
+        ([{"Id": "a", "MessageBody": "x"}, {"Id": "a", "MessageBody": "y"}],
+         sqs.exceptions.BatchEntryIdsNotDistinct, "AWS.SimpleQueueService.BatchEntryIdsNotDistinct"),
+        ([{"Id": "a.b", "MessageBody": "x"}],
+         sqs.exceptions.InvalidBatchEntryId, "AWS.SimpleQueueService.InvalidBatchEntryId"),
+        ([], sqs.exceptions.EmptyBatchRequest, "AWS.SimpleQueueService.EmptyBatchRequest"),
+        ([{"Id": f"m{n}", "MessageBody": "x" * 100_000} for n in range(3)],
+         sqs.exceptions.BatchRequestTooLong, "AWS.SimpleQueueService.BatchRequestTooLong"),
+    ]
+    for entries, exception, code in cases:
+        with pytest.raises(exception) as info:
+            sqs.send_message_batch(QueueUrl=url, Entries=entries)
+        assert error_code(info) == code
+    with pytest.raises(sqs.exceptions.QueueDoesNotExist) as info:
+        sqs.send_message(QueueUrl=url + "-nope", MessageBody="x")
+    assert error_code(info) == "AWS.SimpleQueueService.NonExistentQueue"
+    with pytest.raises(sqs.exceptions.ClientError) as info:
+        sqs.send_message(QueueUrl=url, MessageBody="x", DelaySeconds=901)
+    assert error_code(info) == "InvalidParameterValue"
+
+
+def test_sqs_message_attributes_reach_the_consumer_in_lambda_shape(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName="bus-test-testing-jobs.fifo")["QueueUrl"]
+    sqs.send_message(
+        QueueUrl=url, MessageBody=json.dumps({"id": "sqsattrs"}), MessageGroupId="g",
+        MessageAttributes={
+            "s": {"DataType": "String", "StringValue": "text"},
+            "n": {"DataType": "Number", "StringValue": "3"},
+            "b": {"DataType": "Binary", "BinaryValue": b"\x00\xff"},
+        },
+    )
+    attributes = wait_received(aws, "sqsattrs-queue")["messageAttributes"]
+    empty = {"stringListValues": [], "binaryListValues": []}
+    assert attributes == {
+        "s": {"stringValue": "text", **empty, "dataType": "String"},
+        "n": {"stringValue": "3", **empty, "dataType": "Number"},
+        "b": {"binaryValue": "AP8=", **empty, "dataType": "Binary"},
+    }
+    with pytest.raises(sqs.exceptions.ClientError) as info:
+        sqs.send_message(QueueUrl=url, MessageBody="x", MessageGroupId="g",
+                         MessageAttributes={"k": {"DataType": "Text", "StringValue": "v"}})
+    assert error_code(info) == "InvalidParameterValue"
+
+
+def test_sqs_get_queue_attributes(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+    sqs = boto3.client("sqs")
+    fifo = sqs.get_queue_url(QueueName="bus-test-testing-jobs.fifo")["QueueUrl"]
+    everything = sqs.get_queue_attributes(QueueUrl=fifo, AttributeNames=["All"])["Attributes"]
+    assert everything["QueueArn"] == "arn:aws:sqs:us-west-2:123456789012:bus-test-testing-jobs.fifo"
+    assert everything["FifoQueue"] == "true" and everything["ContentBasedDeduplication"] == "true"
+    assert everything["VisibilityTimeout"] == "5"  # the function timeout, as deployed
+    assert everything["ApproximateNumberOfMessages"].isdigit()
+    standard = sqs.get_queue_url(QueueName="bus-test-testing-flaky")["QueueUrl"]
+    some = sqs.get_queue_attributes(QueueUrl=standard, AttributeNames=["QueueArn", "FifoQueue"])
+    assert some["Attributes"] == {"QueueArn": "arn:aws:sqs:us-west-2:123456789012:bus-test-testing-flaky"}
+    with pytest.raises(sqs.exceptions.InvalidAttributeName):
+        sqs.get_queue_attributes(QueueUrl=standard, AttributeNames=["Colour"])
+
+
+def test_pyarc_invoke_starts_a_one_off_sandbox_when_none_answers(tmp_path: Path) -> None:
+    from pyarc.testing import free_port
+
+    silent = free_port()  # nothing listens here
+    run = subprocess.run(
+        [sys.executable, "-m", "pyarc", "invoke", "scheduled", "tick", "--port", str(silent),
+         "--cwd", str(APP)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "starting a one-off sandbox" in run.stdout and "ok" in run.stdout
+    assert '"ticked"' in run.stdout  # the handler's return value is printed
+    unknown = subprocess.run(
+        [sys.executable, "-m", "pyarc", "invoke", "events", "nope", "--port", str(silent),
+         "--cwd", str(APP)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert unknown.returncode == 2 and "no @events 'nope'" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+    broken = tmp_path / "broken"
+    (broken / "src/scheduled/bad").mkdir(parents=True)
+    (broken / "app.arc").write_text("@app\nbroken\n\n@scheduled\nbad cron(70 * * * ? *)\n")
+    (broken / "src/scheduled/bad/lambda.py").write_text("def handler(event, context):\n    return 1\n")
+    bad = subprocess.run(
+        [sys.executable, "-m", "pyarc", "invoke", "scheduled", "bad", "--port", str(silent),
+         "--cwd", str(broken)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr, bad.stderr
+    assert "@scheduled 'bad'" in bad.stderr and "minutes value 70 is outside 0-59" in bad.stderr

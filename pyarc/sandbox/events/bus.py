@@ -25,7 +25,14 @@ from pyarc.sandbox.events.delivery import (
     Tracker,
     deliver_event,
 )
-from pyarc.sandbox.events.schedule import Rate, Schedule, next_fires, parse_schedule, timezone
+from pyarc.sandbox.events.schedule import (
+    Rate,
+    Schedule,
+    ScheduleError,
+    next_fires,
+    parse_schedule,
+    timezone,
+)
 
 MAX_MESSAGE_BYTES = 256 * 1024  # SNS and SQS
 
@@ -73,6 +80,7 @@ class EventBus:
 
     # life cycle -------------------------------------------------------------------------
     async def start(self) -> None:
+        parsed = check_schedules(self.inventory)  # before anything runs: fail whole
         self._loop = asyncio.get_running_loop()
         self._started = shapes.now()
         app = self.inventory.app
@@ -104,8 +112,7 @@ class EventBus:
                 runner.start()
                 self.streams.setdefault(table_name, []).append(runner)
         for spec in self.inventory.scheduled:
-            schedule = parse_schedule(spec.expression)
-            state = ScheduleState(spec, schedule, None)
+            state = ScheduleState(spec, parsed[spec.name], None)
             self.schedules[spec.name] = state
             if self.run_schedules:
                 self._spawn(self._run_schedule(state), track=False)
@@ -123,7 +130,13 @@ class EventBus:
                 await runner.aclose()
 
     async def reload(self, inventory: Inventory) -> None:
-        """The manifest changed: rebuild topics, queues, streams and schedules."""
+        """The manifest changed: rebuild topics, queues, streams and schedules. A schedule
+        the sandbox cannot run is logged and the previous bus keeps running."""
+        try:
+            check_schedules(inventory)
+        except PyarcError as exc:
+            self.log(f"event bus: reload failed: {exc} (keeping the previous events, queues and schedules)")
+            return
         await self.aclose()
         self.inventory = inventory
         self.region = inventory.aws.region
@@ -185,6 +198,7 @@ class EventBus:
         group_id: str | None = None,
         dedup_id: str | None = None,
         attributes: dict[str, dict[str, str]] | None = None,
+        delay_seconds: int = 0,
     ) -> tuple[str, str | None]:
         """SQS SendMessage; returns (MessageId, SequenceNumber for FIFO queues)."""
         runner = self.queues.get(queue_name)
@@ -197,7 +211,12 @@ class EventBus:
         _check_size(body)
         if runner.fifo and group_id is None:
             group_id = "default"  # Architect's queues.publish sends one group when none given
-        return runner.send(body, group_id=group_id, dedup_id=dedup_id, attributes=attributes)
+        return runner.send(
+            body, group_id=group_id, dedup_id=dedup_id, attributes=attributes, delay_seconds=delay_seconds
+        )
+
+    def queue_fifo(self, queue_name: str) -> bool:
+        return self.queues[queue_name].fifo
 
     def queue_for_name(self, physical_or_logical: str) -> str:
         app = self.inventory.app
@@ -278,6 +297,20 @@ class EventBus:
                 self.log(f"event bus: delivery failed: {t.exception()!r}")
 
         task.add_done_callback(done)
+
+
+def check_schedules(inventory: Inventory) -> dict[str, Schedule]:
+    """Parse every `@scheduled` expression; PyarcError naming the schedule when one is
+    invalid (the manifest reader checks the shape; AWS would refuse the rest at deploy)."""
+    parsed: dict[str, Schedule] = {}
+    for spec in inventory.scheduled:
+        try:
+            parsed[spec.name] = parse_schedule(spec.expression)
+            timezone(spec.timezone)
+        except ScheduleError as exc:
+            where = f" ({spec.location})" if spec.location else ""
+            raise PyarcError(f"@scheduled '{spec.name}'{where}: {exc}") from None
+    return parsed
 
 
 def _check_size(message: str) -> None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import bisect
 import contextlib
+import hashlib
 import itertools
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -42,7 +44,8 @@ class DeliveryPolicy:
     queue_max_receives: int = 3  # then the message is dropped (AWS: a DLQ's maxReceiveCount)
     queue_retry_delay: float = 1.0  # stands in for the visibility timeout
     queue_concurrency: int = 4  # batches in flight at once for a standard queue
-    stream_batch_size: int = 100
+    stream_batch_size: int = 10  # the BatchSize `pyarc deploy` gives the stream's event source
+    dedup_window: float = 300.0  # SQS FIFO: a deduplication id counts for 5 minutes
     stream_max_attempts: int = 3
 
 
@@ -125,7 +128,8 @@ class _Runner:
 class QueueRunner(_Runner):
     """One `@queues` event source mapping: polls its queue and invokes the function."""
 
-    _sequence = itertools.count(1)
+    # SQS FIFO sequence numbers: large, increasing, 20 digits (like "18849496460467696128")
+    _sequence = itertools.count(time.time_ns() * 10)
 
     def __init__(
         self,
@@ -151,8 +155,9 @@ class QueueRunner(_Runner):
         self.log = log
         self.pending: list[QueuedMessage] = []  # in send order (FIFO order per group)
         self.busy_groups: set[str] = set()
-        self.in_flight = 0
-        self.dedup_seen: dict[str, str] = {}
+        self.in_flight = 0  # batches being delivered
+        self.in_flight_messages = 0
+        self.dedup_seen: dict[str, tuple[float, str, str]] = {}  # id -> (sent at, MessageId, seq)
         self._wake = asyncio.Event()
 
     def send(
@@ -162,10 +167,24 @@ class QueueRunner(_Runner):
         group_id: str | None = None,
         dedup_id: str | None = None,
         attributes: dict[str, dict[str, str]] | None = None,
+        delay_seconds: int = 0,
     ) -> tuple[str, str | None]:
-        """Enqueue; returns (MessageId, SequenceNumber or None). FIFO dedups by id."""
-        if self.fifo and dedup_id and dedup_id in self.dedup_seen:
-            return self.dedup_seen[dedup_id], None
+        """Enqueue; returns (MessageId, SequenceNumber or None).
+
+        A FIFO queue deduplicates as the queue `pyarc deploy` creates does
+        (`ContentBasedDeduplication: true`): by `dedup_id`, else by the SHA-256 of the
+        body, for 5 minutes; a duplicate is accepted, not delivered, and answered with the
+        first message's MessageId and SequenceNumber.
+        """
+        now = asyncio.get_running_loop().time()
+        if self.fifo:
+            dedup_id = dedup_id or hashlib.sha256(body.encode()).hexdigest()
+            for key, (at, _, _) in list(self.dedup_seen.items()):
+                if now - at >= self.policy.dedup_window:
+                    del self.dedup_seen[key]
+            if dedup_id in self.dedup_seen:
+                _, message_id, sequence_number = self.dedup_seen[dedup_id]
+                return message_id, sequence_number
         sequence = next(self._sequence)
         message = QueuedMessage(
             sequence=sequence,
@@ -175,14 +194,24 @@ class QueueRunner(_Runner):
             group_id=group_id,
             dedup_id=dedup_id,
             attributes=attributes or {},
-            ready_at=asyncio.get_running_loop().time(),
+            ready_at=now + max(0, delay_seconds),
         )
         if self.fifo and dedup_id:
-            self.dedup_seen[dedup_id] = message.message_id
+            self.dedup_seen[dedup_id] = (now, message.message_id, str(sequence))
         self.pending.append(message)
         self.tracker.begin()
         self._wake.set()
-        return message.message_id, (f"{sequence:020d}" if self.fifo else None)
+        return message.message_id, (str(sequence) if self.fifo else None)
+
+    def counts(self) -> dict[str, int]:
+        """GetQueueAttributes' ApproximateNumberOfMessages{,NotVisible,Delayed}."""
+        now = asyncio.get_running_loop().time()
+        waiting = [m for m in self.pending if m.ready_at > now]
+        return {
+            "visible": len(self.pending) - len(waiting),
+            "not_visible": self.in_flight_messages + sum(1 for m in waiting if m.receive_count),
+            "delayed": sum(1 for m in waiting if not m.receive_count),
+        }
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -221,6 +250,7 @@ class QueueRunner(_Runner):
         if len(ready) < self.batch_size and self.batch_window > 0 and oldest_wait < self.batch_window:
             # MaximumBatchingWindowInSeconds: gather more before invoking
             return [], self.batch_window - oldest_wait
+        self.in_flight_messages += len(ready)
         for message in ready:
             self.pending.remove(message)
             if self.fifo:
@@ -244,7 +274,7 @@ class QueueRunner(_Runner):
                     receive_count=message.receive_count,
                     group_id=message.group_id if self.fifo else None,
                     dedup_id=message.dedup_id,
-                    sequence_number=f"{message.sequence:020d}",
+                    sequence_number=str(message.sequence),
                     attributes=message.attributes,
                 )
             )
@@ -276,6 +306,7 @@ class QueueRunner(_Runner):
             if self.fifo:
                 self.busy_groups.discard(message.group_id or "")
         self.in_flight -= 1
+        self.in_flight_messages -= len(batch)
         for _ in range(finished):
             self.tracker.end()
         self._wake.set()

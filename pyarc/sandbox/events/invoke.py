@@ -9,6 +9,7 @@ ones.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -80,10 +81,11 @@ class Invoker:
             record = {
                 "eventName": "INSERT",
                 "dynamodb": {
+                    "ApproximateCreationDateTime": float(int(shapes.now().timestamp())),
                     "Keys": {k: marshal(v) for k, v in keys.items()},
                     "NewImage": {k: marshal(v) for k, v in image.items()},
-                    "SequenceNumber": "1",
-                    "SizeBytes": len(text),
+                    "SequenceNumber": f"{time.time_ns():021d}",
+                    "SizeBytes": max(1, len(text.encode())),
                     "StreamViewType": "NEW_AND_OLD_IMAGES",
                 },
             }

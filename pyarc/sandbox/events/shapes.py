@@ -92,20 +92,25 @@ def sqs_record(
         "body": body,
         "attributes": system,
         "messageAttributes": {
-            name: {
-                "stringValue": value.get("StringValue"),
-                "binaryValue": value.get("BinaryValue"),
-                "stringListValues": [],
-                "binaryListValues": [],
-                "dataType": value.get("DataType", "String"),
-            }
-            for name, value in (attributes or {}).items()
+            name: sqs_attribute(value) for name, value in (attributes or {}).items()
         },
         "md5OfBody": hashlib.md5(body.encode()).hexdigest(),
         "eventSource": "aws:sqs",
         "eventSourceARN": queue_arn,
         "awsRegion": region,
     }
+
+
+def sqs_attribute(value: dict[str, str]) -> dict:
+    """An SQS message attribute as Lambda shows it: `stringValue` for String/Number,
+    `binaryValue` (base64) for Binary, never both, and always the two empty lists."""
+    shaped: dict = {}
+    if value.get("StringValue") is not None:
+        shaped["stringValue"] = value["StringValue"]
+    if value.get("BinaryValue") is not None:
+        shaped["binaryValue"] = value["BinaryValue"]
+    shaped |= {"stringListValues": [], "binaryListValues": [], "dataType": value.get("DataType", "String")}
+    return shaped
 
 
 def scheduler_event(*, schedule_arn: str, fired: datetime, execution_id: str) -> dict:
