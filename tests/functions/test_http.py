@@ -64,6 +64,32 @@ def test_latin1_charset_is_honoured():
     assert http.parse_body(v2(body, "text/plain; charset=ISO-8859-1", b64=True)) == "café"
 
 
+def test_form_percent_escapes_are_decoded_in_the_forms_charset():
+    latin1 = "name=caf%E9&city=K%F6ln"  # what a windows-1252/latin-1 page posts
+    event = v2(latin1, "application/x-www-form-urlencoded; charset=ISO-8859-1")
+    assert http.parse_body(event) == {"name": "café", "city": "Köln"}
+    utf8 = "name=caf%C3%A9"
+    assert http.parse_body(v2(utf8, "application/x-www-form-urlencoded")) == {"name": "café"}
+
+
+def test_json_response_sends_dynamodb_values_as_json_numbers_and_arrays():
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    item = {  # as boto3's Table.get_item returns it
+        "count": Decimal("3"),
+        "price": Decimal("9.95"),
+        "tags": {"b", "a"},
+        "at": datetime(2026, 11, 25, tzinfo=UTC),
+    }
+    assert json.loads(http.json(item)["body"]) == {
+        "count": 3,
+        "price": 9.95,
+        "tags": ["a", "b"],
+        "at": "2026-11-25 00:00:00+00:00",
+    }
+
+
 def test_invalid_json_is_a_body_error():
     with pytest.raises(BodyError, match="not valid JSON"):
         http.parse_body(v2("{oops", "application/json"))

@@ -48,7 +48,8 @@ def parse_body(event: dict[str, Any]) -> Any:
         if is_json(media):
             return json.loads(data.decode(charset))
         if media == "application/x-www-form-urlencoded":
-            fields = parse_qs(data.decode(charset), keep_blank_values=True, strict_parsing=False)
+            # percent-escapes stand for bytes in the form's charset, not always UTF-8
+            fields = parse_qs(data.decode(charset), keep_blank_values=True, encoding=charset)
             return {k: v[0] if len(v) == 1 else v for k, v in fields.items()}
         if not media or media.startswith("text/") or media in TEXT_TYPES:
             return data.decode(charset)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json as jsonlib
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 # Architect's default for dynamic responses: never cached by browsers or a CDN.
@@ -42,6 +43,25 @@ def response(
     return result
 
 
+def _json_default(value: Any) -> Any:
+    """What `json()` does with values JSON has no type for.
+
+    DynamoDB items read with boto3 hold `Decimal` numbers and `set`s (SS/NS/BS): they
+    become JSON numbers and arrays, as Lambda's own marshaller writes a returned Decimal
+    (not the strings `"3"` or `"{'a'}"`). Anything else (datetime, UUID...) becomes `str()`.
+    """
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, set | frozenset):
+        try:
+            return sorted(value)
+        except TypeError:
+            return list(value)
+    return str(value)
+
+
 def json(
     body: Any,
     status: int = 200,
@@ -50,9 +70,13 @@ def json(
     *,
     cache_control: str | None = NO_CACHE,
 ) -> Response:
-    """`body` as JSON with `content-type: application/json; charset=utf-8`."""
+    """`body` as JSON with `content-type: application/json; charset=utf-8`.
+
+    `Decimal` becomes a number and `set` a (sorted) array, so DynamoDB items can be sent
+    as boto3 returns them; other non-JSON values (datetime, UUID...) become strings.
+    """
     return response(
-        jsonlib.dumps(body, separators=(",", ":"), default=str),
+        jsonlib.dumps(body, separators=(",", ":"), default=_json_default),
         status,
         headers,
         cookies,

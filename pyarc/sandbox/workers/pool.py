@@ -15,7 +15,7 @@ from pyarc.inventory.model import Function
 
 from .environment import worker_environment
 from .results import InvokeError, InvokeResult
-from .worker import Worker
+from .worker import INIT_TIMEOUT_S, Worker
 
 
 def _print_log(key: str, line: str) -> None:
@@ -97,8 +97,10 @@ class WorkerPools:
         cold: bool = False,
         log: Callable[[str, str], None] | None = None,
         max_workers: int = 8,
+        init_timeout: float = INIT_TIMEOUT_S,
     ) -> None:
         self.env_for = env_for
+        self.init_timeout = init_timeout
         self.cold = cold
         self.log = log or _print_log
         self.max_workers = max_workers
@@ -151,7 +153,7 @@ class WorkerPools:
                 worker = self._new_worker(fn, pool)
                 pool.busy.add(worker)
                 try:
-                    init_error = await worker.start(request_id)
+                    init_error = await worker.start(request_id, timeout, self.init_timeout)
                 except BaseException:
                     pool.busy.discard(worker)
                     self._dispose(worker)
@@ -162,8 +164,12 @@ class WorkerPools:
                     return finish(False, None, init_error, True)
             else:
                 pool.busy.add(worker)
+            # an init slower than Lambda's limit ran within this invocation's timeout
+            spent = worker.init_seconds if cold and worker.init_seconds > self.init_timeout else 0.0
             try:
-                outcome = await worker.invoke(request_id, event_json, timeout, fn.config.memory)
+                outcome = await worker.invoke(
+                    request_id, event_json, timeout, fn.config.memory, spent=spent
+                )
             except BaseException:  # cancelled mid-invocation: its reply would confuse the next
                 pool.busy.discard(worker)
                 self._dispose(worker)
@@ -283,7 +289,9 @@ class WorkerPools:
         worker = self._new_worker(fn, pool)
         pool.busy.add(worker)
         try:
-            error = await worker.start(f"prewarm-{uuid.uuid4()}")
+            error = await worker.start(
+                f"prewarm-{uuid.uuid4()}", float(fn.config.timeout), self.init_timeout
+            )
         except BaseException:
             pool.busy.discard(worker)
             self._dispose(worker)
@@ -300,6 +308,8 @@ class WorkerPools:
             # Lambda's own messages (timeouts, exits) already name the request
             suffix = "" if request_id in summary else f" (request {request_id})"
             self.log(key, summary + suffix)
+            if error.hint:
+                self.log(key, error.hint)
             if error.stack_trace:
                 self.log(key, "Traceback (most recent call last):")
             for entry in error.stack_trace:

@@ -30,14 +30,19 @@ class InvokeError:
     error_message: str
     stack_trace: list[str] = field(default_factory=list)
     kind: ErrorKind = "exception"
+    # Set when the Python runtime reported the error (an exception, a marshalling or init
+    # failure): its payload then carries `requestId` ("" for init) and `stackTrace`, as
+    # awslambdaric's does. None for what Lambda itself reports (timeouts, exits).
+    request_id: str | None = None
+    hint: str = ""  # the sandbox's advice, logged after the error line; never in the payload
 
     def to_lambda_payload(self) -> dict:
         """The body Lambda's Invoke API returns for a function error."""
-        return {
-            "errorMessage": self.error_message,
-            "errorType": self.error_type,
-            "stackTrace": list(self.stack_trace),
-        }
+        payload = {"errorMessage": self.error_message, "errorType": self.error_type}
+        if self.request_id is not None:
+            payload["requestId"] = self.request_id
+            payload["stackTrace"] = list(self.stack_trace)
+        return payload
 
     def summary(self) -> str:
         """One log line: `[ERROR] ZeroDivisionError: division by zero`."""
@@ -66,13 +71,16 @@ def timeout_error(request_id: str, timeout: float) -> InvokeError:
 
 
 def exit_error(request_id: str, returncode: int | None, kind: ErrorKind) -> InvokeError:
-    """Lambda's `RequestId: <id> Error: Runtime exited with error: exit status 3`."""
-    return InvokeError(
-        "Runtime.ExitError",
-        f"RequestId: {request_id} Error: Runtime exited with error: {exit_words(returncode)}",
-        [],
-        kind,
-    )
+    """Lambda's `RequestId: <id> Error: Runtime exited with error: exit status 3`.
+
+    A runtime that exits with status 0 (`sys.exit()`, `sys.exit(0)`) gave no error, and
+    Lambda says `Runtime exited without providing a reason`.
+    """
+    if returncode == 0:
+        reason = "Runtime exited without providing a reason"
+    else:
+        reason = f"Runtime exited with error: {exit_words(returncode)}"
+    return InvokeError("Runtime.ExitError", f"RequestId: {request_id} Error: {reason}", [], kind)
 
 
 def out_of_memory_error(request_id: str, memory_mb: int, rss_bytes: int) -> InvokeError:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import logging
 import os
 import socket
 import struct
@@ -27,6 +28,12 @@ HEADER = struct.Struct(">I")  # frame = 4-byte big-endian length + UTF-8 JSON
 END_MARKER = b"\x1e\x1fpyarc-invocation-end\x1f\x1e\n"
 ACCOUNT_ID = "123456789012"
 MAX_RESPONSE_BYTES = 6291556  # Lambda's synchronous response limit, as its error message says
+RUNTIME_FILE = os.path.abspath(__file__)
+# The root logger's format in Lambda's Python runtime (awslambdaric, text log format).
+LOG_FORMAT = "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n"
+LOG_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
+
+_request_id = ""  # the invocation being served, for log records (Lambda's _GLOBAL_AWS_REQUEST_ID)
 
 
 class CognitoIdentity:
@@ -34,6 +41,12 @@ class CognitoIdentity:
 
     cognito_identity_id: str | None = None
     cognito_identity_pool_id: str | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"CognitoIdentity([cognito_identity_id={self.cognito_identity_id},"
+            f"cognito_identity_pool_id={self.cognito_identity_pool_id}])"
+        )
 
 
 class LambdaContext:
@@ -58,39 +71,63 @@ class LambdaContext:
     def get_remaining_time_in_millis(self) -> int:
         return max(int(self._deadline_ms - time.time() * 1000), 0)
 
-    def log(self, message: str) -> None:
-        sys.stdout.write(message)
+    def log(self, message: Any) -> None:
+        sys.stdout.write(str(message))
         sys.stdout.flush()
 
     def __repr__(self) -> str:
         return (
             f"LambdaContext([aws_request_id={self.aws_request_id},"
-            f"function_name={self.function_name},function_version={self.function_version}])"
+            f"log_group_name={self.log_group_name},"
+            f"log_stream_name={self.log_stream_name},"
+            f"function_name={self.function_name},"
+            f"memory_limit_in_mb={self.memory_limit_in_mb},"
+            f"function_version={self.function_version},"
+            f"invoked_function_arn={self.invoked_function_arn},"
+            f"client_context={self.client_context},"
+            f"identity={self.identity},"
+            f"tenant_id={self.tenant_id}])"
         )
 
 
 class Fault(Exception):
-    """An init failure reported with Lambda's error type (Runtime.ImportModuleError, ...)."""
+    """An init failure reported with Lambda's error type (Runtime.ImportModuleError, ...).
 
-    def __init__(self, error_type: str, message: str, trace: list[str] | None = None) -> None:
+    `message` is Lambda's exact wording; `hint` (the sandbox's advice) is logged, not returned.
+    """
+
+    def __init__(
+        self, error_type: str, message: str, trace: list[str] | None = None, hint: str = ""
+    ) -> None:
         super().__init__(message)
         self.error_type = error_type
         self.message = message
         self.trace = trace or []
+        self.hint = hint
 
 
 def load_handler(handler: str, src: str) -> Any:
     """Import `module.function` the way Lambda's Python runtime does, with its error types."""
     try:
         module_name, function_name = handler.rsplit(".", 1)
-    except ValueError:
+    except ValueError as e:
         raise Fault(
             "Runtime.MalformedHandlerName",
-            f"Bad handler '{handler}': expected 'module.function'",
+            f"Bad handler '{handler}': {e}",
+            hint="set `handler` in config.arc to `module.function`, e.g. lambda.handler",
         ) from None
-    module_path = module_name.replace("/", ".")
     try:
-        module = importlib.import_module(module_path)
+        if module_name.split(".")[0] in sys.builtin_module_names:
+            raise Fault(
+                "Runtime.BuiltInModuleConflict",
+                f"Cannot use built-in module {module_name} as a handler module",
+                hint="rename the handler file so that it does not shadow a built-in module",
+            )
+        module = importlib.import_module(module_name.replace("/", "."))
+    except ImportError as e:
+        raise Fault(
+            "Runtime.ImportModuleError", f"Unable to import module '{module_name}': {e}"
+        ) from None
     except SyntaxError as e:
         trace = [f'  File "{e.filename}" Line {e.lineno}\n    {e.text}']
         raise Fault(
@@ -98,32 +135,84 @@ def load_handler(handler: str, src: str) -> Any:
             f"Syntax error in module '{module_name}': {e}",
             trace,
         ) from None
-    except ImportError as e:
-        raise Fault(
-            "Runtime.ImportModuleError", f"Unable to import module '{module_name}': {e}"
-        ) from None
-    function = getattr(module, function_name, None)
-    if not callable(function):
+    try:
+        return getattr(module, function_name)
+    except AttributeError:
         file = getattr(module, "__file__", None) or os.path.join(src, f"{module_name}.py")
         raise Fault(
             "Runtime.HandlerNotFound",
-            f"Handler '{function_name}' missing on module '{module_name}': "
-            f"define `def {function_name}(event, context):` in {file}",
-        )
-    return function
+            f"Handler '{function_name}' missing on module '{module_name}'",
+            hint=f"define `def {function_name}(event, context):` in {file}",
+        ) from None
 
 
-def error_body(exc: BaseException) -> dict:
-    """Lambda's error payload for an exception raised by user code (runtime frames dropped)."""
+def _user_frames(tb: Any) -> list[str]:
+    """The formatted traceback minus this runtime's leading frames (Lambda drops bootstrap.py's)."""
     import traceback
 
-    tb = exc.__traceback__
-    tb = tb.tb_next if tb is not None else None  # skip this runtime's own frame
+    frames = traceback.extract_tb(tb)
+    for index, frame in enumerate(frames):
+        if frame.filename != RUNTIME_FILE:
+            frames = frames[index:]
+            break
+    return traceback.format_list(frames)
+
+
+def error_body(exc: BaseException, request_id: str = "") -> dict:
+    """Lambda's error payload for an exception raised by user code."""
     return {
-        "errorType": type(exc).__name__,
         "errorMessage": str(exc),
-        "stackTrace": traceback.format_list(traceback.extract_tb(tb)),
+        "errorType": type(exc).__name__,
+        "requestId": request_id,
+        "stackTrace": _user_frames(exc.__traceback__),
     }
+
+
+def fault_body(error_type: str, message: str, request_id: str = "") -> dict:
+    """Lambda's error payload for a runtime fault (marshalling, response size): no trace."""
+    return {
+        "errorMessage": message,
+        "errorType": error_type,
+        "requestId": request_id,
+        "stackTrace": [],
+    }
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.aws_request_id = _request_id
+        return True
+
+
+class _StdoutHandler(logging.Handler):
+    """Writes each formatted record to the current `sys.stdout`, as Lambda's log sink does."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stdout.write(self.format(record))
+            sys.stdout.flush()
+        except Exception:  # noqa: BLE001 - logging must never fail the handler
+            self.handleError(record)
+
+
+def setup_logging() -> None:
+    """Give the root logger Lambda's handler and format, before the handler module is imported.
+
+    As on Lambda: `logger.setLevel(logging.INFO); logger.info("x")` prints
+    `[INFO]\t2026-11-25T18:30:00.123Z\t<request id>\tx`, and `logging.basicConfig()` in user
+    code does nothing (the root logger already has a handler). `AWS_LAMBDA_LOG_LEVEL` sets
+    the root level as Lambda's advanced logging controls do.
+    """
+    logging.Formatter.converter = time.gmtime
+    handler = _StdoutHandler()
+    handler.setFormatter(logging.Formatter(LOG_FORMAT, LOG_DATE_FORMAT))
+    handler.addFilter(_RequestIdFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper()
+    level = {"TRACE": "DEBUG"}.get(level, level)
+    if level in logging.getLevelNamesMapping():
+        root.setLevel(level)
 
 
 def _json_default(value: Any) -> Any:
@@ -202,41 +291,48 @@ def die_with_parent() -> None:
         pass
 
 
+def exit_status(code: object) -> int:
+    """The process exit status `sys.exit(code)` gives, printing a non-int code as Python does."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    with contextlib.suppress(Exception):
+        print(code, file=sys.stderr)
+    return 1
+
+
 def invoke_once(channel: Channel, handler: Any, message: dict) -> None:
-    request_id = message["id"]
+    global _request_id
+    request_id = _request_id = message["id"]
     context = LambdaContext(request_id, message["deadline_ms"])
     try:
         result = handler(message["event"], context)
     except SystemExit as e:
         # Lambda's runtime does not catch SystemExit: the runtime process exits.
+        status = exit_status(e.code)
         end_of_output()
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-        channel.send({"id": request_id, "exit": code})
-        os._exit(code)
+        channel.send({"id": request_id, "exit": status})
+        os._exit(status)
     except Exception as e:  # noqa: BLE001 - every user error becomes Lambda's payload
         end_of_output()
-        channel.send(
-            {"id": request_id, "ok": False, "error": error_body(e), "rss": resident_bytes()}
-        )
+        error = error_body(e, request_id)
+        channel.send({"id": request_id, "ok": False, "error": error, "rss": resident_bytes()})
         return
     end_of_output()
     try:
         body = encode({"id": request_id, "ok": True, "payload": result, "rss": resident_bytes()})
     except (TypeError, ValueError) as e:
-        error = {
-            "errorType": "Runtime.MarshalError",
-            "errorMessage": f"Unable to marshal response: {e}",
-            "stackTrace": [],
-        }
+        error = fault_body("Runtime.MarshalError", f"Unable to marshal response: {e}", request_id)
         channel.send({"id": request_id, "ok": False, "error": error, "rss": resident_bytes()})
         return
     if len(body) > MAX_RESPONSE_BYTES:
-        error = {
-            "errorType": "Function.ResponseSizeTooLarge",
-            "errorMessage": f"Response payload size ({len(body)} bytes) exceeded maximum "
+        error = fault_body(
+            "Function.ResponseSizeTooLarge",
+            f"Response payload size ({len(body)} bytes) exceeded maximum "
             f"allowed payload size ({MAX_RESPONSE_BYTES} bytes).",
-            "stackTrace": [],
-        }
+            request_id,
+        )
         channel.send({"id": request_id, "ok": False, "error": error, "rss": resident_bytes()})
         return
     channel.send_encoded(body)
@@ -248,18 +344,13 @@ def main(argv: list[str]) -> None:
     channel = Channel(fd)
     sys.argv = [argv[0]]
     sys.path[:0] = [src, os.path.join(src, "vendor")]
+    setup_logging()
     try:
         handler = load_handler(handler_name, src)
     except Fault as fault:
-        channel.send(
-            {
-                "init_error": {
-                    "errorType": fault.error_type,
-                    "errorMessage": fault.message,
-                    "stackTrace": fault.trace,
-                }
-            }
-        )
+        error = fault_body(fault.error_type, fault.message)
+        error["stackTrace"] = fault.trace
+        channel.send({"init_error": error, "hint": fault.hint})
         end_of_output()
         return
     except Exception as e:  # noqa: BLE001 - an exception at import time fails init

@@ -19,7 +19,9 @@ from .results import InvokeError, exit_error, out_of_memory_error, timeout_error
 from .runtime import END_MARKER, HEADER, MAX_RESPONSE_BYTES
 
 RUNTIME_FILE = str(Path(__file__).resolve().with_name("runtime.py"))
-INIT_TIMEOUT_S = 10.0  # Lambda's limit for the init phase
+# Lambda's limit for the init phase. An on-demand init that takes longer is not fatal on
+# AWS: Lambda runs it again within the first invocation, under the function's timeout.
+INIT_TIMEOUT_S = 10.0
 OUTPUT_DRAIN_S = 1.0  # how long to wait for a handler's last output line after its result
 MEMORY_CHECK_S = 0.05  # how often a running invocation's memory is sampled
 _MARKER = END_MARKER.rstrip(b"\n")
@@ -56,6 +58,7 @@ class Worker:
         self.generation = 0
         self.pid: int | None = None
         self.invocations = 0
+        self.init_seconds = 0.0
         self.process: asyncio.subprocess.Process | None = None
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
@@ -68,8 +71,16 @@ class Worker:
     def alive(self) -> bool:
         return not self._dead and self.process is not None and self.process.returncode is None
 
-    async def start(self, request_id: str) -> InvokeError | None:
-        """Spawn the process and wait for the handler import; an error if init failed."""
+    async def start(
+        self, request_id: str, timeout: float = 0.0, init_limit: float = INIT_TIMEOUT_S
+    ) -> InvokeError | None:
+        """Spawn the process and wait for the handler import; an error if init failed.
+
+        The import may take `init_limit` seconds, or the function's `timeout` when that is
+        longer (Lambda re-runs a slow init inside the invocation, under the function's
+        timeout); `init_seconds` says how long it took.
+        """
+        started = time.monotonic()
         parent_sock, child_sock = socket.socketpair()
         try:
             self.process = await asyncio.create_subprocess_exec(
@@ -104,26 +115,34 @@ class Worker:
             sock=parent_sock, limit=MAX_RESPONSE_BYTES * 2
         )
         self._pump = asyncio.create_task(self._pump_output(), name=f"pyarc-output-{self.pid}")
+        allowed = max(init_limit, timeout)
         try:
-            async with asyncio.timeout(INIT_TIMEOUT_S):
+            async with asyncio.timeout(allowed):
                 hello = await self._read_frame()
         except TimeoutError:
             self.kill()
-            return InvokeError(
-                "Sandbox.Timedout",
-                f"RequestId: {request_id} Error: INIT of {self.key} did not finish within "
-                f"{INIT_TIMEOUT_S:.0f} seconds (Lambda's init limit); "
-                f"check what {self.handler} does at import time",
-                [],
-                "timeout",
+            error = timeout_error(request_id, timeout or allowed)
+            error.hint = (
+                f"the import of {self.handler} (Lambda's INIT phase) did not finish within "
+                f"{allowed:g} seconds: Lambda allows {init_limit:g} s, or the function's "
+                "timeout when longer; check what the module does at import time"
             )
+            return error
+        finally:
+            self.init_seconds = time.monotonic() - started
         if hello is None:
             return await self._death(request_id, "crash")
         if "init_error" in hello:
             body = hello["init_error"]
             await self._wait_drained()
             self.kill()
-            return InvokeError(body["errorType"], body["errorMessage"], body["stackTrace"])
+            return InvokeError(
+                body["errorType"],
+                body["errorMessage"],
+                body["stackTrace"],
+                request_id=body.get("requestId", ""),
+                hint=hello.get("hint") or "",
+            )
         if not hello.get("ready"):
             self.kill()
             return InvokeError(
@@ -136,12 +155,22 @@ class Worker:
         return None
 
     async def invoke(
-        self, request_id: str, event_json: bytes, timeout: float, memory_mb: int
+        self,
+        request_id: str,
+        event_json: bytes,
+        timeout: float,
+        memory_mb: int,
+        *,
+        spent: float = 0.0,
     ) -> Outcome:
-        """Run one invocation of the JSON-encoded event; never raises for what the handler does."""
+        """Run one invocation of the JSON-encoded event; never raises for what the handler does.
+
+        `spent`: seconds of the `timeout` already used (by a slow init run for this invocation).
+        """
         assert self._writer is not None
         self.invocations += 1
-        deadline_ms = time.time() * 1000 + timeout * 1000
+        budget = max(timeout - spent, 0.0)
+        deadline_ms = time.time() * 1000 + budget * 1000
         head = json.dumps({"id": request_id, "deadline_ms": deadline_ms}).encode()
         body = head[:-1] + b', "event": ' + event_json + b"}"
         self._drained.clear()
@@ -152,7 +181,7 @@ class Worker:
             self._writer.write(HEADER.pack(len(body)) + body)
             if len(body) > 65536:
                 await self._writer.drain()
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(budget):
                 reply = await self._read_frame()
         except TimeoutError:
             self.kill()
@@ -191,7 +220,11 @@ class Worker:
         body_error = reply["error"]
         kind = "bad-response" if body_error["errorType"] in _BAD_RESPONSE else "exception"
         error = InvokeError(
-            body_error["errorType"], body_error["errorMessage"], body_error["stackTrace"], kind
+            body_error["errorType"],
+            body_error["errorMessage"],
+            body_error["stackTrace"],
+            kind,
+            request_id=body_error.get("requestId", request_id),
         )
         return Outcome(False, None, error, True)
 
