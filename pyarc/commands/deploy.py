@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from pyarc.commands.options import cwd_option
 from pyarc.errors import PyarcError
 
 
@@ -44,13 +45,7 @@ def parse_tags(values: tuple[str, ...]) -> dict[str, str]:
     help="Only upload static assets to the existing stack's bucket.",
 )
 @click.option("--prune", is_flag=True, help="Delete static objects no longer in the folder.")
-@click.option(
-    "--cwd",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The app directory (where app.arc lives).",
-)
+@cwd_option
 def command(
     env: str,
     dry_run: bool,

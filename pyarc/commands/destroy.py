@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from pyarc.commands.options import cwd_option
+
 
 @click.command(name="destroy", short_help="Delete the app's stack and its deployment files.")
 @click.argument(
@@ -20,13 +22,7 @@ from rich.console import Console
 )
 @click.option("--force", is_flag=True, help="Destroy even when tables or buckets hold data.")
 @click.option("--name", "name_suffix", default=None, help="Stack name suffix used at deploy.")
-@click.option(
-    "--cwd",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The app directory (where app.arc lives).",
-)
+@cwd_option
 def command(env: str, app_name: str, force: bool, name_suffix: str | None, cwd: Path) -> None:
     """Delete the app's CloudFormation stack and the deployment files it left behind."""
     from pyarc.deploy.destroy import destroy

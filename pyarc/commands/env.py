@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from pyarc.commands.options import cwd_option
 from pyarc.errors import PyarcError
 from pyarc.inventory.model import Inventory
 
@@ -27,13 +28,7 @@ ENV_CHOICE = click.Choice(["testing", "staging", "production"])
 @click.option(
     "--remove", "to_remove", nargs=2, metavar="ENV NAME", default=None, help="Remove NAME from ENV."
 )
-@click.option(
-    "--cwd",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The app directory (where app.arc lives).",
-)
+@cwd_option
 def command(
     to_add: tuple[str, str, str] | None, to_remove: tuple[str, str] | None, cwd: Path
 ) -> None:

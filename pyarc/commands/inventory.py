@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from pyarc.commands.options import cwd_option
 from pyarc.inventory import load, to_json
 from pyarc.inventory.view import render
 
@@ -15,13 +16,7 @@ from pyarc.inventory.view import render
     name="inventory", short_help="Show the routes, tables and settings the manifest declares."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the stable JSON schema instead.")
-@click.option(
-    "--cwd",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The app directory (where app.arc lives).",
-)
+@cwd_option
 @click.option(
     "--env",
     type=click.Choice(["testing", "staging", "production"]),

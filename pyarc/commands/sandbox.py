@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from pyarc.commands.options import cwd_option
 from pyarc.errors import PyarcError
 from pyarc.sandbox.config import (
     DEFAULT_ARC_PORT,
@@ -27,12 +28,7 @@ PORT = click.IntRange(0, 65535)
     "--port", "-p", type=PORT, default=None, help="HTTP/WebSocket port (default 3333; 0: any free)."
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option(
-    "--cwd",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("."),
-    help="The app directory (where app.arc lives).",
-)
+@cwd_option
 @click.option("--cold", is_flag=True, help="A fresh process per invocation (no warm workers).")
 @click.option("--quiet", "-q", is_flag=True, help="Only print errors.")
 @click.option("--tables-port", type=PORT, default=None, help="DynamoDB endpoint port (5555).")
