@@ -73,9 +73,11 @@ def add_http(draft: Draft) -> None:
                 },
             },
         )
+    proxy_url = (inventory.proxy or {}).get(draft.env)
     if inventory.static is not None:
         add_static_proxy(draft)
-    proxy_url = (inventory.proxy or {}).get(draft.env)
+        if not proxy_url:
+            add_static_fallback(draft, seen)
     if proxy_url:
         if route_shape("ANY /{proxy+}") in seen:
             raise PyarcError(
@@ -118,15 +120,31 @@ def definition_paths(draft: Draft) -> Json:
     return draft.resources[names.HTTP_API]["Properties"]["DefinitionBody"]["paths"]
 
 
-def add_static_proxy(draft: Draft) -> None:
-    """`GET /_static/{proxy+}` -> the static bucket's S3 endpoint, as Architect deploys it."""
+def static_object_uri(draft: Draft, key: str) -> Json:
+    """The S3 REST URL of `key` (under `@static prefix`) in the static bucket."""
     static = draft.inventory.static
     prefix = (static.prefix or "").strip("/") if static else ""
-    key = f"{prefix}/{{proxy}}" if prefix else "{proxy}"
+    full_key = f"{prefix}/{key}" if prefix else key
     bucket = draft.static_bucket_name()
     host = bucket if isinstance(bucket, str) else f"${{{names.STATIC_BUCKET}}}"
-    uri = sub(f"https://{host}.s3.${{AWS::Region}}.${{AWS::URLSuffix}}/{key}")
-    definition_paths(draft)[STATIC_PATH] = http_proxy_path(uri, "GET")
+    return sub(f"https://{host}.s3.${{AWS::Region}}.${{AWS::URLSuffix}}/{full_key}")
+
+
+def add_static_proxy(draft: Draft) -> None:
+    """`GET /_static/{proxy+}` -> the static bucket's S3 endpoint, as Architect deploys it."""
+    definition_paths(draft)[STATIC_PATH] = http_proxy_path(static_object_uri(draft, "{proxy}"), "GET")
+
+
+def add_static_fallback(draft: Draft, seen: dict[str, HttpRoute]) -> None:
+    """What the sandbox does with a GET no route matches: serve it from the static folder
+    (`/` -> `index.html`). Only where no route (and no `@proxy`) claims the path."""
+    paths = definition_paths(draft)
+    if not {route_shape("GET /"), route_shape("ANY /")} & set(seen):
+        root = http_proxy_path(static_object_uri(draft, "index.html"), "GET")
+        root["get"].pop("parameters")
+        paths["/"] = root
+    if not {route_shape("GET /{proxy+}"), route_shape("ANY /{proxy+}")} & set(seen):
+        paths["/{proxy+}"] = http_proxy_path(static_object_uri(draft, "{proxy}"), "GET")
 
 
 def add_fallback_proxy(draft: Draft, url: str) -> None:

@@ -103,3 +103,33 @@ def test_a_route_on_the_static_path_is_refused(app):
     app.http("get", "/_static/*", "get-static-catchall")
     with pytest.raises(PyarcError, match="serves @static files"):
         build(app.inventory)
+
+
+def definition_paths(template: dict) -> dict:
+    return template["Resources"]["HTTP"]["Properties"]["DefinitionBody"]["paths"]
+
+
+def test_unmatched_gets_fall_back_to_the_static_bucket_like_the_sandbox(app):
+    app.static(prefix="site").http("post", "/things", "post-things")
+    paths = definition_paths(build(app.inventory))
+    root = paths["/"]["get"]
+    assert "parameters" not in root
+    assert root["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"].endswith("/site/index.html")
+    greedy = paths["/{proxy+}"]["get"]["x-amazon-apigateway-integration"]
+    assert greedy["type"] == "http_proxy" and greedy["httpMethod"] == "GET"
+    assert greedy["uri"]["Fn::Sub"].endswith(".s3.${AWS::Region}.${AWS::URLSuffix}/site/{proxy}")
+
+
+def test_routes_keep_the_paths_they_claim(app):
+    app.static().http("get", "/", "get-index").http("any", "/*", "any-catchall")
+    paths = definition_paths(build(app.inventory))
+    assert "/" not in paths and "/{proxy+}" not in paths
+    assert "/_static/{proxy+}" in paths
+
+
+def test_proxy_takes_unmatched_requests_instead_of_the_bucket(app):
+    app.static().http("post", "/things", "post-things")
+    app.inventory.proxy = {"staging": "https://legacy.example.com"}
+    paths = definition_paths(build(app.inventory, "staging"))
+    assert "/" not in paths
+    assert set(paths["/{proxy+}"]) == {"x-amazon-apigateway-any-method"}

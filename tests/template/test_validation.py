@@ -119,7 +119,10 @@ def test_transformed_http_api_has_every_route_and_the_static_proxy(app, validate
     http_only(app)
     _, transformed = validate(app.inventory)
     paths = transformed["Resources"]["HTTP"]["Properties"]["Body"]["paths"]
-    assert set(paths) == {"/", "/things/{id}", "/things", "/api/{proxy+}", "/_static/{proxy+}"}
+    assert set(paths) == {
+        "/", "/things/{id}", "/things", "/api/{proxy+}", "/_static/{proxy+}", "/{proxy+}"
+    }
+    assert set(paths["/{proxy+}"]) == {"get"}  # unmatched GETs: the static bucket, as locally
     assert set(paths["/things"]) == {"post"}
     assert set(paths["/api/{proxy+}"]) == {"x-amazon-apigateway-any-method"}
     permissions = [
