@@ -54,7 +54,7 @@ def build_function(
     """A Function whose config is `@aws` overlaid by its own config.arc (if any)."""
     config = copy_config(defaults)
     extras = FunctionExtras()
-    config_file = next((src / n for n in CONFIG_FILES if (src / n).is_file()), None)
+    config_file = find_config_file(src, app_source.dir_listings)
     if config_file is not None:
         source = Source(
             parse_document(config_file.read_text("utf-8-sig"), str(config_file)), app_source.cwd
@@ -77,6 +77,28 @@ def build_function(
         app_source.warnings += source.warnings
     function = Function(kind=kind, name=name, src=src, config=config, location=location)
     return function, extras
+
+
+def find_config_file(src: Path, listings: dict[str, frozenset[str] | None]) -> Path | None:
+    """The function's `config.arc` (or `.arc-config`), or None.
+
+    Most functions of a large app share a parent dir (`src/http`) and many have no dir yet, so
+    the parent is listed once per load (`listings` caches it) and a function whose dir is
+    surely absent costs no file-system call. Names are compared case-folded, so a
+    case-insensitive file system still finds `Get-Index` for `get-index`, as a stat would.
+    """
+    parent = os.fspath(src.parent)
+    if parent in listings:
+        names = listings[parent]
+    else:
+        try:
+            names = frozenset(n.casefold() for n in os.listdir(parent))
+        except OSError:
+            names = None
+        listings[parent] = names
+    if names is None or src.name.casefold() not in names:
+        return None
+    return next((src / n for n in CONFIG_FILES if (src / n).is_file()), None)
 
 
 def resolve_src(cwd: Path, default: str, custom: Any) -> Path:

@@ -19,6 +19,9 @@ class Source:
     doc: Document
     cwd: Path  # the app directory
     warnings: list[str] = field(default_factory=list)
+    # dir -> case-folded names in it (None: unreadable), listed once per load; see
+    # functions.find_config_file
+    dir_listings: dict[str, frozenset[str] | None] = field(default_factory=dict, repr=False)
 
     @property
     def file(self) -> str:

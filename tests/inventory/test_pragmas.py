@@ -173,7 +173,7 @@ def test_tables_streams_pragma(load_app: Callable) -> None:
         ("data\n  sk **String\n", 4, "needs a partition key"),
         ("data\n  a *String\n  b *String\n", 6, "two partition keys"),
         ("data\n  a *Boolean\n", 5, "unknown type"),
-        ("ab\n  id *String\n", 4, "too short"),
+        ("ab\n  id *String\n", 4, "DynamoDB needs 3 to 255"),
         ("data\n  id *String\ndata\n  id *String\n", 6, "declared twice"),
         ("data\n  id *String\n  stream yes\n", 6, "true or false"),
         ("data\n  id *String\n  encrypt maybe\n", 6, "KMS key ARN"),

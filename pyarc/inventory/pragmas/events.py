@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyarc.inventory.functions import build_function, resolve_src
 from pyarc.inventory.model import Event, Queue
-from pyarc.inventory.pragmas.context import Context, check_loose_name, check_unique, item_name
+from pyarc.inventory.pragmas.context import Context, check_topic_name, check_unique, item_name
 from pyarc.inventory.settings import Setting, as_bool, as_int
 from pyarc.inventory.source import Source
 
@@ -16,7 +16,7 @@ def read_events(ctx: Context) -> list[Event]:
     names: list[tuple[str, int]] = []
     for index, item in enumerate(ctx.source.items("events")):
         name, settings = item_name(ctx, "events", index, item)
-        check_loose_name(ctx, "events", index, name, "event name")
+        check_topic_name(ctx, "events", index, name, "event name")
         location = ctx.source.location("events", index)
         function, _ = build_function(
             kind="events",
@@ -37,7 +37,7 @@ def read_queues(ctx: Context) -> list[Queue]:
     names: list[tuple[str, int]] = []
     for index, item in enumerate(ctx.source.items("queues")):
         name, settings = item_name(ctx, "queues", index, item)
-        check_loose_name(ctx, "queues", index, name, "queue name")
+        check_topic_name(ctx, "queues", index, name, "queue name")
         location = ctx.source.location("queues", index)
         function, extras = build_function(
             kind="queues",

@@ -28,7 +28,7 @@ def read_scheduled(ctx: Context) -> list[Scheduled]:
     names: list[tuple[str, int]] = []
     for index, item in enumerate(ctx.source.items("scheduled")):
         name, expression, timezone, custom_src = _parse_item(ctx, index, item)
-        check_loose_name(ctx, "scheduled", index, name, "name")
+        check_loose_name(ctx, "scheduled", index, name, "name", max_length=242)
         expression = validate_expression(ctx, index, name, expression)
         if timezone is not None and not _known_timezone(timezone):
             ctx.source.fail(

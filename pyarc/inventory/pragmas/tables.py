@@ -6,7 +6,7 @@ from typing import Any
 
 from pyarc.inventory.functions import build_function, resolve_src
 from pyarc.inventory.model import KeyType, Table, TableIndex, TableStream
-from pyarc.inventory.pragmas.context import Context, check_loose_name, check_unique, item_name
+from pyarc.inventory.pragmas.context import Context, check_dynamodb_name, check_unique, item_name
 from pyarc.inventory.source import describe
 
 KEY_TYPES: dict[str, KeyType] = {"string": "String", "number": "Number", "binary": "Binary"}
@@ -31,13 +31,7 @@ def read_tables(ctx: Context) -> list[Table]:
     names: list[tuple[str, int]] = []
     for index, item in enumerate(ctx.source.items("tables")):
         name, settings = item_name(ctx, "tables", index, item)
-        check_loose_name(ctx, "tables", index, name, "table name")
-        if len(name) < 3:
-            ctx.source.fail(
-                f"@tables name '{name}' is too short; DynamoDB needs 3 characters or more",
-                "tables",
-                index,
-            )
+        check_dynamodb_name(ctx, "tables", index, name, "table name")
         table = Table(
             name=name,
             partition_key="",
@@ -171,7 +165,7 @@ def _index(ctx: Context, index: int, table: str, settings: dict[str, Any]) -> Ta
             gsi.partition_key_type = _key_type(ctx, pragma, index, key, text)
         elif key.lower() == "name":
             explicit_name = describe(value)
-            check_loose_name(ctx, pragma, index, explicit_name, "index name")
+            check_dynamodb_name(ctx, pragma, index, explicit_name, "index name")
         elif key.lower() == "projection":
             gsi.projection = _projection(value)
         else:

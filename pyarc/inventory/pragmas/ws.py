@@ -20,9 +20,12 @@ def read_ws(ctx: Context) -> list[WsRoute]:
         name, settings = item_name(ctx, "ws", index, item)
         if name.startswith("$") and name[1:] in BUILT_IN:
             name = name[1:]  # `$connect` -> `connect`, as Architect forgives
-        if not ACTION.match(name):
+        if not ACTION.match(name) or len(name) > 255:
             ctx.source.fail(
-                f"@ws route '{name}' may only use letters, numbers, '-', '_' and '.'", "ws", index
+                f"@ws route '{name}' may only use letters, numbers, '-', '_' and '.' (up to 255 "
+                "characters)",
+                "ws",
+                index,
             )
         declared.append((name, settings, index))
     check_unique(ctx, "ws", [(n, i) for n, _, i in declared if i is not None], "route")
