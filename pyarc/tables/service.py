@@ -23,6 +23,7 @@ from typing import Any
 
 from pyarc.tables.engine import Engine
 from pyarc.tables.errors import DynamoError
+from pyarc.tables.shapes import check_request
 
 TARGET_PREFIX = "DynamoDB_20120810."
 CONTENT_TYPE = b"application/x-amz-json-1.0"
@@ -45,13 +46,15 @@ def parse_request(target: str, body: bytes) -> tuple[str, dict[str, Any]]:
         raise DynamoError("UnknownOperationException", f"Unknown target: {target or '(none)'}")
     try:
         request = json.loads(body or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than json reads
         raise DynamoError(
             "SerializationException", "Could not parse the request body as JSON"
         ) from None
     if not isinstance(request, dict):
         raise DynamoError("SerializationException", "Start of list found where not expected")
-    return target[len(TARGET_PREFIX) :], request
+    operation = target[len(TARGET_PREFIX) :]
+    check_request(operation, request)
+    return operation, request
 
 
 class TablesService:

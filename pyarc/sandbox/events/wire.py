@@ -42,8 +42,8 @@ def create_app(bus: EventBus, invoke_target: Invoker | None = None) -> Starlette
         kind = request.url.path.strip("/")  # "events" or "queues"
         try:
             body = json.loads(await request.body() or b"null")
-        except ValueError as exc:
-            return _bad(f"the request body is not valid JSON ({exc.msg})")
+        except (ValueError, RecursionError) as exc:
+            return _bad(f"the request body is not valid JSON ({_json_problem(exc)})")
         if not isinstance(body, dict) or not isinstance(body.get("name"), str):
             return _bad('send {"name": "<' + kind[:-1] + ' name>", "payload": {...}}')
         try:
@@ -80,7 +80,9 @@ def create_app(bus: EventBus, invoke_target: Invoker | None = None) -> Starlette
         try:
             body = json.loads(await request.body() or b"{}")
             pragma, name = body["pragma"], body["name"]
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, RecursionError, KeyError, TypeError):
+            pragma = name = None
+        if not isinstance(pragma, str) or not isinstance(name, str):
             return _bad('send {"pragma": "...", "name": "...", "payload": ...}')
         try:
             return JSONResponse(await invoke_target(pragma, name, body.get("payload")))
@@ -100,6 +102,16 @@ def create_app(bus: EventBus, invoke_target: Invoker | None = None) -> Starlette
             Route("/{path:path}", aws_endpoint, methods=["POST"]),
         ]
     )
+
+
+def _json_problem(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.msg
+    if isinstance(exc, UnicodeDecodeError):
+        return "it is not UTF-8 text"
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply"
+    return str(exc)
 
 
 def _bad(message: str, status: int = 400) -> JSONResponse:
@@ -304,9 +316,14 @@ _STARTED = str(int(time.time()))
 async def _sqs(bus: EventBus, operation: str, raw: bytes) -> Response:
     try:
         request = json.loads(raw or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than json reads
         return _sqs_error("InvalidParameterValue", "The request body is not valid JSON.", 400)
+    if not isinstance(request, dict):
+        return _sqs_error(
+            "InvalidParameterValue", "The request body must be a JSON object of parameters.", 400
+        )
     try:
+        _check_sqs_types(request)
         if operation == "GetQueueUrl":
             name = _queue(bus, request.get("QueueName", ""))
             queue = next(q for q in bus.inventory.queues if q.name == name)
@@ -325,6 +342,44 @@ async def _sqs(bus: EventBus, operation: str, raw: bytes) -> Response:
         "UnsupportedOperation", f"{operation} is not supported by the pyarc sandbox.", 400,
         query_error="AWS.SimpleQueueService.UnsupportedOperation;Sender",
     )
+
+
+_SQS_STRINGS = ("QueueName", "QueueUrl", "QueueOwnerAWSAccountId", "MessageBody",
+                "MessageGroupId", "MessageDeduplicationId", "Id")
+
+
+def _check_sqs_types(request: dict, where: str = "") -> None:
+    """Refuse a parameter of the wrong JSON type, naming it, as SQS does."""
+
+    def wrong(name: str, value: object, expected: str) -> SqsError:
+        return SqsError(
+            "InvalidParameterValue",
+            f"Value {json.dumps(value)[:100]} for parameter {where}{name} is invalid. "
+            f"Reason: it must be {expected}.",
+        )
+
+    for name in [k for k, v in request.items() if v is None]:
+        del request[name]  # a null parameter is an absent one
+    for name in _SQS_STRINGS:
+        value = request.get(name)
+        if value is not None and not isinstance(value, str):
+            raise wrong(name, value, "a string")
+    delay = request.get("DelaySeconds")
+    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, int)):
+        raise wrong("DelaySeconds", delay, "an integer")
+    names = request.get("AttributeNames")
+    if names is not None and not (
+        isinstance(names, list) and all(isinstance(n, str) for n in names)
+    ):
+        raise wrong("AttributeNames", names, "a list of attribute names")
+    entries = request.get("Entries")
+    if entries is not None:
+        if not isinstance(entries, list):
+            raise wrong("Entries", entries, "a list of entries")
+        for position, entry in enumerate(entries, 1):
+            if not isinstance(entry, dict):
+                raise wrong(f"Entries.{position}", entry, "an object")
+            _check_sqs_types(entry, f"Entries.{position}.")
 
 
 def _queue(bus: EventBus, name: str) -> str:
@@ -393,13 +448,16 @@ def _check_sqs_attributes(attributes: object) -> None:
         raise SqsError("InvalidParameterValue", "MessageAttributes must be a map.")
     for name, value in attributes.items():
         data_type = value.get("DataType", "") if isinstance(value, dict) else ""
-        if data_type.split(".", 1)[0] not in ("String", "Number", "Binary"):
+        if not isinstance(data_type, str) or data_type.split(".", 1)[0] not in (
+            "String", "Number", "Binary"
+        ):
             raise SqsError(
                 "InvalidParameterValue",
                 f"The type of message (user) attribute '{name}' is invalid. You must use only the "
                 "following supported type prefixes: Binary, Number, String.",
             )
-        if not (value.get("StringValue") or value.get("BinaryValue")):
+        given = value.get("StringValue") or value.get("BinaryValue")
+        if not given or not isinstance(given, str):
             raise SqsError(
                 "InvalidParameterValue",
                 f"The message attribute '{name}' must contain non-empty message attribute value.",
