@@ -40,6 +40,20 @@ def load_inventory(path: Path) -> Inventory:
     return load(path)
 
 
+class CapturingLog(SandboxLog):
+    """The sandbox console, also keeping every line handlers print (quiet or not)."""
+
+    def __init__(self, quiet: bool) -> None:
+        super().__init__(quiet=quiet)
+        self.lines: list[tuple[str, str]] = []  # (function key, line)
+        self._lines_lock = threading.Lock()
+
+    def handler_output(self, function_key: str, line: str) -> None:
+        with self._lines_lock:
+            self.lines.append((function_key, line.rstrip()))
+        super().handler_output(function_key, line)
+
+
 class Sandbox:
     """A running sandbox for tests. Every port defaults to 0 (a free one)."""
 
@@ -77,6 +91,7 @@ class Sandbox:
             schedules=schedules,
         )
         self._inventory = inventory
+        self._log = CapturingLog(quiet=self.config.quiet)
         self.startup_timeout = startup_timeout
         self.server: SandboxServer | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -90,7 +105,7 @@ class Sandbox:
         inventory = self._inventory or load_inventory(self.path)
         loader = None if self._inventory is not None else (lambda: load_inventory(self.path))
         self.server = SandboxServer(
-            inventory, self.config, log=SandboxLog(quiet=self.config.quiet), loader=loader
+            inventory, self.config, log=self._log, loader=loader
         )
         self._thread = threading.Thread(target=self._run, name="pyarc-sandbox", daemon=True)
         self._thread.start()
@@ -198,6 +213,13 @@ class Sandbox:
         assert self.server is not None and self.server.event_bus is not None
         bus = self.server.event_bus
         self.call(bus.idle, timeout)
+
+    def output(self, function: str | None = None) -> list[str]:
+        """What handlers printed (stdout, stderr, `logging`, error reports), oldest first;
+        `function` narrows it to one function key, e.g. `"http:get-index"`."""
+        with self._log._lines_lock:
+            lines = list(self._log.lines)
+        return [line for key, line in lines if function is None or key == function]
 
     @property
     def connection_count(self) -> int:

@@ -1,0 +1,43 @@
+"""`Sandbox.output()`: what handlers print is there for a test to assert on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from pyarc.testing import Sandbox, wait_until
+
+HANDLER = """
+import logging
+logger = logging.getLogger()
+logger.setLevel(logging.INFO)
+
+def handler(event, context):
+    print("hello from print")
+    logger.info("hello from logging")
+    if event.get("rawQueryString") == "boom=1":
+        raise ValueError("kaboom")
+    return {"statusCode": 200, "body": "ok"}
+"""
+
+
+def test_output_keeps_what_handlers_print_even_when_quiet(tmp_path: Path) -> None:
+    (tmp_path / "app.arc").write_text("@app\nprinter\n@http\nget /\nget /other\n")
+    for name in ("get-index", "get-other"):
+        folder = tmp_path / "src" / "http" / name
+        folder.mkdir(parents=True)
+        (folder / "lambda.py").write_text(HANDLER)
+    with Sandbox(tmp_path, watch=False) as sb:
+        assert sb.output() == []
+        assert httpx.get(f"{sb.url}/").status_code == 200
+        assert httpx.get(f"{sb.url}/?boom=1").status_code == 500
+        assert httpx.get(f"{sb.url}/other").status_code == 200
+        wait_until(lambda: len(sb.output("http:get-other")) >= 2, 10, "get-other's output")
+        mine = sb.output("http:get-index")
+        assert mine.count("hello from print") == 2
+        assert sum("hello from logging" in line for line in mine) == 2
+        assert any("ValueError: kaboom" in line for line in mine)
+        assert any(line.startswith("Traceback") for line in mine)
+        assert all("kaboom" not in line for line in sb.output("http:get-other"))
+        assert len(sb.output()) == len(mine) + len(sb.output("http:get-other"))
