@@ -91,7 +91,7 @@ class Sandbox:
             schedules=schedules,
         )
         self._inventory = inventory
-        self._log = CapturingLog(quiet=self.config.quiet)
+        self._log = CapturingLog(quiet=True)  # replaced at start()
         self.startup_timeout = startup_timeout
         self.server: SandboxServer | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -102,6 +102,8 @@ class Sandbox:
 
     # lifecycle ----------------------------------------------------------------------
     def start(self) -> Sandbox:
+        # made here, so its console writes to whatever sys.stdout is when the sandbox starts
+        self._log = CapturingLog(quiet=self.config.quiet)
         inventory = self._inventory or load_inventory(self.path)
         loader = None if self._inventory is not None else (lambda: load_inventory(self.path))
         self.server = SandboxServer(
