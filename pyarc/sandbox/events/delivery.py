@@ -111,7 +111,16 @@ class QueuedMessage:
 class _Runner:
     """A background loop owned by the bus: `start()` in the loop, `aclose()` to stop."""
 
-    _task: asyncio.Task[None] | None = None
+    def __init__(
+        self, fn: Function, *, invoke: Invoke, policy: DeliveryPolicy, tracker: Tracker, log: Log
+    ) -> None:
+        self.fn = fn
+        self.invoke = invoke
+        self.policy = policy
+        self.tracker = tracker
+        self.log = log
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())
@@ -144,21 +153,16 @@ class QueueRunner(_Runner):
         tracker: Tracker,
         log: Log,
     ) -> None:
-        self.fn = fn
+        super().__init__(fn, invoke=invoke, policy=policy, tracker=tracker, log=log)
         self.queue_arn = queue_arn
         self.fifo = fifo
         self.batch_size = max(1, batch_size)
         self.batch_window = batch_window
-        self.invoke = invoke
-        self.policy = policy
-        self.tracker = tracker
-        self.log = log
         self.pending: list[QueuedMessage] = []  # in send order (FIFO order per group)
         self.busy_groups: set[str] = set()
         self.in_flight = 0  # batches being delivered
         self.in_flight_messages = 0
         self.dedup_seen: dict[str, tuple[float, str, str]] = {}  # id -> (sent at, MessageId, seq)
-        self._wake = asyncio.Event()
 
     def send(
         self,
@@ -335,14 +339,9 @@ class StreamRunner(_Runner):
         tracker: Tracker,
         log: Log,
     ) -> None:
-        self.fn = fn
+        super().__init__(fn, invoke=invoke, policy=policy, tracker=tracker, log=log)
         self.stream_arn = stream_arn
-        self.invoke = invoke
-        self.policy = policy
-        self.tracker = tracker
-        self.log = log
         self.pending: list[dict] = []
-        self._wake = asyncio.Event()
 
     def add(self, records: list[dict]) -> None:
         for _ in records:
