@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from pyarc.commands.options import cwd_option
+from pyarc.commands.options import cwd_option, load_app, strict_option
 from pyarc.errors import PyarcError
 
 
@@ -46,6 +46,7 @@ def parse_tags(values: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--prune", is_flag=True, help="Delete static objects no longer in the folder.")
 @cwd_option
+@strict_option
 def command(
     env: str,
     dry_run: bool,
@@ -56,14 +57,13 @@ def command(
     static_only: bool,
     prune: bool,
     cwd: Path,
+    strict: bool | None,
 ) -> None:
     """Deploy the app to AWS with CloudFormation (staging by default)."""
-    from pyarc.inventory import load
-
     if no_static and static_only:
         raise PyarcError("--no-static and --static-only contradict each other; pick one.")
     stack_tags = parse_tags(tags)  # before --dry-run too: a bad tag is wrong either way
-    inventory = load(cwd, env)
+    inventory = load_app(cwd, env, strict)
     console = Console()
     if dry_run:
         from pyarc.template import dry_run as write_template

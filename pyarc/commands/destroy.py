@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from pyarc.commands.options import cwd_option
+from pyarc.commands.options import cwd_option, load_app, strict_option
 
 
 @click.command(name="destroy", short_help="Delete the app's stack and its deployment files.")
@@ -23,9 +23,10 @@ from pyarc.commands.options import cwd_option
 @click.option("--force", is_flag=True, help="Destroy even when tables or buckets hold data.")
 @click.option("--name", "name_suffix", default=None, help="Stack name suffix used at deploy.")
 @cwd_option
-def command(env: str, app_name: str, force: bool, name_suffix: str | None, cwd: Path) -> None:
+@strict_option
+def command(
+    env: str, app_name: str, force: bool, name_suffix: str | None, cwd: Path, strict: bool | None
+) -> None:
     """Delete the app's CloudFormation stack and the deployment files it left behind."""
     from pyarc.deploy.destroy import destroy
-    from pyarc.inventory import load
-
-    destroy(load(cwd, env), env, app_name, force=force, name_suffix=name_suffix, console=Console())
+    destroy(load_app(cwd, env, strict), env, app_name, force=force, name_suffix=name_suffix, console=Console())

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pyarc.commands.options import cwd_option
+from pyarc.commands.options import cwd_option, load_app, strict_option
 from pyarc.errors import PyarcError
 from pyarc.inventory.model import Inventory
 
@@ -29,16 +29,19 @@ ENV_CHOICE = click.Choice(["testing", "staging", "production"])
     "--remove", "to_remove", nargs=2, metavar="ENV NAME", default=None, help="Remove NAME from ENV."
 )
 @cwd_option
+@strict_option
 def command(
-    to_add: tuple[str, str, str] | None, to_remove: tuple[str, str] | None, cwd: Path
+    to_add: tuple[str, str, str] | None,
+    to_remove: tuple[str, str] | None,
+    cwd: Path,
+    strict: bool | None,
 ) -> None:
     """Show the variables of testing, staging and production, or change one."""
     from pyarc.deploy.env import add_variable, prefs_path, remove_variable
-    from pyarc.inventory import load
 
     if to_add and to_remove:
         raise PyarcError("--add and --remove cannot be used together; run them one at a time.")
-    inventory = load(cwd)
+    inventory = load_app(cwd, strict=strict)
     console = Console()
     if to_add:
         env, name, value = to_add

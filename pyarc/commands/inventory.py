@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from pyarc.commands.options import cwd_option
-from pyarc.inventory import load, to_json
+from pyarc.commands.options import cwd_option, load_app, print_warning, strict_option
+from pyarc.inventory import to_json
 from pyarc.inventory.view import render
 
 
@@ -24,9 +24,11 @@ from pyarc.inventory.view import render
     show_default=True,
     help="Environment whose variables are shown.",
 )
-def command(as_json: bool, cwd: Path, env: str) -> None:
+@strict_option
+def command(as_json: bool, cwd: Path, env: str, strict: bool | None) -> None:
     """Show the app's routes, tables, events, queues, schedules and settings."""
-    inventory = load(cwd, env)
+    # --json carries the warnings in its `warnings` field; stderr stays clean for pipes
+    inventory = load_app(cwd, env, strict, warn=(lambda _: None) if as_json else print_warning)
     if as_json:
         click.echo(json.dumps(to_json(inventory), indent=2))
         return

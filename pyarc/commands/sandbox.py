@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from pyarc.commands.options import cwd_option
+from pyarc.commands.options import cwd_option, load_app, strict_option
 from pyarc.errors import PyarcError
 from pyarc.sandbox.config import (
     DEFAULT_ARC_PORT,
@@ -32,8 +32,11 @@ PORT = click.IntRange(0, 65535)
 @click.option("--cold", is_flag=True, help="A fresh process per invocation (no warm workers).")
 @click.option("--quiet", "-q", is_flag=True, help="Only print errors.")
 @click.option("--tables-port", type=PORT, default=None, help="DynamoDB endpoint port (5555).")
+@click.option("--events-port", type=PORT, default=None, help="Events/queues (SNS/SQS) port (4444).")
+@click.option("--arc-port", type=PORT, default=None, help="_arc service (SSM) port (2222).")
 @click.option("--persist", type=click.Path(file_okay=False), default=None, help="Keep tables here.")
 @click.option("--seed", type=click.Path(dir_okay=False), default=None, help="Seed data JSON file.")
+@strict_option
 def command(
     port: int | None,
     host: str,
@@ -41,15 +44,16 @@ def command(
     cold: bool,
     quiet: bool,
     tables_port: int | None,
+    events_port: int | None,
+    arc_port: int | None,
     persist: str | None,
     seed: str | None,
+    strict: bool | None,
 ) -> None:
     """Run the app's sandbox until Ctrl-C."""
     started = time.monotonic()
-    from pyarc.testing.sandbox import load_inventory
-
     app_dir = cwd.resolve()
-    inventory = load_inventory(app_dir)
+    inventory = load_app(app_dir, strict=strict)
     prefs_ports = inventory.prefs.sandbox.ports
 
     def pick(flag: int | None, env_names: tuple[str, ...], pref: str, default: int) -> int:
@@ -66,14 +70,14 @@ def command(
         host=host,
         port=pick(port, ("ARC_HTTP_PORT", "PORT"), "http", DEFAULT_HTTP_PORT),
         tables_port=pick(tables_port, ("ARC_TABLES_PORT",), "tables", DEFAULT_TABLES_PORT),
-        arc_port=pick(None, ("ARC_INTERNAL_PORT",), "_arc", DEFAULT_ARC_PORT),
-        events_port=pick(None, ("ARC_EVENTS_PORT",), "events", DEFAULT_EVENTS_PORT),
+        arc_port=pick(arc_port, ("ARC_INTERNAL_PORT",), "_arc", DEFAULT_ARC_PORT),
+        events_port=pick(events_port, ("ARC_EVENTS_PORT",), "events", DEFAULT_EVENTS_PORT),
         cold=cold,
         quiet=quiet,
         persist=persist,
         seed=seed,
     )
-    asyncio.run(_serve(app_dir, inventory, config, started))
+    asyncio.run(_serve(app_dir, inventory, config, started, strict))
 
 
 def _checked_port(value: object, source: str) -> int:
@@ -83,15 +87,21 @@ def _checked_port(value: object, source: str) -> int:
     return value
 
 
-async def _serve(app_dir: Path, inventory, config: SandboxConfig, started: float) -> None:
+async def _serve(
+    app_dir: Path, inventory, config: SandboxConfig, started: float, strict: bool | None
+) -> None:
     from pyarc.sandbox.banner import banner_lines
     from pyarc.sandbox.logs import SandboxLog
     from pyarc.sandbox.server import SandboxServer
-    from pyarc.testing.sandbox import load_inventory
 
     log = SandboxLog(quiet=config.quiet)
+    # each reload shows the manifest's warnings again (or, under --strict, keeps the old routes)
     server = SandboxServer(
-        inventory, config, log=log, loader=lambda: load_inventory(app_dir), prewarm=True
+        inventory,
+        config,
+        log=log,
+        loader=lambda: load_app(app_dir, strict=strict, warn=log.warning),
+        prewarm=True,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

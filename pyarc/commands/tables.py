@@ -100,10 +100,10 @@ def serve(port: int | None, host: str, persist: Path | None, cwd: Path) -> None:
 
     engine = Engine(persist)
     if any((cwd / name).is_file() for name in MANIFESTS):
-        from pyarc.inventory import load
+        from pyarc.commands.options import load_app
         from pyarc.sandbox.tables import ensure_tables, load_seed
 
-        inventory = load(cwd.resolve())
+        inventory = load_app(cwd.resolve())
         created = ensure_tables(engine, inventory)
         seeded = load_seed(engine, inventory)
         click.echo(f"tables: {', '.join(created) or 'none'}; {seeded} seed item(s) loaded")

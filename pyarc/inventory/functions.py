@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from pyarc.inventory.model import Function, FunctionConfig, FunctionKind, Location
-from pyarc.inventory.settings import Setting, apply_function_setting, copy_config, settings
+from pyarc.inventory.settings import (
+    FUNCTION_KEYS,
+    Setting,
+    apply_function_setting,
+    copy_config,
+    settings,
+)
 from pyarc.inventory.source import Source
 from pyarc.manifest import parse_document
 
@@ -66,9 +72,8 @@ def build_function(
             if setting.key in extra_keys:
                 extras.values[setting.key] = setting
             else:
-                source.warn(
-                    f"@aws {setting.key} is not a function setting; it is ignored",
-                    "aws",
+                source.warn_unknown(
+                    f"@aws {setting.key}", setting.key, FUNCTION_KEYS + extra_keys, "aws",
                     setting.index,
                 )
         for pragma in source.doc.data:

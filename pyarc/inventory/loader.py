@@ -16,7 +16,7 @@ from pyarc.inventory.pragmas.static import read_static
 from pyarc.inventory.pragmas.tables import read_streams, read_tables
 from pyarc.inventory.pragmas.ws import read_ws
 from pyarc.inventory.prefs import ENVIRONMENTS, read_prefs
-from pyarc.inventory.source import Source
+from pyarc.inventory.source import Source, describe, did_you_mean
 from pyarc.manifest import Document, read_document
 
 KNOWN_PRAGMAS = (
@@ -83,6 +83,7 @@ def build(doc: Document, cwd: Path, manifest: Path) -> Inventory:
         if pragma in KNOWN_PRAGMAS or pragma in TOLERATED_PRAGMAS:
             continue
         inventory.unknown_pragmas.append(pragma)
+        inventory.unknown_pragma_lines[pragma] = [describe(item) for item in source.items(pragma)]
         source.warn(_unknown_pragma_message(pragma), pragma)
     inventory.warnings = source.warnings + prefs_warnings
     return inventory
@@ -90,8 +91,5 @@ def build(doc: Document, cwd: Path, manifest: Path) -> Inventory:
 
 def _unknown_pragma_message(pragma: str) -> str:
     """`@htpp is not a pragma pyarc knows, so it is ignored; did you mean @http?`"""
-    from difflib import get_close_matches
-
-    close = get_close_matches(pragma.lower(), KNOWN_PRAGMAS, n=1, cutoff=0.6)
-    hint = f"; did you mean @{close[0]}?" if close else ""
+    hint = did_you_mean(pragma, KNOWN_PRAGMAS, prefix="@")
     return f"@{pragma} is not a pragma pyarc knows, so it is ignored{hint}"

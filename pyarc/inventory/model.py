@@ -262,6 +262,8 @@ class Inventory:
     views: list[Path] | None = None  # src/views
     prefs: Prefs = field(default_factory=Prefs)
     unknown_pragmas: list[str] = field(default_factory=list)
+    # unknown pragma -> its lines as written (`get /typo`), to explain a 404 for one
+    unknown_pragma_lines: dict[str, list[str]] = field(default_factory=dict, repr=False)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -287,6 +289,26 @@ class Inventory:
             if t.name == name:
                 return t
         raise KeyError(name)
+
+    def unknown_pragma_declaring(self, method: str, path: str) -> tuple[str, str] | None:
+        """(pragma, line) when a line under an unknown pragma (`@htpp`: `get /typo`) would be
+        the route for `method path` had it been under @http."""
+        wanted = [segment for segment in path.split("/") if segment]
+        for pragma, lines in self.unknown_pragma_lines.items():
+            for line in lines:
+                words = line.split()
+                if len(words) != 2 or words[0].lower() not in (method.lower(), "any"):
+                    continue
+                declared = [segment for segment in words[1].split("/") if segment]
+                if declared[-1:] == ["*"] and len(wanted) >= len(declared) - 1:
+                    declared, shown = declared[:-1], wanted[: len(declared) - 1]
+                else:
+                    shown = wanted
+                if len(declared) == len(shown) and all(
+                    d == w or d.startswith(":") for d, w in zip(declared, shown, strict=True)
+                ):
+                    return pragma, line
+        return None
 
     def env_vars(self, env: str) -> dict[str, str]:
         """The user's variables for `testing`, `staging` or `production`."""

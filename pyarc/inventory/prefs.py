@@ -10,7 +10,7 @@ from dotenv import dotenv_values
 
 from pyarc.inventory.model import Prefs, SandboxPrefs
 from pyarc.inventory.settings import Setting, as_bool, as_int, as_str, settings
-from pyarc.inventory.source import Source, describe
+from pyarc.inventory.source import Source, describe, did_you_mean
 from pyarc.manifest import parse_document
 from pyarc.manifest.discovery import read_text
 
@@ -18,6 +18,9 @@ PREFS_FILES = ("prefs.arc", "preferences.arc")
 ENVIRONMENTS = ("testing", "staging", "production")
 ENV_VAR = re.compile(r"^[a-zA-Z0-9_]+$")
 PORT_NAMES = ("http", "tables", "events", "_arc")
+SANDBOX_KEYS = ("ports", *PORT_NAMES, "env", "seed-data", "persist", "useAWS")
+# prefs.arc pragmas: pyarc reads the first two; Architect's others are accepted quietly
+PREFS_PRAGMAS = ("sandbox", "env", "sandbox-startup", "create")
 
 
 def read_prefs(cwd: Path) -> tuple[Prefs, list[str]]:
@@ -31,6 +34,10 @@ def read_prefs(cwd: Path) -> tuple[Prefs, list[str]]:
         prefs.sandbox = _sandbox(source)
         for env, values in _env(source).items():
             prefs.env[env] = values
+        for pragma in source.doc.data:
+            if pragma not in PREFS_PRAGMAS:
+                hint = did_you_mean(pragma, PREFS_PRAGMAS[:2], prefix="@")
+                source.warn(f"@{pragma} means nothing in prefs.arc, so it is ignored{hint}", pragma)
         warnings += source.warnings
     dotenv = cwd / ".env"
     if dotenv.is_file():
@@ -75,11 +82,7 @@ def _sandbox(source: Source) -> SandboxPrefs:
         elif key == "useAWS":
             sandbox.useAWS = as_bool(source, "sandbox", setting)
         else:
-            source.warn(
-                f"@sandbox {key} is not a setting pyarc knows; it is ignored",
-                "sandbox",
-                setting.index,
-            )
+            source.warn_unknown(f"@sandbox {key}", key, SANDBOX_KEYS, "sandbox", setting.index)
     return sandbox
 
 

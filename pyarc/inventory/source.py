@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -55,6 +56,22 @@ class Source:
         where = self.location(pragma, index)
         prefix = f"{where}" if where.line else where.file
         self.warnings.append(f"{prefix}: {message}")
+
+    def warn_unknown(
+        self, what: str, key: str, known: Iterable[str], pragma: str, index: int | None = None
+    ) -> None:
+        """`@aws timout is not a setting pyarc knows, so it is ignored; did you mean timeout?`"""
+        hint = did_you_mean(key, known)
+        self.warn(f"{what} is not a setting pyarc knows, so it is ignored{hint}", pragma, index)
+
+
+def did_you_mean(word: str, known: Iterable[str], prefix: str = "") -> str:
+    """`; did you mean timeout?` for the closest known name, or "" when none is close."""
+    from difflib import get_close_matches
+
+    by_folded = {name.lower(): name for name in known}
+    close = get_close_matches(word.lower(), list(by_folded), n=1, cutoff=0.6)
+    return f"; did you mean {prefix}{by_folded[close[0]]}?" if close else ""
 
 
 def describe(item: Any) -> str:

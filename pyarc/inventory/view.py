@@ -129,5 +129,3 @@ def render(inv: Inventory, env: str = "testing", console: Console | None = None)
     variables = inv.env_vars(env)
     if variables:
         out.print(f"[bold]@env {env}[/] " + ", ".join(sorted(variables)))
-    for warning in inv.warnings:
-        out.print(f"[yellow]warning[/]: {warning}")

@@ -139,6 +139,14 @@ class HttpGateway:
                 f"No @http route matches {method} {path}: add `{line}` under @http in {manifest}."
             )
             short = f"add `{line}` under @http in {manifest}"
+            misplaced = self.state.inventory.unknown_pragma_declaring(method, path)
+            if misplaced is not None:
+                pragma, line = misplaced
+                short = f"`{line}` is under @{pragma}, which pyarc does not know: use @http"
+                hint = (
+                    f"No @http route matches {method} {path}: `{line}` is under @{pragma} in "
+                    f"{manifest}, which is not a pragma pyarc knows; rename it @http."
+                )
         self.state.log.not_found(method, path, short)
         if "text/html" in request.headers.get("accept", ""):
             return HTMLResponse(not_found_page(method, path, hint, line), status_code=404)

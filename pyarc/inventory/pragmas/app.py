@@ -6,7 +6,7 @@ import re
 
 from pyarc.inventory.model import Aws, FunctionConfig
 from pyarc.inventory.pragmas.context import Context
-from pyarc.inventory.settings import apply_function_setting, as_str, settings
+from pyarc.inventory.settings import FUNCTION_KEYS, apply_function_setting, as_str, settings
 from pyarc.inventory.source import Source, describe
 
 # Architect's `looseName`, loosened to allow one-letter names.
@@ -57,10 +57,8 @@ def read_aws(ctx: Context) -> Aws:
                 )
             aws.apigateway = api  # type: ignore[assignment]
         else:
-            source.warn(
-                f"@aws {setting.key} is not a setting pyarc knows; it is ignored",
-                "aws",
-                setting.index,
+            source.warn_unknown(
+                f"@aws {setting.key}", setting.key, AWS_KEYS + FUNCTION_KEYS, "aws", setting.index
             )
     ctx.defaults = aws.defaults
     return aws

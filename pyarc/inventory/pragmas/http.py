@@ -59,8 +59,9 @@ def _route_item(ctx: Context, index: int, item: Any) -> tuple[str, str, Any]:
             method = _method(ctx, index, describe(settings["method"]))
             for key in settings:
                 if key not in ("method", "src"):
-                    ctx.source.warn(
-                        f"@http '{path}' setting '{key}' is unknown; it is ignored", "http", index
+                    ctx.source.warn_unknown(
+                        f"@http '{path}' setting '{key}'", str(key), ("method", "src"), "http",
+                        index,
                     )
             return method, str(path), settings.get("src")
         ctx.source.fail(

@@ -8,6 +8,9 @@ from pyarc.inventory.settings import as_bool, as_list, as_str, settings
 from pyarc.inventory.source import describe
 
 DISABLED = (False, "disable", "disabled")
+STATIC_KEYS = (
+    "folder", "fingerprint", "spa", "compression", "prefix", "ignore", "staging", "production"
+)
 
 
 def read_static(ctx: Context) -> Static | None:
@@ -38,11 +41,7 @@ def read_static(ctx: Context) -> Static | None:
         elif key in ("staging", "production"):
             setattr(static, key, as_str(source, "static", setting))
         else:
-            source.warn(
-                f"@static {key} is not a setting pyarc knows; it is ignored",
-                "static",
-                setting.index,
-            )
+            source.warn_unknown(f"@static {key}", key, STATIC_KEYS, "static", setting.index)
     if static.folder.startswith("/") or ".." in static.folder.split("/"):
         source.fail(f"@static folder '{static.folder}' must be a folder inside the app", "static")
     return static
