@@ -341,5 +341,5 @@ def test_a_busy_port_names_the_setting_that_changes_it(tmp_path: Path) -> None:
         with pytest.raises(PyarcError) as info:
             Sandbox(tmp_path, port=port).start()
     message = str(info.value)
-    assert f"Port {port} on 127.0.0.1 for the sandbox (HTTP/WebSocket) is already in use" in message
+    assert f"Port {port} on 127.0.0.1 for the sandbox (HTTP/WebSocket) is already used by another program" in message
     assert "--port" in message and "\n" not in message

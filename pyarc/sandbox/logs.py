@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections import deque
 
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
+
+RECENT_LINES = 1000  # kept for `pyarc logs --local` (served on /_pyarc/logs)
 
 
 class SandboxLog:
@@ -14,10 +18,18 @@ class SandboxLog:
         self.quiet = quiet
         self.console = console or Console(file=sys.stdout, highlight=False, soft_wrap=True)
         self._lock = threading.Lock()
+        self._recent: deque[str] = deque(maxlen=RECENT_LINES)  # markup, as printed
 
     def _print(self, text: str) -> None:
         with self._lock:
             self.console.print(text)
+            self._recent.append(text)
+
+    def recent_lines(self) -> list[str]:
+        """The last lines printed, as plain text (markup rendered only when asked)."""
+        with self._lock:
+            recent = list(self._recent)
+        return [Text.from_markup(text).plain for text in recent]
 
     def info(self, message: str) -> None:
         if not self.quiet:

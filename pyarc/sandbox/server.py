@@ -33,6 +33,7 @@ from pyarc.sandbox.arc_service import ArcService, service_parameters
 from pyarc.sandbox.config import SandboxConfig
 from pyarc.sandbox.environment import Ports, handler_env
 from pyarc.sandbox.http_gateway import HttpGateway
+from pyarc.sandbox.local_api import AppIdentity, LocalApi, ask_identity, identity_of
 from pyarc.sandbox.logs import SandboxLog
 from pyarc.sandbox.management_api import ManagementApi
 from pyarc.sandbox.shared_code import SharedCode
@@ -67,8 +68,8 @@ class _Uvicorn(uvicorn.Server):
 PORT_SETTINGS = {
     "sandbox (HTTP/WebSocket)": "--port (or PORT, or prefs.arc @sandbox ports http)",
     "tables endpoint": "--tables-port (or ARC_TABLES_PORT, or prefs.arc @sandbox ports tables)",
-    "_arc service": "ARC_INTERNAL_PORT (or prefs.arc @sandbox ports _arc)",
-    "events": "ARC_EVENTS_PORT (or prefs.arc @sandbox ports events)",
+    "_arc service": "--arc-port (or ARC_INTERNAL_PORT, or prefs.arc @sandbox ports _arc)",
+    "events": "--events-port (or ARC_EVENTS_PORT, or prefs.arc @sandbox ports events)",
 }
 
 
@@ -96,9 +97,11 @@ def bind(host: str, port: int, what: str) -> socket.socket:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
             setting = PORT_SETTINGS.get(what, "another port")
+            occupant = ask_identity(host, port, timeout=1.0)
+            holder = f"the sandbox of {occupant.describe()}" if occupant else "another program"
             raise PyarcError(
-                f"Port {port} on {host} for the {what} is already in use (another sandbox?); "
-                f"stop what runs there or choose another port with {setting}."
+                f"Port {port} on {host} for the {what} is already used by {holder}; "
+                f"stop it or choose another port with {setting}."
             ) from None
         raise PyarcError(
             f"Cannot listen on {host}:{port} for the {what}: {exc.strerror}."
@@ -335,7 +338,7 @@ class SandboxServer:
 
     def _serve(self, name: str, app: ASGIApp, websocket: bool = False) -> None:
         config = uvicorn.Config(
-            app,
+            LocalApi(app, self._identity, self.log.recent_lines),  # /_pyarc/ on every port
             lifespan="off",
             log_level="warning",
             access_log=False,
@@ -351,6 +354,10 @@ class SandboxServer:
         server = _Uvicorn(config)
         task = asyncio.create_task(server.serve(sockets=[self._sockets[name]]))
         self._servers.append((name, server, task))
+
+    def _identity(self) -> AppIdentity:
+        ports = self.ports.as_arc_sandbox() if self.ports is not None else {}
+        return identity_of(self.inventory.app, self.inventory.cwd, ports)
 
     async def _wait_started(self) -> None:
         while not all(server.started for _, server, _ in self._servers):
