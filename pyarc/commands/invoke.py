@@ -10,9 +10,12 @@ from pathlib import Path
 import click
 import httpx
 from rich.console import Console
+from rich.markup import escape
 from rich.syntax import Syntax
 
 from pyarc.errors import PyarcError
+from pyarc.manifest.discovery import find_manifest
+from pyarc.sandbox.local_api import ask_identity, require_same_app
 
 PRAGMAS = ("http", "ws", "events", "queues", "scheduled", "tables-streams")
 
@@ -54,6 +57,11 @@ def command(pragma: str, name: str, payload: str | None, port: int, cwd: Path) -
     """
     body = {"pragma": pragma, "name": name, "payload": _payload(payload)}
     console = Console(highlight=False)
+    identity = ask_identity("127.0.0.1", port)
+    if identity is not None:
+        if find_manifest(cwd.resolve()) is not None:
+            require_same_app(identity, cwd, port, "--port (the sandbox's --events-port)")
+        console.print(f"[dim]Using the sandbox of {escape(identity.describe())} on port {port}[/]")
     try:
         response = httpx.post(f"http://127.0.0.1:{port}/_arc/invoke", json=body, timeout=None)
     except httpx.ConnectError:
@@ -71,7 +79,9 @@ def _one_off(cwd: Path, body: dict, console: Console) -> dict:
     from pyarc.testing import Sandbox
 
     console.print(f"[dim]No sandbox answers; starting a one-off sandbox for {cwd.resolve()}[/]")
-    with Sandbox(cwd, quiet=False, watch=False) as sandbox:
+    from pyarc.commands.options import load_app
+
+    with Sandbox(cwd, inventory=load_app(cwd.resolve()), quiet=False, watch=False) as sandbox:
         try:
             return sandbox.invoke(body["pragma"], body["name"], body["payload"])
         except UnknownTarget as exc:
