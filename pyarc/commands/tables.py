@@ -61,6 +61,33 @@ def _call(endpoint: str | None, operation: str, **kwargs: Any) -> dict[str, Any]
         raise PyarcError(f"{error.get('Code')}: {error.get('Message')}") from None
 
 
+def _say_whose(endpoint: str | None) -> None:
+    """Name the app whose sandbox serves the endpoint; refuse another app's sandbox when run
+    in an app directory. A bare `pyarc tables serve` has no identity and is used as it is."""
+    from urllib.parse import urlsplit
+
+    from rich.console import Console
+    from rich.markup import escape
+
+    from pyarc.manifest.discovery import find_manifest
+    from pyarc.sandbox.local_api import ask_identity, require_same_app
+
+    url = urlsplit(_client(endpoint).meta.endpoint_url)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    if url.hostname not in ("localhost", "127.0.0.1", "::1"):
+        return
+    identity = ask_identity(url.hostname, port)
+    if identity is None:
+        return
+    here = Path.cwd()
+    if find_manifest(here) is not None:
+        require_same_app(identity, here, port, "--endpoint (the sandbox's --tables-port)")
+    Console(stderr=True).print(
+        f"[dim]Tables of the sandbox of {escape(identity.describe())} on port {port}[/]",
+        highlight=False,
+    )
+
+
 def _table_names(endpoint: str | None) -> list[str]:
     names: list[str] = []
     start: dict[str, Any] = {}
@@ -124,6 +151,7 @@ def list_tables(endpoint: str | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    _say_whose(endpoint)
     names = _table_names(endpoint)
     if not names:
         url = _client(endpoint).meta.endpoint_url
@@ -165,6 +193,7 @@ def scan_table(name: str, endpoint: str | None, limit: int) -> None:
     from rich.table import Table
 
     deserialize = TypeDeserializer().deserialize
+    _say_whose(endpoint)
     name = resolve_table_name(endpoint, name)
     items: list[dict[str, Any]] = []
     start: dict[str, Any] = {}
