@@ -142,6 +142,7 @@ class TableIndex:
     sort_key_type: KeyType | None = None
     projection: str | list[str] = "all"  # "all" | "keys" | list of attribute names
     location: Location | None = None
+    key_locations: dict[str, Location] = field(default_factory=dict)  # key attribute -> line
 
 
 @dataclass
@@ -157,6 +158,7 @@ class Table:
     encrypt: bool | str = False  # True = AWS-managed KMS; str = a KMS key ARN
     indexes: list[TableIndex] = field(default_factory=list)
     location: Location | None = None
+    key_locations: dict[str, Location] = field(default_factory=dict)  # key attribute -> line
 
     def physical_name(self, app: str, env: str = "staging") -> str:
         """`<app>-<env>-<name>`, as Architect names tables in the sandbox."""

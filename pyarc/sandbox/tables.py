@@ -20,64 +20,14 @@ from typing import Any
 from boto3.dynamodb.types import TypeSerializer
 
 from pyarc.errors import PyarcError
-from pyarc.inventory.model import Inventory, Table, TableIndex
+from pyarc.inventory.model import Inventory
+from pyarc.inventory.table_definition import table_definition
 from pyarc.tables.engine import Engine
 from pyarc.tables.errors import DynamoError
 from pyarc.tables.values import check_item_size, validate_item
 
 SEED_FILE = "sandbox-seed.json"
-_TYPES = {"String": "S", "Number": "N", "Binary": "B"}
 _serializer = TypeSerializer()
-
-
-def _key_schema(hash_key: str, range_key: str | None) -> list[dict[str, str]]:
-    schema = [{"AttributeName": hash_key, "KeyType": "HASH"}]
-    if range_key:
-        schema.append({"AttributeName": range_key, "KeyType": "RANGE"})
-    return schema
-
-
-def _projection(index: TableIndex) -> dict[str, Any]:
-    if index.projection == "all":
-        return {"ProjectionType": "ALL"}
-    if index.projection == "keys":
-        return {"ProjectionType": "KEYS_ONLY"}
-    return {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(index.projection)}
-
-
-def create_table_request(table: Table, physical_name: str) -> dict[str, Any]:
-    """The CreateTable request for one `@tables` entry (as the template declares it)."""
-    types = {table.partition_key: _TYPES[table.partition_key_type]}
-    if table.sort_key and table.sort_key_type:
-        types[table.sort_key] = _TYPES[table.sort_key_type]
-    indexes = []
-    for index in table.indexes:
-        types[index.partition_key] = _TYPES[index.partition_key_type]
-        if index.sort_key and index.sort_key_type:
-            types[index.sort_key] = _TYPES[index.sort_key_type]
-        indexes.append(
-            {
-                "IndexName": index.name,
-                "KeySchema": _key_schema(index.partition_key, index.sort_key),
-                "Projection": _projection(index),
-            }
-        )
-    request: dict[str, Any] = {
-        "TableName": physical_name,
-        "KeySchema": _key_schema(table.partition_key, table.sort_key),
-        "AttributeDefinitions": [
-            {"AttributeName": n, "AttributeType": t} for n, t in types.items()
-        ],
-        "BillingMode": "PAY_PER_REQUEST",
-    }
-    if indexes:
-        request["GlobalSecondaryIndexes"] = indexes
-    if table.stream:
-        request["StreamSpecification"] = {
-            "StreamEnabled": True,
-            "StreamViewType": "NEW_AND_OLD_IMAGES",
-        }
-    return request
 
 
 def _streamed(inventory: Inventory) -> set[str]:
@@ -96,21 +46,11 @@ def ensure_tables(
             names.append(physical)
             if physical in engine.tables:
                 continue
-            request = create_table_request(table, physical)
-            if table.name in streamed and "StreamSpecification" not in request:
-                request["StreamSpecification"] = {
-                    "StreamEnabled": True,
-                    "StreamViewType": "NEW_AND_OLD_IMAGES",
-                }
-            engine.handle("CreateTable", request)
-            if table.ttl:
-                engine.handle(
-                    "UpdateTimeToLive",
-                    {
-                        "TableName": physical,
-                        "TimeToLiveSpecification": {"Enabled": True, "AttributeName": table.ttl},
-                    },
-                )
+            definition = table_definition(table, streamed=table.name in streamed)
+            engine.handle("CreateTable", definition.create_table_request(physical))
+            ttl = definition.time_to_live_request(physical)
+            if ttl is not None:
+                engine.handle("UpdateTimeToLive", ttl)
     return names
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pyarc.errors import PyarcError
-from pyarc.inventory.model import Table, TableIndex
+from pyarc.inventory.model import Table
+from pyarc.inventory.table_definition import table_definition
 from pyarc.template import names
 from pyarc.template.context import Draft, Json
 from pyarc.template.intrinsics import get_att, sub
-
-ATTRIBUTE_TYPE = {"String": "S", "Number": "N", "Binary": "B"}
 
 
 def streamed_tables(draft: Draft) -> set[str]:
@@ -54,51 +52,21 @@ def add_tables(draft: Draft) -> None:
 
 
 def table_properties(table: Table, streamed: set[str]) -> Json:
-    attributes: dict[str, str] = {}
-
-    def define(name: str, key_type: str | None, where: str) -> None:
-        code = ATTRIBUTE_TYPE[key_type or "String"]
-        if attributes.get(name, code) != code:
-            raise PyarcError(
-                f"@tables {table.name}: attribute {name} is {key_type} in {where} but "
-                f"{attributes[name]} elsewhere; give it one type."
-            )
-        attributes[name] = code
-
-    define(table.partition_key, table.partition_key_type, "the table key")
-    key_schema = [{"AttributeName": table.partition_key, "KeyType": "HASH"}]
-    if table.sort_key:
-        define(table.sort_key, table.sort_key_type, "the table key")
-        key_schema.append({"AttributeName": table.sort_key, "KeyType": "RANGE"})
-
-    indexes = []
-    for index in table.indexes:
-        where = f"index {index.name}"
-        define(index.partition_key, index.partition_key_type, where)
-        index_keys = [{"AttributeName": index.partition_key, "KeyType": "HASH"}]
-        if index.sort_key:
-            define(index.sort_key, index.sort_key_type, where)
-            index_keys.append({"AttributeName": index.sort_key, "KeyType": "RANGE"})
-        indexes.append(
-            {"IndexName": index.name, "KeySchema": index_keys, "Projection": projection(index)}
-        )
-
+    definition = table_definition(table, streamed=table.name in streamed)
     properties: Json = {
         "BillingMode": "PAY_PER_REQUEST",
-        "KeySchema": key_schema,
-        "AttributeDefinitions": [
-            {"AttributeName": name, "AttributeType": code} for name, code in attributes.items()
-        ],
+        "KeySchema": definition.key_schema,
+        "AttributeDefinitions": definition.attribute_definitions,
     }
-    if indexes:
-        properties["GlobalSecondaryIndexes"] = indexes
-    if table.ttl:
-        if table.ttl in attributes:
-            raise PyarcError(
-                f"@tables {table.name}: TTL attribute {table.ttl} is also a key; "
-                "mark a different attribute TTL."
-            )
-        properties["TimeToLiveSpecification"] = {"AttributeName": table.ttl, "Enabled": True}
+    if definition.global_secondary_indexes:
+        properties["GlobalSecondaryIndexes"] = [
+            i.to_json() for i in definition.global_secondary_indexes
+        ]
+    if definition.ttl_attribute:
+        properties["TimeToLiveSpecification"] = {
+            "AttributeName": definition.ttl_attribute,
+            "Enabled": True,
+        }
     if table.pitr:
         properties["PointInTimeRecoverySpecification"] = {"PointInTimeRecoveryEnabled": True}
     if table.encrypt:
@@ -106,19 +74,6 @@ def table_properties(table: Table, streamed: set[str]) -> Json:
         if isinstance(table.encrypt, str):
             sse |= {"SSEType": "KMS", "KMSMasterKeyId": table.encrypt}
         properties["SSESpecification"] = sse
-    if table.name in streamed:
-        properties["StreamSpecification"] = {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    if definition.stream_view_type:
+        properties["StreamSpecification"] = {"StreamViewType": definition.stream_view_type}
     return properties
-
-
-def projection(index: TableIndex) -> Json:
-    if index.projection == "all":
-        return {"ProjectionType": "ALL"}
-    if index.projection == "keys":
-        return {"ProjectionType": "KEYS_ONLY"}
-    if isinstance(index.projection, list) and index.projection:
-        return {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(index.projection)}
-    raise PyarcError(
-        f"@tables-indexes {index.name}: projection {index.projection!r} is not one of "
-        "all, keys or a list of attribute names."
-    )

@@ -112,13 +112,13 @@ def test_stream_for_an_unknown_table_is_refused(app):
 def test_one_attribute_with_two_types_is_refused(app):
     app.table("notes", "noteID")
     app.index("notes", "byNote", "noteID", partition_key_type="Number")
-    with pytest.raises(PyarcError, match="attribute noteID is Number in index byNote"):
+    with pytest.raises(PyarcError, match="attribute 'noteID' is Number in index 'byNote' but String in the table key"):
         build(app.inventory)
 
 
 def test_ttl_on_a_key_is_refused(app):
     app.table("notes", "noteID", ttl="noteID")
-    with pytest.raises(PyarcError, match="TTL attribute noteID is also a key"):
+    with pytest.raises(PyarcError, match="TTL attribute 'noteID' is also a key"):
         build(app.inventory)
 
 

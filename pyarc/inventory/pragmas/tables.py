@@ -8,6 +8,7 @@ from pyarc.inventory.functions import build_function, resolve_src
 from pyarc.inventory.model import KeyType, Table, TableIndex, TableStream
 from pyarc.inventory.pragmas.context import Context, check_dynamodb_name, check_unique, item_name
 from pyarc.inventory.source import describe
+from pyarc.inventory.table_definition import table_definition
 
 KEY_TYPES: dict[str, KeyType] = {"string": "String", "number": "Number", "binary": "Binary"}
 PITR_KEYS = ("pitr", "PITR", "PointInTimeRecovery")
@@ -48,6 +49,8 @@ def read_tables(ctx: Context) -> list[Table]:
         names.append((name, index))
     check_unique(ctx, "tables", names, "table")
     _attach_indexes(ctx, tables)
+    for table in tables:
+        table_definition(table)  # refuses conflicts (two types, TTL on a key) here, once
     return tables
 
 
@@ -64,6 +67,7 @@ def _table_setting(ctx: Context, index: int, table: Table, key: str, value: Any)
             )
         table.sort_key = key
         table.sort_key_type = _key_type(ctx, "tables", index, key, text)
+        table.key_locations[key] = ctx.source.location("tables", index, key)
     elif text and text.startswith("*"):
         if table.partition_key:
             ctx.source.fail(
@@ -75,8 +79,10 @@ def _table_setting(ctx: Context, index: int, table: Table, key: str, value: Any)
             )
         table.partition_key = key
         table.partition_key_type = _key_type(ctx, "tables", index, key, text)
+        table.key_locations[key] = ctx.source.location("tables", index, key)
     elif text in ("TTL", "ttl"):
         table.ttl = key
+        table.key_locations[key] = ctx.source.location("tables", index, key)
     elif key == "stream":
         table.stream = _bool(ctx, index, table.name, key, value)
     elif key in PITR_KEYS:
@@ -153,6 +159,7 @@ def _index(ctx: Context, index: int, table: str, settings: dict[str, Any]) -> Ta
         if text and text.startswith("**"):
             gsi.sort_key = key
             gsi.sort_key_type = _key_type(ctx, pragma, index, key, text)
+            gsi.key_locations[key] = ctx.source.location(pragma, index, key)
         elif text and text.startswith("*"):
             if gsi.partition_key:
                 ctx.source.fail(
@@ -163,6 +170,7 @@ def _index(ctx: Context, index: int, table: str, settings: dict[str, Any]) -> Ta
                 )
             gsi.partition_key = key
             gsi.partition_key_type = _key_type(ctx, pragma, index, key, text)
+            gsi.key_locations[key] = ctx.source.location(pragma, index, key)
         elif key.lower() == "name":
             explicit_name = describe(value)
             check_dynamodb_name(ctx, pragma, index, explicit_name, "index name")
