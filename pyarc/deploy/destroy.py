@@ -1,8 +1,9 @@
 """`pyarc destroy`: delete an app's stack, and the deployment-bucket objects its deploys made.
 
 Guard rails: the caller must name the app (`--app NAME`, checked against the manifest), and
-when a table holds items or the static bucket holds objects, nothing is deleted without
-`force` (data loss is the user's explicit choice). With `force`, the static bucket is emptied
+when a table holds items or a bucket holds objects other than the app's own `public/` files
+(same key and MD5 ETag as deploy would upload them), nothing is deleted without `force`
+(data loss is the user's explicit choice). With `force`, the static bucket is emptied
 first, because CloudFormation cannot delete a bucket that still has objects.
 """
 
@@ -18,6 +19,7 @@ from rich.console import Console
 from pyarc.deploy.bucket import default_bucket_name, delete_prefix
 from pyarc.deploy.changeset import StackApplier
 from pyarc.deploy.credentials import account_id, aws_session
+from pyarc.deploy.static import collect
 from pyarc.errors import PyarcError
 from pyarc.inventory.model import Inventory
 
@@ -37,8 +39,33 @@ def stack_resources(cfn: Any, stack_name: str) -> list[dict[str, Any]]:
     return found
 
 
-def resources_with_data(session: boto3.Session, resources: list[dict[str, Any]]) -> list[str]:
-    """Human names of the tables and buckets of the stack that are not empty."""
+SHOWN_KEYS = 3  # how many of a bucket's foreign keys the refusal lists
+
+
+def foreign_keys(s3: Any, bucket: str, own_files: dict[str, str]) -> list[str]:
+    """Keys in `bucket` that are not one of the app's own static files (key -> MD5)."""
+    found: list[str] = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for obj in page.get("Contents", []):
+            if own_files.get(obj["Key"]) != obj.get("ETag", "").strip('"'):
+                found.append(obj["Key"])
+    return found
+
+
+def _bucket_holding(bucket: str, keys: list[str]) -> str:
+    """`bucket b with 2 objects that are not the app's public/ files, e.g. a.txt, b.txt`."""
+    shown = ", ".join(keys[:SHOWN_KEYS])
+    objects = "object that is" if len(keys) == 1 else "objects that are"
+    return f"bucket {bucket} with {len(keys)} {objects} not the app's public/ files, e.g. {shown}"
+
+
+def resources_with_data(
+    session: boto3.Session,
+    resources: list[dict[str, Any]],
+    own_files: dict[str, str] | None = None,
+) -> list[str]:
+    """Human names of the tables and buckets of the stack that hold data: a table with items,
+    a bucket with objects other than `own_files` (the app's static files, key -> MD5)."""
     dynamodb = session.client("dynamodb")
     s3 = session.client("s3")
     holding: list[str] = []
@@ -53,10 +80,10 @@ def resources_with_data(session: boto3.Session, resources: list[dict[str, Any]])
                 and dynamodb.scan(TableName=physical, Limit=1, Select="COUNT")["Count"]
             ):
                 holding.append(f"table {physical}")
-            elif kind == "AWS::S3::Bucket" and s3.list_objects_v2(Bucket=physical, MaxKeys=1).get(
-                "KeyCount", 0
-            ):
-                holding.append(f"bucket {physical}")
+            elif kind == "AWS::S3::Bucket":
+                keys = foreign_keys(s3, physical, own_files or {})
+                if keys:
+                    holding.append(_bucket_holding(physical, keys))
         except botocore.exceptions.ClientError:
             continue  # already gone: nothing to protect
     return holding
@@ -100,7 +127,8 @@ def destroy(
     result = DestroyResult(stack_name, deleted_stack=False)
     if applier.stack_status(stack_name) is not None:
         resources = stack_resources(cfn, stack_name)
-        holding = resources_with_data(session, resources)
+        own_files = {item.key: item.md5 for item in collect(inventory)}
+        holding = resources_with_data(session, resources, own_files)
         if holding and not force:
             raise PyarcError(
                 f"{stack_name} still holds data ({', '.join(holding)}); back it up if you need "

@@ -93,3 +93,35 @@ def test_destroy_refuses_when_the_static_bucket_holds_files_unless_forced(
     )
     assert bucket in outcome.emptied_buckets
     assert not stack_exists()
+
+
+def test_the_apps_own_public_files_are_not_data(aws: str, tmp_path: Path, make_app) -> None:
+    inventory = make_app(tmp_path / "app")
+    options = DeployOptions(build=BuildOptions(runtime_requirements=[]), poll_seconds=0.01)
+    result = deploy(inventory, options, Console(quiet=True))
+    assert sorted(result.static.uploaded) == ["css/app.css", "index.html"]
+    outcome = destroy(
+        inventory, "staging", "cage-socket", console=Console(quiet=True), poll_seconds=0.01
+    )
+    assert outcome.deleted_stack and not stack_exists()
+
+
+def test_changed_or_extra_objects_are_data_and_a_few_are_named(
+    aws: str, tmp_path: Path, make_app
+) -> None:
+    inventory = make_app(tmp_path / "app")
+    options = DeployOptions(build=BuildOptions(runtime_requirements=[]), poll_seconds=0.01)
+    deploy(inventory, options, Console(quiet=True))
+    bucket = boto3.client("ssm").get_parameter(Name=f"/{STACK}/static/bucket")["Parameter"]["Value"]
+    s3 = boto3.client("s3")
+    s3.put_object(Bucket=bucket, Key="css/app.css", Body=b"body { color: red }")  # edited
+    for name in ("a", "b", "c"):
+        s3.put_object(Bucket=bucket, Key=f"uploads/{name}.png", Body=b"user data")
+    with pytest.raises(PyarcError) as refused:
+        destroy(inventory, "staging", "cage-socket", console=Console(quiet=True))
+    assert str(refused.value) == (
+        f"{STACK} still holds data (bucket {bucket} with 4 objects that are not the app's "
+        "public/ files, e.g. css/app.css, uploads/a.png, uploads/b.png); back it up if you need "
+        "it, then run the command again with --force."
+    )
+    assert stack_exists()
