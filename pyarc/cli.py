@@ -20,6 +20,7 @@ COMMANDS = {
     "destroy": "destroy",
     "env": "env",
     "invoke": "invoke",
+    "init": "init",
 }
 
 

@@ -93,6 +93,7 @@ EXAMPLES: dict[str, dict[int, str]] = {
         1: "test_events_app",
         2: "test_events_app",
     },
+    "docs/cli.md": {0: "test_cli_init_then_pytest"},
 }
 
 
@@ -528,6 +529,15 @@ def test_inventory_json_one_liner(tmp_path):
     demo, _ = demo_app(tmp_path)
     script = block("docs/inventory-json.md", 0, "sh").replace("/tmp/demo", str(demo))
     assert shell(script, tmp_path).strip() == repr(DEMO_ROUTES)
+
+
+# --------------------------------------------------------------------------------- cli.md
+
+
+def test_cli_init_then_pytest(tmp_path):
+    out = shell(block("docs/cli.md", 0, "sh"), tmp_path)
+    assert "2 passed" in out
+    assert "@tables\nnotes\n  id *String" in (tmp_path / "my-app/app.arc").read_text()
 
 
 # ----------------------------------------------------------------------------- testing.md
