@@ -2,7 +2,9 @@
 
 - `GET /_pyarc/app`: which app this is (`{"app", "path", "pid", "ports"}`), so `pyarc invoke`,
   `pyarc tables` and a second sandbox can tell whose sandbox holds a port;
-- `GET /_pyarc/logs?lines=N`: the console's recent lines (`pyarc logs --local`).
+- `GET /_pyarc/logs?lines=N&after=K`: the console's recent lines (`pyarc logs --local`):
+  `{"app", "next", "lines"}`, the last N lines, only those after line number K; pass
+  `after=<next>` to get only new lines.
 
 Clients use `ask_identity()`; `same_app()` is the one rule for "is this the same app".
 """
@@ -90,7 +92,7 @@ class LocalApi:
         self,
         app: ASGIApp,
         identity: Callable[[], AppIdentity],
-        recent_lines: Callable[[], list[str]],
+        recent_lines: Callable[[], tuple[int, list[str]]],
     ) -> None:
         self.app = app
         self.identity = identity
@@ -105,11 +107,15 @@ class LocalApi:
             await _json(send, 200, asdict(self.identity()))
         elif path == LOGS_PATH:
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            printed, lines = self.recent_lines()
+            after = query.get("after", [""])[0]
+            if after.isdigit():  # lines[i] is line number printed - len(lines) + i
+                lines = lines[max(0, int(after) - (printed - len(lines))) :]
             wanted = query.get("lines", [""])[0]
-            lines = self.recent_lines()
             if wanted.isdigit():
                 lines = lines[-int(wanted) :] if int(wanted) else []
-            await _json(send, 200, {"app": self.identity().app, "lines": lines})
+            body = {"app": self.identity().app, "next": printed, "lines": lines}
+            await _json(send, 200, body)
         else:
             await self.app(scope, receive, send)
 

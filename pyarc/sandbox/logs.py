@@ -19,17 +19,19 @@ class SandboxLog:
         self.console = console or Console(file=sys.stdout, highlight=False, soft_wrap=True)
         self._lock = threading.Lock()
         self._recent: deque[str] = deque(maxlen=RECENT_LINES)  # markup, as printed
+        self._printed = 0  # lines printed since start, so a follower asks only for new ones
 
     def _print(self, text: str) -> None:
         with self._lock:
             self.console.print(text)
             self._recent.append(text)
+            self._printed += 1
 
-    def recent_lines(self) -> list[str]:
-        """The last lines printed, as plain text (markup rendered only when asked)."""
+    def recent_lines(self) -> tuple[int, list[str]]:
+        """(lines printed since start, the last RECENT_LINES of them as plain text)."""
         with self._lock:
-            recent = list(self._recent)
-        return [Text.from_markup(text).plain for text in recent]
+            printed, recent = self._printed, list(self._recent)
+        return printed, [Text.from_markup(text).plain for text in recent]
 
     def info(self, message: str) -> None:
         if not self.quiet:
