@@ -21,6 +21,7 @@ COMMANDS = {
     "env": "env",
     "invoke": "invoke",
     "init": "init",
+    "logs": "logs",
 }
 
 

@@ -57,18 +57,11 @@ def command(
     prefs_ports = inventory.prefs.sandbox.ports
 
     def pick(flag: int | None, env_names: tuple[str, ...], pref: str, default: int) -> int:
-        """Flag, then environment, then prefs.arc `@sandbox ports`, then the default."""
-        if flag is not None:
-            return flag
-        for name in env_names:
-            if os.environ.get(name, "").isdigit():
-                return _checked_port(int(os.environ[name]), f"the environment variable {name}")
-        value = prefs_ports.get(pref, default)
-        return _checked_port(value, f"prefs.arc @sandbox ports {pref}")
+        return choose_port(flag, env_names, prefs_ports, pref, default)
 
     config = SandboxConfig(
         host=host,
-        port=pick(port, ("ARC_HTTP_PORT", "PORT"), "http", DEFAULT_HTTP_PORT),
+        port=pick(port, HTTP_PORT_VARIABLES, "http", DEFAULT_HTTP_PORT),
         tables_port=pick(tables_port, ("ARC_TABLES_PORT",), "tables", DEFAULT_TABLES_PORT),
         arc_port=pick(arc_port, ("ARC_INTERNAL_PORT",), "_arc", DEFAULT_ARC_PORT),
         events_port=pick(events_port, ("ARC_EVENTS_PORT",), "events", DEFAULT_EVENTS_PORT),
@@ -78,6 +71,26 @@ def command(
         seed=seed,
     )
     asyncio.run(_serve(app_dir, inventory, config, started, strict))
+
+
+HTTP_PORT_VARIABLES = ("ARC_HTTP_PORT", "PORT")
+
+
+def choose_port(
+    flag: int | None,
+    env_names: tuple[str, ...],
+    prefs_ports: dict[str, int],
+    pref: str,
+    default: int,
+) -> int:
+    """Flag, then environment, then prefs.arc `@sandbox ports`, then the default."""
+    if flag is not None:
+        return flag
+    for name in env_names:
+        if os.environ.get(name, "").isdigit():
+            return _checked_port(int(os.environ[name]), f"the environment variable {name}")
+    value = prefs_ports.get(pref, default)
+    return _checked_port(value, f"prefs.arc @sandbox ports {pref}")
 
 
 def _checked_port(value: object, source: str) -> int:
