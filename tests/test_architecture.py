@@ -48,3 +48,41 @@ def test_import_rules(part: str) -> None:
         for other in sorted(imported_parts(path) & FORBIDDEN[part])
     ]
     assert breaches == []
+
+
+# pyarc/tables: wire (service, server) -> engine + operations (+ expressions, shapes) -> store.
+# The store knows nothing of requests; the operations get the store, never the engine.
+TABLES_FORBIDDEN = {
+    "tables/store": {"engine", "operations", "expressions", "shapes", "service", "server"},
+    "tables/operations": {"engine", "service", "server"},
+    "tables/expressions": {"engine", "operations", "store", "service", "server"},
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_tables_layers_point_one_way() -> None:
+    def forbidden(part: str, module: str) -> bool:
+        return any(
+            module == f"pyarc.tables.{other}" or module.startswith(f"pyarc.tables.{other}.")
+            for other in TABLES_FORBIDDEN[part]
+        )
+
+    checked = {part: sorted((PACKAGE / part).rglob("*.py")) for part in TABLES_FORBIDDEN}
+    assert all(checked.values()), f"a layer has no modules: {checked}"
+    breaches = [
+        f"{path.relative_to(PACKAGE.parent)} imports {module}"
+        for part, files in checked.items()
+        for path in files
+        for module in sorted(imported_modules(path))
+        if forbidden(part, module)
+    ]
+    assert breaches == []
