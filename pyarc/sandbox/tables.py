@@ -8,6 +8,9 @@ Public API:
     load_seed(engine, inventory, path=None) -> int
         Load `sandbox-seed.json` (`{"<logical table>": [plain JSON items]}`) into the staging
         tables, all or nothing; returns the number of items written.
+
+Both go through `Engine.handle` (and `Engine.check`), the entry point the wire uses, so a
+bad seed item is refused with the message a PutItem over the wire would get.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from pyarc.inventory.model import Inventory
 from pyarc.inventory.table_definition import table_definition
 from pyarc.tables.engine import Engine
 from pyarc.tables.errors import DynamoError
-from pyarc.tables.values import check_item_size, validate_item
 
 SEED_FILE = "sandbox-seed.json"
 _serializer = TypeSerializer()
@@ -83,7 +85,7 @@ def load_seed(engine: Engine, inventory: Inventory, path: Path | None = None) ->
         raise PyarcError(f"{found} is not valid JSON ({exc}); fix the file.") from None
     if not isinstance(data, dict):
         raise PyarcError(f'{found} must hold an object like {{"<table>": [items]}}; fix the file.')
-    writes: list[tuple[str, dict[str, Any]]] = []
+    writes: list[dict[str, Any]] = []
     for logical, items in data.items():
         try:
             table = inventory.table(logical)
@@ -95,7 +97,6 @@ def load_seed(engine: Engine, inventory: Inventory, path: Path | None = None) ->
         if not isinstance(items, list):
             raise PyarcError(f"{found}: '{logical}' must be a list of items; fix the file.")
         physical = table.physical_name(inventory.app, "staging")
-        engine_table = engine.table(physical)
         for position, plain in enumerate(items):
             shown = json.dumps(plain, default=str)[:200]
             if not isinstance(plain, dict):
@@ -103,16 +104,18 @@ def load_seed(engine: Engine, inventory: Inventory, path: Path | None = None) ->
                     f"{found}: item {position} of '{logical}' ({shown}) is not an object; fix it."
                 )
             try:
-                item = validate_item({k: _serializer.serialize(v) for k, v in plain.items()})
-                engine_table.check_item_keys(item)
-                check_item_size(item)
+                request = {
+                    "TableName": physical,
+                    "Item": {k: _serializer.serialize(v) for k, v in plain.items()},
+                }
+                engine.check("PutItem", request)  # all or nothing: every item first
             except (DynamoError, TypeError) as exc:
                 reason = exc.message if isinstance(exc, DynamoError) else str(exc)
                 raise PyarcError(
                     f"{found}: item {position} of '{logical}' ({shown}) does not fit the table: "
                     f"{reason}; fix the item or the table's keys."
                 ) from None
-            writes.append((physical, item))
-    for physical, item in writes:
-        engine.handle("PutItem", {"TableName": physical, "Item": item})
+            writes.append(request)
+    for request in writes:
+        engine.handle("PutItem", request)
     return len(writes)

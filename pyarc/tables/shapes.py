@@ -8,8 +8,9 @@ required member, else DynamoDB's "Value null at '...'" ValidationException); the
 keeps DynamoDB's wording and adds where the value was, e.g.
 `Start of list found where not expected (at 'RequestItems', which must be a map)`.
 
-Every `AttributeValue` is checked by `pyarc.tables.values.validate_value`, with DynamoDB's
-messages, after a check that it nests no deeper than DynamoDB allows (32 levels).
+Every `AttributeValue` is checked here, once, by `pyarc.tables.values.validate_value`, with
+DynamoDB's messages, after a check that it nests no deeper than DynamoDB allows (32 levels),
+and replaced in the request by its normalised form; the operations do not check it again.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import functools
 from typing import Any
 
 from pyarc.tables.errors import DynamoError, validation
-from pyarc.tables.values import validate_value
+from pyarc.tables.values import AttributeValue, validate_value
 
 Node = dict[str, Any]
 _SKIPPED = {"AttributeValue"}
@@ -103,13 +104,13 @@ def _wire(path: str, name: str) -> str:
     return f"{path}.{name[:1].lower()}{name[1:]}" if path else name[:1].lower() + name[1:]
 
 
-def _check(node: Node, value: object, path: str, wire: str = "") -> None:
+def _check(
+    node: Node, value: object, path: str, wire: str = "", holder: str = "", key: object = None
+) -> object:
+    """Check `value` against `node`; returns it, with attribute values normalised."""
     kind = node["type"]
     if kind == "any" and value is not None:
-        if _too_deep(value):
-            raise validation("Nesting Levels have exceeded supported limits")
-        validate_value(value)
-        return
+        return attribute_value(value, holder, key)
     if value is None or not _fits(kind, value):
         raise DynamoError(
             "SerializationException",
@@ -127,13 +128,43 @@ def _check(node: Node, value: object, path: str, wire: str = "") -> None:
                 )
         for name, item in value.items():  # type: ignore[union-attr]
             if name in members:
-                _check(members[name], item, f"{path}.{name}" if path else name, _wire(wire, name))
+                checked = _check(
+                    members[name], item, f"{path}.{name}" if path else name, _wire(wire, name),
+                    node["name"], name,
+                )  # fmt: skip
+                if checked is not item:
+                    value[name] = checked  # type: ignore[index]
     elif kind == "list":
         for position, item in enumerate(value):  # type: ignore[arg-type]
-            _check(node["member"], item, f"{path}[{position}]", f"{wire}.{position + 1}.member")
+            checked = _check(
+                node["member"], item, f"{path}[{position}]", f"{wire}.{position + 1}.member",
+                node["name"], position,
+            )  # fmt: skip
+            if checked is not item:
+                value[position] = checked  # type: ignore[index]
     elif kind == "map":
         for name, item in value.items():  # type: ignore[union-attr]
-            _check(node["value"], item, f"{path}.{name}", f"{wire}.{name}.member")
+            checked = _check(
+                node["value"], item, f"{path}.{name}", f"{wire}.{name}.member", node["name"], name
+            )
+            if checked is not item:
+                value[name] = checked  # type: ignore[index]
+    return value
+
+
+def attribute_value(value: object, holder: str, key: object) -> AttributeValue:
+    """The one check of an attribute value, normalised; `holder` is the shape holding it
+    under `key` (DynamoDB words a bad ExpressionAttributeValues entry with its key)."""
+    if _too_deep(value):
+        raise validation("Nesting Levels have exceeded supported limits")
+    try:
+        return validate_value(value)
+    except DynamoError as exc:
+        if exc.type != "ValidationException" or holder != "ExpressionAttributeValueMap":
+            raise
+        raise validation(
+            f"ExpressionAttributeValues contains invalid value: {exc.message} for key {key}"
+        ) from None
 
 
 def _too_deep(value: object) -> bool:
@@ -152,7 +183,9 @@ def _too_deep(value: object) -> bool:
 
 
 def check_request(operation: str, request: dict[str, Any]) -> None:
-    """Raise `SerializationException` naming the first field of the wrong JSON type."""
+    """Raise `SerializationException` naming the first field of the wrong JSON type, or
+    DynamoDB's ValidationException for a missing member or a bad attribute value. Attribute
+    values are normalised in place (numbers in canonical form): this is their only check."""
     node = _input_node(operation)
     if node is not None:
         _check(node, request, "")

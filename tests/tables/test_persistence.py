@@ -9,7 +9,7 @@ import sys
 import textwrap
 
 from pyarc.tables.engine import Engine
-from pyarc.tables.persistence import JOURNAL, SNAPSHOT
+from pyarc.tables.store.persistence import JOURNAL, SNAPSHOT
 from pyarc.testing import wait_until
 
 TABLE = {

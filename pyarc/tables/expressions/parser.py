@@ -26,7 +26,7 @@ from pyarc.tables.expressions.nodes import (
     Value,
 )
 from pyarc.tables.expressions.reserved import RESERVED_WORDS
-from pyarc.tables.values import comparable, type_of, validate_value
+from pyarc.tables.values import comparable, type_of
 
 COMPARATORS = ("=", "<>", "<", "<=", ">", ">=")
 BOOLEAN_FUNCTIONS = {
@@ -46,7 +46,8 @@ TYPE_WORDS = {"S": "STRING", "N": "NUMBER", "B": "BINARY", "BOOL": "BOOLEAN", "N
 
 
 class ExpressionContext:
-    """ExpressionAttributeNames/Values of one request, with use tracking."""
+    """ExpressionAttributeNames/Values of one request, with use tracking. The values were
+    checked (and normalised) with the request's shape, in `pyarc.tables.shapes`."""
 
     def __init__(self, names: Any = None, values: Any = None) -> None:
         if names is not None and not isinstance(names, dict):
@@ -58,16 +59,7 @@ class ExpressionContext:
         if values is not None and not values:
             raise validation("ExpressionAttributeValues must not be empty")
         self.names: dict[str, str] = names or {}
-        self.values: dict[str, Any] = {}
-        for key, raw in (values or {}).items():
-            try:
-                self.values[key] = validate_value(raw)
-            except DynamoError as exc:
-                if exc.type != "ValidationException":
-                    raise
-                raise validation(
-                    f"ExpressionAttributeValues contains invalid value: {exc.message} for key {key}"
-                ) from None
+        self.values: dict[str, Any] = values or {}  # checked with the request's shape
         self.used_names: set[str] = set()
         self.used_values: set[str] = set()
 

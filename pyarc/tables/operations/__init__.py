@@ -1,4 +1,9 @@
-"""DynamoDB operations by name: each takes (engine, request) and returns the response body."""
+"""DynamoDB operations by name: each takes (store, request) and returns the response body.
+
+A request reaches an operation only through `pyarc.tables.engine.Engine`, which has checked
+its shape against botocore's model first. To serve another operation, add it here.
+`CHECKS` holds the operations whose checks can run on their own (nothing is written).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Any
 from pyarc.tables.operations import batch, items, reads, schema
 
 Operation = Callable[[Any, dict[str, Any]], dict[str, Any]]
+Check = Callable[[Any, dict[str, Any]], None]
 
 OPERATIONS: dict[str, Operation] = {
     "CreateTable": schema.create_table,
@@ -32,3 +38,5 @@ OPERATIONS: dict[str, Operation] = {
     "TransactGetItems": batch.transact_get_items,
     "TransactWriteItems": batch.transact_write_items,
 }
+
+CHECKS: dict[str, Check] = {"PutItem": items.check_put}

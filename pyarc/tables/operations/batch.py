@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from pyarc.tables.engine import Change
 from pyarc.tables.errors import DynamoError, validation
 from pyarc.tables.expressions.evaluate import matches
 from pyarc.tables.operations.common import (
@@ -13,28 +12,29 @@ from pyarc.tables.operations.common import (
     condition_of,
     context_for,
     projection_of,
-    require,
+    table_of,
 )
 from pyarc.tables.operations.items import prepare_delete, prepare_put, prepare_update, updated_item
-from pyarc.tables.values import Item, check_item_size, validate_item
+from pyarc.tables.store.store import Change
+from pyarc.tables.values import Item, check_item_size
 
 if TYPE_CHECKING:
-    from pyarc.tables.engine import Engine
-    from pyarc.tables.table import Table
+    from pyarc.tables.store.store import Store
+    from pyarc.tables.store.table import Table
 
 
 def _identity(table: Table, key: Item) -> str:
     return json.dumps([table.name, [key[n] for n in table.keys.names]], sort_keys=True)
 
 
-def batch_get_item(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    wanted = require(request, "RequestItems", "requestItems")
+def batch_get_item(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    wanted = request["RequestItems"]
     total = sum(len(spec.get("Keys") or []) for spec in wanted.values())
     if total > 100:
         raise validation("Too many items requested for the BatchGetItem call")
     plans = []
     for name, spec in wanted.items():
-        table = engine.table(name)
+        table = table_of(store, name)
         context = context_for(spec)
         projection = projection_of(spec, context)
         context.check_unused()
@@ -53,8 +53,8 @@ def batch_get_item(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
     return {"Responses": responses, "UnprocessedKeys": {}}
 
 
-def batch_write_item(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    wanted = require(request, "RequestItems", "requestItems")
+def batch_write_item(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    wanted = request["RequestItems"]
     total = sum(len(requests) for requests in wanted.values())
     if total > 25:
         raise validation(
@@ -65,16 +65,16 @@ def batch_write_item(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
     changes: list[Change] = []
     seen: set[str] = set()
     for name, requests in wanted.items():
-        table = engine.table(name)
+        table = table_of(store, name)
         for entry in requests:
             if "PutRequest" in entry:
-                item = validate_item(require(entry["PutRequest"], "Item", "item"))
+                item = entry["PutRequest"]["Item"]
                 table.check_item_keys(item)
                 check_item_size(item)
                 key = table.key_of(item)
                 new: Item | None = item
             elif "DeleteRequest" in entry:
-                key = table.key_from_request(require(entry["DeleteRequest"], "Key", "key"))
+                key = table.key_from_request(entry["DeleteRequest"]["Key"])
                 new = None
             else:
                 raise validation(
@@ -89,12 +89,12 @@ def batch_write_item(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
     for change in changes:
         change.old = change.table.get(change.key)
     changes = [c for c in changes if not (c.new is None and c.old is None)]
-    engine.commit(changes)
+    store.commit(changes)
     return {"UnprocessedItems": {}}
 
 
-def transact_get_items(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    entries = require(request, "TransactItems", "transactItems")
+def transact_get_items(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    entries = request["TransactItems"]
     if len(entries) > 100:
         raise validation(
             "1 validation error detected at 'transactItems' failed to satisfy constraint: "
@@ -102,11 +102,9 @@ def transact_get_items(engine: Engine, request: dict[str, Any]) -> dict[str, Any
         )
     plans = []
     for entry in entries:
-        get = entry.get("Get")
-        if get is None:
-            raise validation("TransactItems can only contain one of Get")
-        table = engine.table(get.get("TableName"))
-        key = table.key_from_request(require(get, "Key", "key"))
+        get = entry["Get"]  # required by the request's shape
+        table = table_of(store, get["TableName"])
+        key = table.key_from_request(get["Key"])
         context = context_for(get)
         projection = projection_of(get, context)
         context.check_unused()
@@ -121,8 +119,8 @@ def transact_get_items(engine: Engine, request: dict[str, Any]) -> dict[str, Any
 KINDS = ("ConditionCheck", "Put", "Update", "Delete")
 
 
-def transact_write_items(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    entries = require(request, "TransactItems", "transactItems")
+def transact_write_items(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    entries = request["TransactItems"]
     if not entries or len(entries) > 100:
         raise validation(
             "1 validation error detected at 'transactItems' failed to satisfy constraint: "
@@ -139,7 +137,7 @@ def transact_write_items(engine: Engine, request: dict[str, Any]) -> dict[str, A
             raise validation("TransactItems can only contain one of Check, Put, Update or Delete")
         kind = kinds[0]
         spec = entry[kind]
-        table = engine.table(spec.get("TableName"))
+        table = table_of(store, spec["TableName"])
         update = None
         if kind == "Put":
             item, condition = prepare_put(table, spec)
@@ -151,15 +149,9 @@ def transact_write_items(engine: Engine, request: dict[str, Any]) -> dict[str, A
             key, condition = prepare_delete(table, spec)
             item = None
         else:
-            key = table.key_from_request(require(spec, "Key", "key"))
+            key = table.key_from_request(spec["Key"])
             context = context_for(spec)
-            condition = condition_of(spec, context)
-            if condition is None:
-                raise validation(
-                    "1 validation error detected: Value null at "
-                    "'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy "
-                    "constraint: Member must not be null"
-                )
+            condition = condition_of(spec, context)  # required by the request's shape
             context.check_unused()
             item = None
         identity = _identity(table, key)
@@ -202,5 +194,5 @@ def transact_write_items(engine: Engine, request: dict[str, Any]) -> dict[str, A
             f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
             {"CancellationReasons": reasons},
         )
-    engine.commit(changes)
+    store.commit(changes)
     return {}

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
 
-from pyarc.tables.errors import condition_failed, validation
+from pyarc.tables.errors import DynamoError, condition_failed, not_found, validation
 from pyarc.tables.expressions.evaluate import matches, project
 from pyarc.tables.expressions.nodes import Path
 from pyarc.tables.expressions.parser import ExpressionContext, parse_condition, parse_projection
 from pyarc.tables.values import Item, item_size
+
+if TYPE_CHECKING:
+    from pyarc.tables.store.store import Store
+    from pyarc.tables.store.table import Table
+
+TABLE_NAME = re.compile(r"[a-zA-Z0-9_.-]+")
 
 EXPRESSION_KEYS = (
     "ConditionExpression",
@@ -78,11 +85,28 @@ def read_units(size: int, consistent: bool) -> float:
     return float(units if consistent else units / 2)
 
 
-def require(request: dict[str, Any], key: str, field: str) -> Any:
-    value = request.get(key)
-    if value is None:
+def table_of(store: Store, name: Any, *, described: bool = False) -> Table:
+    """The table a request names; ResourceNotFoundException (worded as DynamoDB does)."""
+    check_table_name(name)
+    table = store.tables.get(name)
+    if table is None:
+        if described:
+            raise not_found(f"Requested resource not found: Table: {name} not found")
+        raise not_found()
+    return table
+
+
+def check_table_name(name: Any, field: str = "tableName") -> None:
+    if not isinstance(name, str):
+        raise DynamoError("SerializationException", "Unexpected value type in payload")
+    if len(name) < 3 or len(name) > 255:
+        bound = "greater than or equal to 3" if len(name) < 3 else "less than or equal to 255"
         raise validation(
-            f"1 validation error detected: Value null at '{field}' failed to satisfy constraint: "
-            "Member must not be null"
+            f"1 validation error detected: Value '{name}' at '{field}' failed to satisfy "
+            f"constraint: Member must have length {bound}"
         )
-    return value
+    if not TABLE_NAME.fullmatch(name):
+        raise validation(
+            f"1 validation error detected: Value '{name}' at '{field}' failed to satisfy "
+            "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+        )

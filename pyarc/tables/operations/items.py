@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pyarc.tables.engine import Change
 from pyarc.tables.errors import invalid_params, validation
 from pyarc.tables.expressions.evaluate import apply_update, project
 from pyarc.tables.expressions.nodes import Path, Update
@@ -17,14 +16,15 @@ from pyarc.tables.operations.common import (
     context_for,
     projection_of,
     read_units,
-    require,
+    table_of,
     write_units,
 )
-from pyarc.tables.table import Table
-from pyarc.tables.values import Item, check_item_size, item_size, validate_item
+from pyarc.tables.store.store import Change
+from pyarc.tables.store.table import Table
+from pyarc.tables.values import Item, check_item_size, item_size
 
 if TYPE_CHECKING:
-    from pyarc.tables.engine import Engine
+    from pyarc.tables.store.store import Store
 
 UPDATE_RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
 
@@ -51,7 +51,7 @@ def _return_values(request: dict[str, Any], allowed: tuple[str, ...]) -> str:
 
 def prepare_put(table: Table, request: dict[str, Any]) -> tuple[Item, Any]:
     """Validate a PutItem-shaped request; return the item and its parsed condition."""
-    item = validate_item(require(request, "Item", "item"))
+    item = request["Item"]
     table.check_item_keys(item)
     check_item_size(item)
     context = context_for(request)
@@ -60,13 +60,23 @@ def prepare_put(table: Table, request: dict[str, Any]) -> tuple[Item, Any]:
     return item, condition
 
 
-def put_item(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    table = engine.table(request.get("TableName"))
+def _checked_put(store: Store, request: dict[str, Any]) -> tuple[Table, str, Item, Any]:
+    table = table_of(store, request["TableName"])
     returns = _return_values(request, ("NONE", "ALL_OLD"))
     item, condition = prepare_put(table, request)
+    return table, returns, item, condition
+
+
+def check_put(store: Store, request: dict[str, Any]) -> None:
+    """Every check PutItem makes before it writes (the sandbox checks seed items so)."""
+    _checked_put(store, request)
+
+
+def put_item(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    table, returns, item, condition = _checked_put(store, request)
     old = table.get(item)
     check_condition(old, condition, request)
-    engine.commit([Change(table, table.key_of(item), old, item)])
+    store.commit([Change(table, table.key_of(item), old, item)])
     response: dict[str, Any] = {}
     if returns == "ALL_OLD" and old is not None:
         response["Attributes"] = old
@@ -74,9 +84,9 @@ def put_item(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
-def get_item(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    table = engine.table(request.get("TableName"))
-    key = table.key_from_request(require(request, "Key", "key"))
+def get_item(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    table = table_of(store, request["TableName"])
+    key = table.key_from_request(request["Key"])
     context = context_for(request)
     projection = projection_of(request, context)
     context.check_unused()
@@ -92,7 +102,7 @@ def get_item(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
 
 
 def prepare_update(table: Table, request: dict[str, Any]) -> tuple[Item, Update | None, Any]:
-    key = table.key_from_request(require(request, "Key", "key"))
+    key = table.key_from_request(request["Key"])
     context = context_for(request)
     source = request.get("UpdateExpression")
     update = parse_update(source, context) if source is not None else None
@@ -116,14 +126,14 @@ def updated_item(table: Table, key: Item, old: Item | None, update: Update | Non
     return new
 
 
-def update_item(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    table = engine.table(request.get("TableName"))
+def update_item(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    table = table_of(store, request["TableName"])
     returns = _return_values(request, UPDATE_RETURN_VALUES)
     key, update, condition = prepare_update(table, request)
     old = table.get(key)
     check_condition(old, condition, request)
     new = updated_item(table, key, old, update)
-    engine.commit([Change(table, key, old, new)])
+    store.commit([Change(table, key, old, new)])
     response: dict[str, Any] = {}
     paths = [Path(a.path.elements[:1]) for a in update.actions] if update else []
     if returns == "ALL_OLD" and old is not None:
@@ -145,21 +155,21 @@ def update_item(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
 
 
 def prepare_delete(table: Table, request: dict[str, Any]) -> tuple[Item, Any]:
-    key = table.key_from_request(require(request, "Key", "key"))
+    key = table.key_from_request(request["Key"])
     context = context_for(request)
     condition = condition_of(request, context)
     context.check_unused()
     return key, condition
 
 
-def delete_item(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    table = engine.table(request.get("TableName"))
+def delete_item(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    table = table_of(store, request["TableName"])
     returns = _return_values(request, ("NONE", "ALL_OLD"))
     key, condition = prepare_delete(table, request)
     old = table.get(key)
     check_condition(old, condition, request)
     if old is not None:
-        engine.commit([Change(table, key, old, None)])
+        store.commit([Change(table, key, old, None)])
     response: dict[str, Any] = {}
     if returns == "ALL_OLD" and old is not None:
         response["Attributes"] = old

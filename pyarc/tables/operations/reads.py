@@ -9,12 +9,18 @@ from pyarc.tables.errors import invalid_params, validation
 from pyarc.tables.expressions.evaluate import matches, project
 from pyarc.tables.expressions.nodes import And, Between, Compare, Function, Path, Value
 from pyarc.tables.expressions.parser import parse_condition
-from pyarc.tables.operations.common import consumed, context_for, projection_of, read_units
-from pyarc.tables.table import TOP, Index, KeySchema, Table, partition_position
+from pyarc.tables.operations.common import (
+    consumed,
+    context_for,
+    projection_of,
+    read_units,
+    table_of,
+)
+from pyarc.tables.store.table import TOP, Index, KeySchema, Table, partition_position
 from pyarc.tables.values import Item, comparable, item_size, type_of
 
 if TYPE_CHECKING:
-    from pyarc.tables.engine import Engine
+    from pyarc.tables.store.store import Store
 
 PAGE_BYTES = 1024 * 1024
 SELECTS = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT")
@@ -320,8 +326,8 @@ def _range_bounds(condition: Any) -> tuple[Any, Any, bool, bool]:
     }[condition.op]
 
 
-def query(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    table = engine.table(request.get("TableName"))
+def query(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    table = table_of(store, request["TableName"])
     index = _index(table, request)
     keys = index.keys if index else table.keys
     context = context_for(request)
@@ -401,8 +407,8 @@ def _segment(request: dict[str, Any]) -> tuple[int, int] | None:
     return segment, total
 
 
-def scan(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    table = engine.table(request.get("TableName"))
+def scan(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    table = table_of(store, request["TableName"])
     index = _index(table, request)
     context = context_for(request)
     filter_tree = _filter(request, context)

@@ -6,12 +6,12 @@ import datetime
 import time
 from typing import TYPE_CHECKING, Any
 
-from pyarc.tables.engine import check_table_name
 from pyarc.tables.errors import DynamoError, invalid_params, validation
-from pyarc.tables.table import Index, KeySchema, Table
+from pyarc.tables.operations.common import check_table_name, table_of
+from pyarc.tables.store.table import Index, KeySchema, Table
 
 if TYPE_CHECKING:
-    from pyarc.tables.engine import Engine
+    from pyarc.tables.store.store import Store
 
 VIEW_TYPES = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")
 
@@ -76,8 +76,8 @@ def _stream(raw: Any) -> tuple[dict[str, Any] | None, str | None]:
     return {"StreamEnabled": True, "StreamViewType": view}, label
 
 
-def create_table(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    name = request.get("TableName")
+def create_table(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    name = request["TableName"]
     check_table_name(name)
     keys = _key_schema(request.get("KeySchema"))
     definitions = request.get("AttributeDefinitions") or []
@@ -150,7 +150,7 @@ def create_table(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
             "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode "
             "is PAY_PER_REQUEST"
         )
-    if name in engine.tables:
+    if name in store.tables:
         raise DynamoError("ResourceInUseException", f"Table already exists: {name}")
     stream, label = _stream(request.get("StreamSpecification"))
     table = Table(
@@ -166,30 +166,30 @@ def create_table(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
         tags=list(request.get("Tags") or []),
         deletion_protection=bool(request.get("DeletionProtectionEnabled")),
     )
-    engine.tables[name] = table
-    engine.write_journal([{"o": "create", "d": table.definition()}])
+    store.tables[name] = table
+    store.write_journal([{"o": "create", "d": table.definition()}])
     return {"TableDescription": table.describe()}
 
 
-def describe_table(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    table = engine.table(request.get("TableName"), described=True)
+def describe_table(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    table = table_of(store, request["TableName"], described=True)
     return {"Table": table.describe()}
 
 
-def delete_table(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    table = engine.table(request.get("TableName"), described=True)
+def delete_table(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    table = table_of(store, request["TableName"], described=True)
     if table.deletion_protection:
         raise validation(
             f"1 validation error detected: Table '{table.name}' can't be deleted while "
             "DeletionProtectionEnabled is set to True"
         )
     description = table.describe("DELETING")
-    del engine.tables[table.name]
-    engine.write_journal([{"o": "drop", "t": table.name}])
+    del store.tables[table.name]
+    store.write_journal([{"o": "drop", "t": table.name}])
     return {"TableDescription": description}
 
 
-def list_tables(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
+def list_tables(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     limit = request.get("Limit", 100)
     if not isinstance(limit, int) or not 1 <= limit <= 100:
         raise validation(
@@ -199,7 +199,7 @@ def list_tables(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
             else f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy "
             "constraint: Member must have value greater than or equal to 1"
         )
-    names = sorted(engine.tables)
+    names = sorted(store.tables)
     start = request.get("ExclusiveStartTableName")
     if start:
         names = [n for n in names if n > start]
@@ -210,8 +210,8 @@ def list_tables(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
-def update_table(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    table = engine.table(request.get("TableName"), described=True)
+def update_table(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    table = table_of(store, request["TableName"], described=True)
     for definition in request.get("AttributeDefinitions") or []:
         table.attribute_types.setdefault(definition["AttributeName"], definition["AttributeType"])
     if "BillingMode" in request:
@@ -256,12 +256,12 @@ def update_table(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
                     f"Requested resource not found: Index: {index_name}",
                 )
             del table.indexes[index_name]
-    engine.write_journal([{"o": "define", "d": table.definition()}])
+    store.write_journal([{"o": "define", "d": table.definition()}])
     return {"TableDescription": table.describe()}
 
 
-def update_time_to_live(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    table = engine.table(request.get("TableName"), described=True)
+def update_time_to_live(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    table = table_of(store, request["TableName"], described=True)
     spec = request.get("TimeToLiveSpecification") or {}
     attribute = spec.get("AttributeName")
     if not attribute:
@@ -277,7 +277,7 @@ def update_time_to_live(engine: Engine, request: dict[str, Any]) -> dict[str, An
         if not table.ttl_attribute:
             raise validation("TimeToLive is already disabled")
         table.ttl_attribute = None
-    engine.write_journal([{"o": "define", "d": table.definition()}])
+    store.write_journal([{"o": "define", "d": table.definition()}])
     return {
         "TimeToLiveSpecification": {
             "Enabled": bool(spec.get("Enabled")),
@@ -286,8 +286,8 @@ def update_time_to_live(engine: Engine, request: dict[str, Any]) -> dict[str, An
     }
 
 
-def describe_time_to_live(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    table = engine.table(request.get("TableName"), described=True)
+def describe_time_to_live(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    table = table_of(store, request["TableName"], described=True)
     if table.ttl_attribute:
         return {
             "TimeToLiveDescription": {
@@ -298,12 +298,12 @@ def describe_time_to_live(engine: Engine, request: dict[str, Any]) -> dict[str, 
     return {"TimeToLiveDescription": {"TimeToLiveStatus": "DISABLED"}}
 
 
-def describe_endpoints(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
+def describe_endpoints(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     return {"Endpoints": [{"Address": "localhost", "CachePeriodInMinutes": 1440}]}
 
 
-def tag_resource(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    table = _by_arn(engine, request.get("ResourceArn"))
+def tag_resource(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    table = _by_arn(store, request.get("ResourceArn"))
     have = {t["Key"]: t for t in table.tags}
     for tag in request.get("Tags") or []:
         have[tag["Key"]] = tag
@@ -311,19 +311,19 @@ def tag_resource(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def untag_resource(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    table = _by_arn(engine, request.get("ResourceArn"))
+def untag_resource(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    table = _by_arn(store, request.get("ResourceArn"))
     gone = set(request.get("TagKeys") or [])
     table.tags = [t for t in table.tags if t["Key"] not in gone]
     return {}
 
 
-def list_tags_of_resource(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
-    return {"Tags": _by_arn(engine, request.get("ResourceArn")).tags}
+def list_tags_of_resource(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    return {"Tags": _by_arn(store, request.get("ResourceArn")).tags}
 
 
-def _by_arn(engine: Engine, arn: Any) -> Table:
-    for table in engine.tables.values():
+def _by_arn(store: Store, arn: Any) -> Table:
+    for table in store.tables.values():
         if table.arn == arn:
             return table
     raise DynamoError(

@@ -202,7 +202,8 @@ class Table:
                     )
 
     def key_from_request(self, key: Any) -> Item:
-        """Validate a `Key` parameter: exactly the key attributes, with the right types."""
+        """Check a `Key` parameter (values already checked): exactly the key attributes, with
+        the right types."""
         if not isinstance(key, dict):
             raise DynamoError("SerializationException", "Unexpected value type in payload")
         if set(key) != set(self.keys.names):
@@ -212,9 +213,7 @@ class Table:
             if not isinstance(value, dict) or len(value) != 1:
                 raise validation("The provided key element does not match the schema")
             self.check_key_value(name, value, in_item=False)
-        from pyarc.tables.values import validate_value
-
-        return {name: validate_value(key[name]) for name in self.keys.names}
+        return {name: key[name] for name in self.keys.names}
 
     def key_of(self, item: Item) -> Item:
         return {name: item[name] for name in self.keys.names}

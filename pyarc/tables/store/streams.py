@@ -8,7 +8,7 @@ import time
 import uuid
 from typing import Any
 
-from pyarc.tables.table import REGION, Table
+from pyarc.tables.store.table import REGION, Table
 from pyarc.tables.values import Item, item_size
 
 TTL_IDENTITY = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
