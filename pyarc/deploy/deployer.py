@@ -102,7 +102,7 @@ def deploy(
     applied = applier.apply(stack_name, url, options.tags)
 
     static = None
-    if options.static and inventory.static is not None:
+    if options.static and inventory.deployed_static is not None:
         static = _publish_static(s3, ssm, inventory, options, stack_name, console)
     outputs = applied.outputs
     print_urls(console, outputs)
@@ -154,8 +154,8 @@ def _publish_static(
     stack_name: str,
     console: Console,
 ) -> StaticReport | None:
-    if inventory.static is None:
-        console.print("No @static in the manifest: nothing to publish")
+    if inventory.deployed_static is None:
+        console.print("No @static and no static folder: nothing to publish")
         return None
     write_fingerprint_manifest(inventory)
     bucket = static_bucket_name(ssm, inventory, options.env, stack_name)

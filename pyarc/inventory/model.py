@@ -40,6 +40,20 @@ class Location:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+# Rights a function declares under `@aws` (in config.arc, or app-wide): each kind given
+# replaces what pyarc's analysis of the function's code would detect for that kind.
+ACCESS_KEYS = ("tables-read", "tables-write", "publish", "send", "connections", "static-bucket")
+
+
+@dataclass
+class DeclaredAccess:
+    """`tables-read notes users`: one declared right and the names it applies to."""
+
+    kind: str  # one of ACCESS_KEYS
+    names: list[str]  # tables/events/queues; ["true"]/["false"]; static-bucket: read/write/none
+    location: Location | None = None
+
+
 @dataclass
 class FunctionConfig:
     """Lambda settings, from `@aws` overridden by the function's own `config.arc`."""
@@ -53,6 +67,7 @@ class FunctionConfig:
     layers: list[str] = field(default_factory=list)
     policies: list[str] = field(default_factory=list)
     handler: str | None = None  # "module.function"; None = resolved from HANDLER_FILES
+    access: list[DeclaredAccess] = field(default_factory=list)
 
 
 @dataclass
@@ -210,6 +225,8 @@ class Static:
     compression: bool = False
     staging: str | None = None  # an existing bucket name to use instead of creating one
     production: str | None = None
+    public: bool = False  # public-read bucket without @cdn (`@static public true`)
+    implied: bool = False  # no @static: implied by @http, so a bucket only if the folder exists
 
 
 @dataclass
@@ -224,6 +241,10 @@ class Aws:
     apigateway: ApiType = "http"  # http = HTTP API payload 2.0; httpv1/rest = 1.0
     bucket: str | None = None  # deployment bucket
     defaults: FunctionConfig = field(default_factory=FunctionConfig)
+    roles: Literal["function", "shared"] = "function"  # shared = Architect's one app role
+    throttle_rate: float | None = None  # API stage default requests/second (None: pyarc's)
+    throttle_burst: int | None = None
+    retain_tables: bool = False  # staging tables Retain + PITR as production's always do
 
 
 @dataclass
@@ -311,6 +332,15 @@ class Inventory:
                 ):
                     return pragma, line
         return None
+
+    @property
+    def deployed_static(self) -> Static | None:
+        """`@static` as deployed: an `@http` app without `@static` gets a bucket only when its
+        folder (`public/`) exists, so nothing public is created for an app with no files."""
+        static = self.static
+        if static is None or (static.implied and not (self.cwd / static.folder).is_dir()):
+            return None
+        return static
 
     def env_vars(self, env: str) -> dict[str, str]:
         """The user's variables for `testing`, `staging` or `production`."""

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from pyarc.inventory.model import DEFAULT_RUNTIME, FunctionConfig
+from pyarc.inventory.model import ACCESS_KEYS, DEFAULT_RUNTIME, DeclaredAccess, FunctionConfig
 from pyarc.inventory.source import Source, describe
 
 # Function settings valid in @aws and in a function's config.arc.
@@ -22,7 +22,9 @@ FUNCTION_KEYS = (
     "architecture",
     "storage",
     "handler",
+    *ACCESS_KEYS,
 )
+STATIC_BUCKET_ACCESS = ("read", "write", "none")
 SINGULAR = {"layer": "layers", "policy": "policies"}
 # a plausible value per setting, for messages that show how to write one
 EXAMPLE_VALUES = {
@@ -151,6 +153,8 @@ def apply_function_setting(
                 setting.index,
             )
         config.runtime = runtime
+    elif key in ACCESS_KEYS:
+        config.access.append(declared_access(key, setting, source, pragma))
     elif key == "handler":
         handler = as_str(source, pragma, setting)
         if not HANDLER_PATTERN.match(handler):
@@ -170,5 +174,29 @@ def apply_function_setting(
     return True
 
 
+def declared_access(key: str, setting: Setting, source: Source, pragma: str) -> DeclaredAccess:
+    """`tables-read notes users`, `publish ping`, `send jobs`, `connections true`,
+    `static-bucket read`: a right declared instead of detected."""
+    values = [describe(v) for v in as_list(setting.value)]
+    if key == "connections":
+        values = [describe(as_bool(source, pragma, setting)).lower()]
+    elif key == "static-bucket" and (len(values) != 1 or values[0] not in STATIC_BUCKET_ACCESS):
+        source.fail(
+            f"@{pragma} static-bucket takes one of {', '.join(STATIC_BUCKET_ACCESS)}",
+            pragma,
+            setting.index,
+        )
+    elif not values:
+        source.fail(
+            f"@{pragma} {key} needs at least one name, as in '{key} notes'", pragma, setting.index
+        )
+    return DeclaredAccess(key, values, source.location(pragma, setting.index))
+
+
 def copy_config(config: FunctionConfig) -> FunctionConfig:
-    return dataclasses.replace(config, layers=list(config.layers), policies=list(config.policies))
+    return dataclasses.replace(
+        config,
+        layers=list(config.layers),
+        policies=list(config.policies),
+        access=list(config.access),
+    )

@@ -93,8 +93,10 @@ def build(
         "AWSTemplateFormatVersion": "2010-09-09",
         "Transform": SAM_TRANSFORM,
         "Description": f"pyarc app {inventory.app} ({env}), stack {name}",
-        "Resources": draft.resources,
     }
+    if draft.notes:
+        template["Metadata"] = {"pyarc": {"Notes": list(draft.notes)}}
+    template["Resources"] = draft.resources
     if draft.outputs:
         template["Outputs"] = draft.outputs
     return template

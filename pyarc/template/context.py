@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyarc.errors import PyarcError
-from pyarc.inventory.model import Function, Inventory
+from pyarc.inventory.model import Function, Inventory, Static
 from pyarc.template import names
 
 Json = dict[str, Any]
@@ -34,6 +34,7 @@ class Draft:
     outputs: dict[str, Json] = field(default_factory=dict)
     grants: dict[str, list[Grant]] = field(default_factory=dict)  # policy name -> statements
     owners: dict[str, str] = field(default_factory=dict)  # logical id -> what declared it
+    notes: list[str] = field(default_factory=list)  # what the user should know (dry-run prints)
 
     def add(self, logical_id: str, resource: Json, owner: str) -> Json:
         """Add a resource; two manifest entries that map to one logical id are a user error."""
@@ -63,9 +64,32 @@ class Draft:
     def has_static_bucket(self) -> bool:
         return names.STATIC_BUCKET in self.resources
 
+    @property
+    def static(self) -> Static | None:
+        """`@static` as deployed (None: no bucket, no static routes, no static variables)."""
+        return self.inventory.deployed_static
+
+    @property
+    def cdn(self) -> bool:
+        return self.inventory.cdn is not None and self.inventory.cdn.enabled
+
+    @property
+    def static_public(self) -> bool:
+        """Objects readable by anyone: only when asked (`@static public true`) and no `@cdn`
+        (with a CDN the bucket stays private and CloudFront reads it by origin access)."""
+        return self.static is not None and self.static.public and not self.cdn
+
+    @property
+    def static_via_api(self) -> bool:
+        """The HTTP API's `/_static/*` proxy (and unmatched GETs) read the bucket anonymously:
+        a public bucket, or an existing one named in `@static`, whose policy is the user's."""
+        if self.static is None:
+            return False
+        return self.static_public or isinstance(self.static_bucket_name(), str)
+
     def static_bucket_name(self) -> Any:
         """`Ref StaticBucket`, or the existing bucket named for this env in `@static`."""
-        static = self.inventory.static
+        static = self.static
         existing = getattr(static, self.env, None) if static else None
         if isinstance(existing, str) and existing:
             return existing

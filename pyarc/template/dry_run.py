@@ -17,6 +17,7 @@ class DryRun:
     path: Path  # the file written
     stack_name: str
     resources: dict[str, int] = field(default_factory=dict)  # resource type -> count
+    notes: list[str] = field(default_factory=list)  # what the user should know
 
     @property
     def total(self) -> int:
@@ -25,6 +26,7 @@ class DryRun:
     def summary(self) -> str:
         lines = [f"Wrote {self.path} for stack {self.stack_name} ({self.total} resources):"]
         lines += [f"  {count:>3}  {kind}" for kind, count in self.resources.items()]
+        lines += [f"Note: {note}" for note in self.notes]
         return "\n".join(lines)
 
 
@@ -47,4 +49,5 @@ def dry_run(
         path=path,
         stack_name=stack_name(inventory, env, name_suffix),
         resources=dict(sorted(counts.items())),
+        notes=list(template.get("Metadata", {}).get("pyarc", {}).get("Notes", [])),
     )

@@ -6,6 +6,8 @@ from pyarc.template import names
 from pyarc.template.context import Draft
 from pyarc.template.intrinsics import ref
 
+SNS_MANAGED_KEY = "alias/aws/sns"
+
 
 def add_events(draft: Draft) -> None:
     events = draft.inventory.events
@@ -13,7 +15,14 @@ def add_events(draft: Draft) -> None:
         topic = names.topic_id(event.name)
         draft.add(
             topic,
-            {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": event.name}},
+            {
+                "Type": "AWS::SNS::Topic",
+                "Properties": {
+                    "DisplayName": event.name,
+                    # encrypted at rest with SNS's AWS managed key: publishing needs no KMS grant
+                    "KmsMasterKeyId": SNS_MANAGED_KEY,
+                },
+            },
             owner=f"@events {event.name}",
         )
         draft.add_function_event(

@@ -115,7 +115,7 @@ def arc_environment(draft: Draft) -> dict[str, Any]:
         "ARC_STACK_NAME": ref("AWS::StackName"),
         "ARC_SESSION_TABLE_NAME": SESSION_TABLE_DEFAULT,
     }
-    if inventory.static is not None:
+    if draft.static is not None:
         variables["ARC_STATIC_BUCKET"] = draft.static_bucket_name()
     if inventory.ws:
         variables["ARC_WSS_URL"] = sub(f"wss://{execute_api_host(names.WS_API)}/{draft.env}")

@@ -9,6 +9,7 @@ from pyarc.inventory.model import HttpRoute
 from pyarc.template import names
 from pyarc.template.context import Draft, Json
 from pyarc.template.intrinsics import execute_api_host, ref, sub
+from pyarc.template.stages import add_access_log_group, throttling
 
 STATIC_ROUTE_KEY = "GET /_static/{proxy+}"
 STATIC_PATH = "/_static/{proxy+}"
@@ -34,6 +35,8 @@ def add_http(draft: Draft) -> None:
             "Type": "AWS::Serverless::HttpApi",
             "Properties": {
                 "StageName": "$default",
+                "AccessLogSettings": add_access_log_group(draft, names.HTTP_API, "@http"),
+                "DefaultRouteSettings": throttling(draft),
                 "DefinitionBody": {
                     "openapi": "3.0.1",
                     "info": {"title": ref("AWS::StackName"), "version": "1.0"},
@@ -53,7 +56,7 @@ def add_http(draft: Draft) -> None:
                 f"{route.path} both become API Gateway route {route_shape(key, '{param}')}; "
                 "remove or rename one."
             )
-        if key == STATIC_ROUTE_KEY and inventory.static is not None:
+        if key == STATIC_ROUTE_KEY and draft.static is not None:
             raise PyarcError(
                 f"@http route {route.method} {route.path} takes {STATIC_ROUTE_KEY}, which serves "
                 "@static files; move the route elsewhere."
@@ -74,7 +77,7 @@ def add_http(draft: Draft) -> None:
             },
         )
     proxy_url = (inventory.proxy or {}).get(draft.env)
-    if inventory.static is not None:
+    if draft.static_via_api:
         add_static_proxy(draft)
         if not proxy_url:
             add_static_fallback(draft, seen)
@@ -122,7 +125,7 @@ def definition_paths(draft: Draft) -> Json:
 
 def static_object_uri(draft: Draft, key: str) -> Json:
     """The S3 REST URL of `key` (under `@static prefix`) in the static bucket."""
-    static = draft.inventory.static
+    static = draft.static
     prefix = (static.prefix or "").strip("/") if static else ""
     full_key = f"{prefix}/{key}" if prefix else key
     bucket = draft.static_bucket_name()

@@ -12,6 +12,7 @@ FIFO_MAX_BATCH = 10
 STANDARD_MAX_BATCH = 10000
 MAX_BATCH_WINDOW_S = 300
 MAX_VISIBILITY_TIMEOUT_S = 43200
+MESSAGE_RETENTION_S = 345600  # SQS's default (4 days), written out so it is a choice
 
 
 def add_queues(draft: Draft) -> None:
@@ -21,7 +22,13 @@ def add_queues(draft: Draft) -> None:
         queue_id = names.queue_id(queue.name)
         draft.add(
             queue_id,
-            {"Type": "AWS::SQS::Queue", "Properties": queue_properties(queue)},
+            {
+                "Type": "AWS::SQS::Queue",
+                # messages in flight are work, not records: they go with the stack
+                "DeletionPolicy": "Delete",
+                "UpdateReplacePolicy": "Delete",
+                "Properties": queue_properties(queue),
+            },
             owner=f"@queues {queue.name}",
         )
         event: Json = {"Queue": get_att(queue_id, "Arn"), "BatchSize": queue.batch_size}
@@ -57,7 +64,11 @@ def visibility_timeout(queue: Queue) -> int:
 
 
 def queue_properties(queue: Queue) -> Json:
-    properties: Json = {"VisibilityTimeout": visibility_timeout(queue)}
+    properties: Json = {
+        "VisibilityTimeout": visibility_timeout(queue),
+        "MessageRetentionPeriod": MESSAGE_RETENTION_S,
+        "SqsManagedSseEnabled": True,  # encrypted at rest with SQS's own keys
+    }
     if queue.fifo:
         properties |= {"FifoQueue": True, "ContentBasedDeduplication": True}
     return properties

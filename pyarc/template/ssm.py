@@ -53,7 +53,7 @@ def add_parameters(draft: Draft) -> None:
             ref(queue_id),
             f"@queues {queue.name}",
         )
-    if inventory.static is not None:
+    if draft.static is not None:
         parameter(
             draft, "StaticBucketParam", "static/bucket", draft.static_bucket_name(), "@static"
         )
@@ -61,7 +61,7 @@ def add_parameters(draft: Draft) -> None:
             draft,
             "StaticFingerprintParam",
             "static/fingerprint",
-            str(inventory.static.fingerprint).lower(),
+            str(draft.static.fingerprint).lower(),
             "@static",
         )
     if inventory.ws:

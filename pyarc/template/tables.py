@@ -16,12 +16,28 @@ def streamed_tables(draft: Draft) -> set[str]:
     }
 
 
+def keeps_data(draft: Draft) -> bool:
+    """Production tables outlive their stack (Retain) and can be restored to any second of the
+    last 35 days (PITR); staging ones go with it, unless `@aws retain-tables true`."""
+    return draft.env == "production" or draft.inventory.aws.retain_tables
+
+
 def add_tables(draft: Draft) -> None:
     streamed = streamed_tables(draft)
+    keep = keeps_data(draft)
     for table in draft.inventory.tables:
+        properties = table_properties(table, streamed)
+        if keep:
+            properties["PointInTimeRecoverySpecification"] = {"PointInTimeRecoveryEnabled": True}
+        policy = "Retain" if keep else "Delete"
         draft.add(
             names.table_id(table.name),
-            {"Type": "AWS::DynamoDB::Table", "Properties": table_properties(table, streamed)},
+            {
+                "Type": "AWS::DynamoDB::Table",
+                "DeletionPolicy": policy,
+                "UpdateReplacePolicy": policy,
+                "Properties": properties,
+            },
             owner=f"@tables {table.name}",
         )
     if draft.inventory.tables:

@@ -10,6 +10,7 @@ import hashlib
 from pyarc.template import names
 from pyarc.template.context import Draft
 from pyarc.template.intrinsics import arn, execute_api_host, ref, sub
+from pyarc.template.stages import ACCOUNT, add_access_log_group, add_logging_account, throttling
 
 ROUTE_SELECTION = "$request.body.action"
 STAGE = "WebsocketStage"
@@ -116,14 +117,18 @@ def add_ws(draft: Draft) -> None:
         },
         owner="@ws",
     )
+    add_logging_account(draft)
     draft.add(
         STAGE,
         {
             "Type": "AWS::ApiGatewayV2::Stage",
+            "DependsOn": [ACCOUNT],  # logging needs the account's CloudWatch role first
             "Properties": {
                 "StageName": draft.env,
                 "DeploymentId": ref(deployment),
                 "ApiId": ref(names.WS_API),
+                "AccessLogSettings": add_access_log_group(draft, names.WS_API, "@ws"),
+                "DefaultRouteSettings": throttling(draft),
             },
         },
         owner="@ws",

@@ -48,7 +48,7 @@ class AppBuilder:
         route = HttpRoute(method, path, self.fn("http", name, **config))  # type: ignore[arg-type]
         self.inventory.http.append(route)
         if self.inventory.static is None:
-            self.inventory.static = Static()  # Architect: @http implies @static
+            self.inventory.static = Static(implied=True)  # Architect: @http implies @static
         return self
 
     def ws(self, *names: str) -> AppBuilder:
@@ -114,15 +114,12 @@ def resources_of(template: dict, kind: str) -> dict[str, dict]:
 
 
 def lint_problems(template: dict) -> list[str]:
-    """cfn-lint errors and warnings (informational findings are not problems)."""
+    """cfn-lint errors, warnings and informational findings (`--include-checks I`)."""
     from cfnlint.api import ManualArgs, lint
 
-    matches = lint(render(template, "yaml"), config=ManualArgs(regions=[REGION]))
-    return [
-        f"{m.rule.id} {m.message} ({'/'.join(str(p) for p in m.path)})"
-        for m in matches
-        if m.rule.id[0] in ("E", "W")
-    ]
+    config = ManualArgs(regions=[REGION], include_checks=["I"])
+    matches = lint(render(template, "yaml"), config=config)
+    return [f"{m.rule.id} {m.message} ({'/'.join(str(p) for p in m.path)})" for m in matches]
 
 
 class StubPolicyLoader:

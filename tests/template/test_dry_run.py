@@ -38,10 +38,8 @@ def test_dry_run_writes_yaml_and_counts_resources(app, no_network):
     assert result.resources == {
         "AWS::DynamoDB::Table": 1,
         "AWS::IAM::Role": 1,
-        "AWS::Logs::LogGroup": 1,
-        "AWS::S3::Bucket": 1,
-        "AWS::S3::BucketPolicy": 1,
-        "AWS::SSM::Parameter": 3,
+        "AWS::Logs::LogGroup": 2,  # the function's and the API's access log
+        "AWS::SSM::Parameter": 1,  # no static folder, so no bucket and no static parameters
         "AWS::Serverless::Function": 1,
         "AWS::Serverless::HttpApi": 1,
     }

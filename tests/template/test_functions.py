@@ -100,7 +100,7 @@ def test_code_uris_from_deploy_replace_the_source_dir(app):
 
 
 def test_environment_has_arc_variables_and_the_users_own(app):
-    app.http("get", "/", "get-index").ws("connect")
+    app.static().http("get", "/", "get-index").ws("connect")
     app.env("staging", API_KEY="s3cret", ARC_SESSION_TABLE_NAME="sessions")
     app.env("production", API_KEY="live")
     staging = build(app.inventory, "staging")["Resources"]["GetIndexHTTPLambda"]

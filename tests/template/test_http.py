@@ -44,8 +44,8 @@ def test_httpv1_and_rest_use_payload_1(app, api_type):
     assert events["GET /"]["PayloadFormatVersion"] == "1.0"
 
 
-def test_static_is_proxied_to_the_bucket(app):
-    app.http("get", "/", "get-index")
+def test_a_public_static_bucket_is_proxied(app):
+    app.static(public=True).http("get", "/", "get-index")
     body = build(app.inventory)["Resources"]["HTTP"]["Properties"]["DefinitionBody"]
     integration = body["paths"]["/_static/{proxy+}"]["get"]["x-amazon-apigateway-integration"]
     assert integration["type"] == "http_proxy"
@@ -100,9 +100,20 @@ def test_two_routes_with_one_route_key_are_refused(app):
 
 
 def test_a_route_on_the_static_path_is_refused(app):
-    app.http("get", "/_static/*", "get-static-catchall")
+    app.static().http("get", "/_static/*", "get-static-catchall")
     with pytest.raises(PyarcError, match="serves @static files"):
         build(app.inventory)
+
+
+def test_a_private_bucket_is_not_proxied_and_an_http_app_without_files_has_none(app):
+    app.static().http("get", "/", "get-index")
+    assert "/_static/{proxy+}" not in definition_paths(build(app.inventory))
+    bare = type(app)(app.inventory.cwd / "bare").http("get", "/", "get-index")
+    resources = build(bare.inventory)["Resources"]
+    assert "StaticBucket" not in resources
+    assert "/_static/{proxy+}" not in definition_paths(build(bare.inventory))
+    (bare.inventory.cwd / "public").mkdir(parents=True)  # the folder makes the bucket
+    assert "StaticBucket" in build(bare.inventory)["Resources"]
 
 
 def definition_paths(template: dict) -> dict:
@@ -110,7 +121,7 @@ def definition_paths(template: dict) -> dict:
 
 
 def test_unmatched_gets_fall_back_to_the_static_bucket_like_the_sandbox(app):
-    app.static(prefix="site").http("post", "/things", "post-things")
+    app.static(prefix="site", public=True).http("post", "/things", "post-things")
     paths = definition_paths(build(app.inventory))
     root = paths["/"]["get"]
     assert "parameters" not in root
@@ -121,7 +132,7 @@ def test_unmatched_gets_fall_back_to_the_static_bucket_like_the_sandbox(app):
 
 
 def test_routes_keep_the_paths_they_claim(app):
-    app.static().http("get", "/", "get-index").http("any", "/*", "any-catchall")
+    app.static(public=True).http("get", "/", "get-index").http("any", "/*", "any-catchall")
     paths = definition_paths(build(app.inventory))
     assert "/" not in paths and "/{proxy+}" not in paths
     assert "/_static/{proxy+}" in paths

@@ -9,7 +9,7 @@ from pyarc.template import build
 
 
 def full_app(app):
-    app.http("get", "/", "get-index").ws("connect", "default")
+    app.static().http("get", "/", "get-index").ws("connect", "default")
     app.table("notes", "noteID").stream("notes").event("ping").queue("work")
     app.scheduled("daily", "rate(1 day)").cdn()
     return app
@@ -38,7 +38,7 @@ def test_no_statement_grants_on_every_resource(app):
 
 
 def test_role_policies_are_only_those_the_app_needs(app):
-    app.http("get", "/", "get-index")
+    app.static().http("get", "/", "get-index")
     template = build(app.inventory)
     role = template["Resources"]["Role"]["Properties"]
     assert [p["PolicyName"] for p in role["Policies"]] == [

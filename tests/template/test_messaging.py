@@ -30,8 +30,12 @@ def test_queue_is_fifo_by_default(app):
     resources = build(app.inventory)["Resources"]
     assert resources["WorkQueue"] == {
         "Type": "AWS::SQS::Queue",
+        "DeletionPolicy": "Delete",
+        "UpdateReplacePolicy": "Delete",
         "Properties": {
             "VisibilityTimeout": 30,
+            "MessageRetentionPeriod": 345600,
+            "SqsManagedSseEnabled": True,
             "FifoQueue": True,
             "ContentBasedDeduplication": True,
         },
@@ -49,7 +53,8 @@ def test_standard_queue_with_batching(app):
         "bulk", timeout=10, fifo=False, batch_size=100, batch_window=20, visibility_timeout=60
     )
     resources = build(app.inventory)["Resources"]
-    assert resources["BulkQueue"]["Properties"] == {"VisibilityTimeout": 60}
+    assert resources["BulkQueue"]["Properties"]["VisibilityTimeout"] == 60
+    assert "FifoQueue" not in resources["BulkQueue"]["Properties"]
     event = resources["BulkQueueLambda"]["Properties"]["Events"]["BulkQueueEvent"]["Properties"]
     assert event["BatchSize"] == 100
     assert event["MaximumBatchingWindowInSeconds"] == 20

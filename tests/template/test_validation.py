@@ -11,7 +11,7 @@ from pyarc.template.cdn import CACHING_OPTIMIZED
 
 
 def http_only(app):
-    app.http("get", "/", "get-index").http("get", "/things/:id", "get-things-000id")
+    app.static(public=True).http("get", "/", "get-index").http("get", "/things/:id", "get-things-000id")
     app.http("post", "/things", "post-things").http("any", "/api/*", "any-api-catchall")
 
 
@@ -41,8 +41,16 @@ def static_fingerprint(app):
     app.static(fingerprint=True, spa=True)
 
 
+def static_public(app):
+    app.static(public=True, prefix="site")
+
+
+def http_without_files(app):
+    app.http("get", "/", "get-index").ws("connect")
+
+
 def cdn_api(app):
-    app.http("get", "/", "get-index").cdn()
+    app.static().http("get", "/", "get-index").cdn()
 
 
 def cdn_static(app):
@@ -90,6 +98,8 @@ MATRIX = [
     ws_only,
     tables,
     static_fingerprint,
+    static_public,
+    http_without_files,
     cdn_api,
     cdn_static,
     events,
@@ -188,6 +198,7 @@ def test_the_validators_do_find_problems(app, lint, transform):
         "Outputs": {"Plain": {"Value": {"Fn::Sub": "no-variables"}}},  # needless Sub: warning
     }
     assert any(p.startswith("W1020") for p in lint(plain)), lint(plain)
+    assert any(p.startswith("I3011") for p in lint(plain)), lint(plain)  # informational too
     broken["Events"]["GetIndexHTTPEvent"]["Properties"]["Method"] = {"Bad": 1}
     with pytest.raises(InvalidDocumentException):
         transform(template)

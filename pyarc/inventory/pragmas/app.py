@@ -6,13 +6,24 @@ import re
 
 from pyarc.inventory.model import Aws, FunctionConfig
 from pyarc.inventory.pragmas.context import Context
-from pyarc.inventory.settings import FUNCTION_KEYS, apply_function_setting, as_str, settings
+from pyarc.inventory.settings import (
+    FUNCTION_KEYS,
+    apply_function_setting,
+    as_bool,
+    as_int,
+    as_str,
+    settings,
+)
 from pyarc.inventory.source import Source, describe
 
 # Architect's `looseName`, loosened to allow one-letter names.
 APP_NAME = re.compile(r"^[a-z][a-zA-Z0-9_-]*$")
 API_TYPES = ("http", "httpv1", "httpv2", "rest")
-AWS_KEYS = ("region", "profile", "apigateway", "bucket")
+AWS_KEYS = (
+    "region", "profile", "apigateway", "bucket", "roles", "throttle-rate", "throttle-burst",
+    "retain-tables",
+)  # fmt: skip
+ROLE_MODELS = ("function", "shared")
 
 
 def read_app(source: Source) -> str:
@@ -56,6 +67,26 @@ def read_aws(ctx: Context) -> Aws:
                     setting.index,
                 )
             aws.apigateway = api  # type: ignore[assignment]
+        elif setting.key == "roles":
+            roles = as_str(source, "aws", setting)
+            if roles not in ROLE_MODELS:
+                source.fail(
+                    f"@aws roles '{roles}' is not valid; use function (a role per function, "
+                    "the default) or shared (one role for the app, as Architect does)",
+                    "aws",
+                    setting.index,
+                )
+            aws.roles = roles  # type: ignore[assignment]
+        elif setting.key in ("throttle-rate", "throttle-burst"):
+            number = as_int(source, "aws", setting)
+            if number < 1:
+                source.fail(f"@aws {setting.key} must be 1 or more", "aws", setting.index)
+            if setting.key == "throttle-rate":
+                aws.throttle_rate = number
+            else:
+                aws.throttle_burst = number
+        elif setting.key == "retain-tables":
+            aws.retain_tables = as_bool(source, "aws", setting)
         else:
             source.warn_unknown(
                 f"@aws {setting.key}", setting.key, AWS_KEYS + FUNCTION_KEYS, "aws", setting.index

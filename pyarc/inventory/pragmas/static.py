@@ -9,14 +9,15 @@ from pyarc.inventory.source import describe
 
 DISABLED = (False, "disable", "disabled")
 STATIC_KEYS = (
-    "folder", "fingerprint", "spa", "compression", "prefix", "ignore", "staging", "production"
+    "folder", "fingerprint", "spa", "compression", "prefix", "ignore", "staging", "production",
+    "public",
 )
 
 
 def read_static(ctx: Context) -> Static | None:
     source = ctx.source
     if not source.has("static"):
-        return Static() if source.has("http") else None
+        return Static(implied=True) if source.has("http") else None
     items = source.items("static")
     if items and items[0] in DISABLED:
         return None
@@ -32,6 +33,8 @@ def read_static(ctx: Context) -> Static | None:
                 static.fingerprint = as_bool(source, "static", setting)
         elif key == "spa":
             static.spa = as_bool(source, "static", setting)
+        elif key == "public":
+            static.public = as_bool(source, "static", setting)
         elif key == "compression":
             static.compression = as_bool(source, "static", setting)
         elif key == "prefix":
