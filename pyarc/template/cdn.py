@@ -123,15 +123,7 @@ def api_distribution(draft: Draft, private_bucket: bool) -> Json:
     config: Json = {"Origins": [origin], "DefaultCacheBehavior": behaviour}
     if draft.static is None:
         return config
-    assets: Json = {
-        "PathPattern": "_static/*",
-        "TargetOriginId": ORIGIN_ID,
-        "ViewerProtocolPolicy": "redirect-to-https",
-        "AllowedMethods": ["GET", "HEAD"],
-        "CachedMethods": ["GET", "HEAD"],
-        "Compress": True,
-        "CachePolicyId": CACHING_OPTIMIZED,
-    }
+    assets: Json = {"PathPattern": "_static/*"} | cached_assets(ORIGIN_ID)
     if private_bucket:
         add_path_function(draft)
         config["Origins"].append(bucket_origin(draft))
@@ -141,6 +133,18 @@ def api_distribution(draft: Draft, private_bucket: bool) -> Json:
         ]
     config["CacheBehaviors"] = [assets]
     return config
+
+
+def cached_assets(origin_id: str) -> Json:
+    """A read-only behaviour cached like files should be."""
+    return {
+        "TargetOriginId": origin_id,
+        "ViewerProtocolPolicy": "redirect-to-https",
+        "AllowedMethods": ["GET", "HEAD"],
+        "CachedMethods": ["GET", "HEAD"],
+        "Compress": True,
+        "CachePolicyId": CACHING_OPTIMIZED,
+    }
 
 
 def add_path_function(draft: Draft) -> None:
@@ -170,14 +174,7 @@ def bucket_distribution(draft: Draft) -> Json:
     status = "200" if missing == "/index.html" else "404"
     return {
         "Origins": [bucket_origin(draft)],
-        "DefaultCacheBehavior": {
-            "TargetOriginId": BUCKET_ORIGIN_ID,
-            "ViewerProtocolPolicy": "redirect-to-https",
-            "AllowedMethods": ["GET", "HEAD"],
-            "CachedMethods": ["GET", "HEAD"],
-            "Compress": True,
-            "CachePolicyId": CACHING_OPTIMIZED,
-        },
+        "DefaultCacheBehavior": cached_assets(BUCKET_ORIGIN_ID),
         "DefaultRootObject": "index.html",
         # without ListBucket, S3 answers a missing key with 403
         "CustomErrorResponses": [
