@@ -1,15 +1,25 @@
-"""Sandbox benchmark: figures next to a bare Starlette floor doing the same work.
+"""Sandbox benchmark: every row of issue 13's table, each next to its floor, in one run.
 
-    python bench/bench_sandbox.py [--requests 2000]
+    python bench/bench_sandbox.py [--requests 2000] [--items 50000] [--stack fast|pure]
 
-Both servers run in their own process (the sandbox via `pyarc sandbox`, the floor
-via uvicorn), the clients in this one. Prints, for each measure, the sandbox
-figure, the floor figure and the target from issue 3.
+The sandbox runs as `pyarc sandbox` in its own process, the floor (a bare Starlette app
+doing the same work) under the same uvicorn in another, the clients in this one. The
+first line says which uvicorn stack both ran: `fast` (httptools + uvloop, when installed;
+what the sandbox picks by itself) or `pure` (h11 + asyncio, the fallback; forced here
+by hiding httptools and uvloop from both processes).
 
-The broadcast rows time one WebSocket message -> handler -> a post to each client
-through the Management API, until every client has its frame: once with
-`pyarc.functions.ws.broadcast` (what users write) and once with a plain boto3
-`post_to_connection` loop, so both are visible.
+Rows and their floors:
+- HTTP round trip p50/p95, warm handler, keep-alive client: vs the Starlette endpoint.
+- HTTP req/s with 8 clients: vs the Starlette endpoint.
+- WS echo p50: a message -> `$default`-style handler -> boto3 `post_to_connection` back to
+  the sender; the floor's endpoint sends the text back itself.
+- WS connect+disconnect cycles/s ($connect and $disconnect handlers run): vs a bare accept.
+- broadcast to 100 (`ws.broadcast`, and a plain boto3 loop), until every client has its
+  frame: vs the floor relaying in its own process (no handler, no Management API).
+- /ping p99 while another client pages through a Scan of `--items` items, over and over:
+  vs /ping p99 on the same sandbox with no Scan running.
+- process-tree RSS (the sandbox and every worker) of examples/cage_socket idle after its
+  first 200, then with 50 WebSocket clients that said hello: vs the floor's RSS.
 """
 
 from __future__ import annotations
@@ -23,25 +33,44 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from pathlib import Path
 
 import httpx
 from websockets.asyncio.client import connect
 
-from pyarc.testing import free_port, wait_for_port
+from pyarc.testing import free_port, wait_for_port, wait_until
 
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "cage_socket"
+TEXT_HANDLER = """
+    def handler(event, context):
+        return {"statusCode": 200, "headers": {"content-type": "text/plain"}, "body": "ok"}
+"""
 APP = {
-    "app.arc": "@app\nbench\n\n@http\nget /\n\n@ws\nbroadcast\nsequential\n",
-    "src/http/get-index/lambda.py": """
-        def handler(event, context):
-            return {"statusCode": 200, "headers": {"content-type": "text/plain"}, "body": "ok"}
-    """,
+    "app.arc": (
+        "@app\nbench\n\n@http\nget /\nget /ping\n\n@ws\nbroadcast\nsequential\necho\n\n"
+        "@tables\nitems\n  pk *String\n"
+    ),
+    "src/http/get-index/lambda.py": TEXT_HANDLER,
+    "src/http/get-ping/lambda.py": TEXT_HANDLER,
     "src/ws/connect/lambda.py": "def handler(event, context):\n    return {'statusCode': 200}\n",
     "src/ws/disconnect/lambda.py": "def handler(event, context):\n    return {'statusCode': 200}\n",
     "src/ws/default/lambda.py": """
         def handler(event, context):
             return {"statusCode": 200, "body": event["requestContext"]["connectionId"]}
+    """,
+    # a message echoed through the Management API with boto3
+    "src/ws/echo/lambda.py": """
+        import boto3
+
+        client = boto3.client("apigatewaymanagementapi")
+
+        def handler(event, context):
+            client.post_to_connection(
+                ConnectionId=event["requestContext"]["connectionId"], Data=event["body"]
+            )
+            return {"statusCode": 200}
     """,
     # what users write: the public helper (signed POSTs over kept-alive connections)
     "src/ws/broadcast/lambda.py": """
@@ -85,62 +114,96 @@ async def ws(websocket):
     try:
         while True:
             text = await websocket.receive_text()
-            if text.startswith("{"):
-                for other in json.loads(text)["ids"]:
-                    await clients[other].send_text("tick")
-            else:
+            if not text.startswith("{"):
                 await websocket.send_text(key)
+                continue
+            message = json.loads(text)
+            if message.get("action") == "echo":
+                await websocket.send_text(text)
+            else:
+                for other in message["ids"]:
+                    await clients[other].send_text("tick")
     except Exception:
         clients.pop(key, None)
 
-app = Starlette(routes=[Route("/", index), WebSocketRoute("/", ws)])
+app = Starlette(routes=[Route("/", index), Route("/ping", index), WebSocketRoute("/", ws)])
 """
 
+# run a module with httptools and uvloop hidden: uvicorn's and the sandbox's pure fallback
+PURE = (
+    "import runpy, sys; sys.modules['httptools'] = sys.modules['uvloop'] = None; "
+    "sys.argv[1:] = sys.argv[2:]; runpy.run_module(sys.argv[0], run_name='__main__')"
+)
 
-def write_app(root: Path) -> None:
-    for relative, text in APP.items():
+
+def python(stack: str, module: str) -> list[str]:
+    if stack == "pure":
+        return [sys.executable, "-c", PURE.replace("sys.argv[0]", repr(module)), module]
+    return [sys.executable, "-m", module]
+
+
+def describe_stack(stack: str) -> str:
+    if stack == "pure":
+        return "h11 + asyncio (pure-Python fallback, forced)"
+    found = []
+    for module, fallback in (("httptools", "h11"), ("uvloop", "asyncio")):
+        try:
+            __import__(module)
+            found.append(module)
+        except ImportError:
+            found.append(f"{fallback} ({module} not installed)")
+    return " + ".join(found)
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    for relative, text in files.items():
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(textwrap.dedent(text).lstrip())
+    return root
 
 
-def start_sandbox(app: Path, port: int) -> subprocess.Popen:
-    env = dict(os.environ, ARC_TABLES_PORT="0", ARC_INTERNAL_PORT="0", ARC_EVENTS_PORT="0")
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pyarc",
-            "sandbox",
-            "--quiet",
-            "--port",
-            str(port),
-            "--cwd",
-            str(app),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
+def write_seed(app: Path, items: int) -> None:
+    """`items` small items in the `items` table, loaded by the sandbox at start-up."""
+    rows = [{"pk": f"item-{i:06d}", "n": i, "text": "x" * 20} for i in range(items)]
+    (app / "sandbox-seed.json").write_text(json.dumps({"items": rows}))
 
 
-def start_floor(directory: Path, port: int) -> subprocess.Popen:
+def start_sandbox(stack: str, app: Path, port: int, tables_port: int) -> subprocess.Popen:
+    env = dict(os.environ, ARC_INTERNAL_PORT="0", ARC_EVENTS_PORT="0")
+    command = python(stack, "pyarc") + [
+        "sandbox", "--quiet", "--port", str(port), "--tables-port", str(tables_port),
+        "--cwd", str(app),
+    ]  # fmt: skip
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+
+
+def start_floor(stack: str, directory: Path, port: int) -> subprocess.Popen:
     (directory / "floor_app.py").write_text(FLOOR)
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "floor_app:app",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--ws",
-            "websockets-sansio",
-            "--no-access-log",
-        ],
-        cwd=directory,
-    )
+    command = python(stack, "uvicorn") + [
+        "floor_app:app", "--port", str(port), "--log-level", "warning",
+        "--ws", "websockets-sansio", "--no-access-log",
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=directory)
+
+
+def wait_for_200(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
+    def answers() -> bool:
+        if process.poll() is not None:
+            raise SystemExit(f"the server for {url} exited with {process.returncode}")
+        try:
+            return httpx.get(url, timeout=10).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    wait_until(answers, timeout, f"{url} to answer 200")
+
+
+def stop(*processes: subprocess.Popen) -> None:
+    for process in processes:
+        process.send_signal(2)
+    for process in processes:
+        process.wait(60)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -148,16 +211,16 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def http_latency(url: str, n: int) -> tuple[float, float]:
+def http_latency(url: str, n: int) -> list[float]:
     with httpx.Client() as client:
-        for _ in range(50):
+        for _ in range(min(50, n)):
             client.get(url)
         times = []
         for _ in range(n):
             start = time.perf_counter()
-            client.get(url)
+            client.get(url).raise_for_status()
             times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), pct(times, 0.95)
+    return times
 
 
 async def http_throughput(url: str, n: int, concurrency: int = 8) -> float:
@@ -177,9 +240,20 @@ async def http_throughput(url: str, n: int, concurrency: int = 8) -> float:
         return n / (time.perf_counter() - start)
 
 
-async def broadcast(
-    ws_url: str, fan_out: int, rounds: int, action: str = "broadcast"
-) -> tuple[float, float]:
+async def ws_echo(ws_url: str, n: int) -> list[float]:
+    async with connect(ws_url) as ws:
+        times = []
+        for i in range(n + 10):
+            text = json.dumps({"action": "echo", "n": i})
+            start = time.perf_counter()
+            await ws.send(text)
+            if await ws.recv() != text:
+                raise SystemExit(f"{ws_url} echoed something else than {text}")
+            times.append((time.perf_counter() - start) * 1000)
+    return times[10:]
+
+
+async def broadcast(ws_url: str, fan_out: int, rounds: int, action: str) -> list[float]:
     clients = [await connect(ws_url) for _ in range(fan_out)]
     ids = []
     for ws in clients:
@@ -192,8 +266,7 @@ async def broadcast(
         await asyncio.gather(*(ws.recv() for ws in clients))
         times.append((time.perf_counter() - start) * 1000)
     await asyncio.gather(*(ws.close() for ws in clients))
-    times = times[3:]
-    return statistics.median(times), pct(times, 0.95)
+    return times[3:]
 
 
 async def connect_cycles(ws_url: str, n: int) -> float:
@@ -204,107 +277,204 @@ async def connect_cycles(ws_url: str, n: int) -> float:
     return n / (time.perf_counter() - start)
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+class Scanner(threading.Thread):
+    """Pages through a whole Scan of `table` on the tables port, over and over, until stopped."""
+
+    def __init__(self, tables_url: str, table: str) -> None:
+        super().__init__(daemon=True)
+        self.url, self.table = tables_url, table
+        self.stopped = threading.Event()
+        self.scans: list[tuple[float, int]] = []  # (ms, items) of each complete Scan
+
+    def run(self) -> None:
+        headers = {
+            "x-amz-target": "DynamoDB_20120810.Scan",
+            "content-type": "application/x-amz-json-1.0",
+        }
+        with httpx.Client(timeout=120) as client:
+            while not self.stopped.is_set():
+                start, items, request = time.perf_counter(), 0, {"TableName": self.table}
+                while True:
+                    answer = client.post(self.url, content=json.dumps(request), headers=headers)
+                    page = answer.raise_for_status().json()
+                    items += page["Count"]
+                    if "LastEvaluatedKey" not in page:
+                        break
+                    request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+                self.scans.append(((time.perf_counter() - start) * 1000, items))
 
 
-async def idle_rss(ws_url: str, pid: int, n: int = 1000) -> tuple[float, float]:
-    before = rss_mb(pid)
-    clients = []
-    for i in range(0, n, 50):
-        clients += await asyncio.gather(*(connect(ws_url) for _ in range(min(50, n - i))))
-    after = rss_mb(pid)
-    await asyncio.gather(*(ws.close() for ws in clients))
-    return before, after
-
-
-def startup_to_first_200(app: Path) -> float:
-    port = free_port()
-    start = time.perf_counter()
-    process = start_sandbox(app, port)
+def ping_during_scan(ping_url: str, tables_url: str, n: int) -> tuple[list[float], Scanner]:
+    scanner = Scanner(tables_url, "bench-staging-items")
+    scanner.start()
     try:
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 200:
-                    return (time.perf_counter() - start) * 1000
-            except httpx.TransportError:
-                time.sleep(0.002)  # polling a starting process, not synchronising a test
+        wait_until(lambda: bool(scanner.scans) or not scanner.is_alive(), 300, "a first Scan")
+        times = http_latency(ping_url, n)
     finally:
-        process.send_signal(2)
-        process.wait(30)
+        scanner.stopped.set()
+        scanner.join(300)
+    if not scanner.scans:
+        raise SystemExit("the Scan client failed before its first complete Scan")
+    return times, scanner
 
 
-def row(name: str, sandbox: str, floor: str, target: str) -> None:
-    print(f"{name:<48} {sandbox:>14} {floor:>14}   {target}")
+def tree_memory_mib(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) summed over `pid` and all its descendants, from /proc (MiB).
+
+    RSS counts a page shared by two processes twice; PSS splits it between them, so a
+    tree of forked workers sharing their parent's pages shows in PSS, not in RSS."""
+    rss = pss = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return rss / 1024, pss / 1024
+
+
+def settled_memory(pid: int) -> tuple[float, float]:
+    """The tree's (RSS, PSS) once RSS stops changing (e.g. prewarmed workers have started)."""
+    readings = [tree_memory_mib(pid)]
+
+    def steady() -> bool:
+        readings.append(tree_memory_mib(pid))
+        last = [rss for rss, _ in readings[-5:]]
+        return len(readings) > 5 and max(last) - min(last) < 1.0
+
+    wait_until(steady, 60, "the process tree's memory to settle")
+    return readings[-1]
+
+
+async def cage_clients(ws_url: str, n: int) -> list:
+    clients = []
+    for i in range(0, n, 10):
+        clients += await asyncio.gather(*(connect(ws_url) for _ in range(min(10, n - i))))
+    for ws in clients:
+        await ws.send(json.dumps({"action": "hello"}))
+    for ws in clients:  # each client hears its welcome (and others' state frames)
+        while json.loads(await ws.recv()).get("type") != "welcome":
+            pass
+    return clients
+
+
+def memory_rows(stack: str, floor_dir: Path, clients: int, row) -> None:  # noqa: ANN001
+    port, tables_port, floor_port = free_port(), free_port(), free_port()
+    sandbox = start_sandbox(stack, EXAMPLE, port, tables_port)
+    floor = start_floor(stack, floor_dir, floor_port)
+    try:
+        wait_for_200(f"http://127.0.0.1:{port}/", sandbox)
+        wait_for_200(f"http://127.0.0.1:{floor_port}/", floor)
+        s_idle, f_idle = settled_memory(sandbox.pid), settled_memory(floor.pid)
+
+        async def loaded(url: str, pid: int) -> tuple[float, float]:
+            sockets = await cage_clients(url, clients)
+            figure = settled_memory(pid)
+            await asyncio.gather(*(ws.close() for ws in sockets))
+            return figure
+
+        s_busy = asyncio.run(loaded(f"ws://127.0.0.1:{port}/", sandbox.pid))
+        f_busy = settled_memory(floor.pid)
+    finally:
+        stop(sandbox, floor)
+    for index, kind, target in ((0, "RSS", "<= 120 / <= 250"), (1, "PSS", "")):
+        row(
+            f"tree {kind} MiB, cage_socket idle / {clients} clients",
+            f"{s_idle[index]:.0f} / {s_busy[index]:.0f}",
+            f"{f_idle[index]:.0f} / {f_busy[index]:.0f}",
+            target,
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--items", type=int, default=50_000, help="items in the scanned table")
+    parser.add_argument("--rounds", type=int, default=30, help="broadcast rounds")
+    parser.add_argument("--cycles", type=int, default=200, help="WS connect+disconnect cycles")
+    parser.add_argument("--clients", type=int, default=50, help="clients for the RSS row")
+    parser.add_argument("--stack", choices=("fast", "pure"), default="fast")
     args = parser.parse_args()
+    n = args.requests
+    print(f"uvicorn stack (sandbox and floor): {describe_stack(args.stack)}")
+    print(f"{'measure':<48} {'sandbox':>14} {'floor':>14}   target")
+
+    def row(name: str, sandbox: str, floor: str, target: str) -> None:
+        print(f"{name:<48} {sandbox:>14} {floor:>14}   {target}", flush=True)
+
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        write_app(root / "app")
-        sandbox_port, floor_port = free_port(), free_port()
-        sandbox = start_sandbox(root / "app", sandbox_port)
-        floor = start_floor(root, floor_port)
+        app = write_tree(root / "app", APP)
+        write_seed(app, args.items)
+        port, tables_port, floor_port = free_port(), free_port(), free_port()
+        sandbox = start_sandbox(args.stack, app, port, tables_port)
+        floor = start_floor(args.stack, root, floor_port)
         try:
-            wait_for_port(sandbox_port, timeout=30)
-            wait_for_port(floor_port, timeout=30)
-            sandbox_url, floor_url = (
-                f"http://127.0.0.1:{sandbox_port}/",
-                f"http://127.0.0.1:{floor_port}/",
-            )
-            sandbox_ws, floor_ws = (
-                f"ws://127.0.0.1:{sandbox_port}/",
-                f"ws://127.0.0.1:{floor_port}/",
-            )
-            print(f"{'measure':<48} {'sandbox':>14} {'floor':>14}   target")
-            s50, s95 = http_latency(sandbox_url, args.requests)
-            f50, f95 = http_latency(floor_url, args.requests)
+            wait_for_200(f"http://127.0.0.1:{port}/", sandbox)
+            wait_for_port(floor_port, timeout=60)
+            url, floor_url = f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{floor_port}/"
+            ws_url, floor_ws = f"ws://127.0.0.1:{port}/", f"ws://127.0.0.1:{floor_port}/"
+
+            s, f = http_latency(url, n), http_latency(floor_url, n)
             row(
                 "HTTP round trip p50/p95 (ms)",
-                f"{s50:.2f}/{s95:.2f}",
-                f"{f50:.2f}/{f95:.2f}",
-                "p50 < 3 ms",
+                f"{statistics.median(s):.2f}/{pct(s, 0.95):.2f}",
+                f"{statistics.median(f):.2f}/{pct(f, 0.95):.2f}",
+                f"p50 <= 1.3x floor ({statistics.median(s) / statistics.median(f):.2f}x)",
             )
-            s_rps = asyncio.run(http_throughput(sandbox_url, args.requests))
-            f_rps = asyncio.run(http_throughput(floor_url, args.requests))
-            row("HTTP req/s, 8 concurrent clients", f"{s_rps:.0f}", f"{f_rps:.0f}", ">= 1000")
-            for fan_out, action, label in (
-                (10, "broadcast", "ws.broadcast"),
-                (100, "broadcast", "ws.broadcast"),
-                (100, "sequential", "boto3 loop"),
-            ):
-                s50, s95 = asyncio.run(broadcast(sandbox_ws, fan_out, 30, action))
-                f50, f95 = asyncio.run(broadcast(floor_ws, fan_out, 30))
-                target = "p50 < 30 ms" if (fan_out, action) == (100, "broadcast") else ""
-                row(
-                    f"WS broadcast to {fan_out}, {label} p50/p95 (ms)",
-                    f"{s50:.1f}/{s95:.1f}",
-                    f"{f50:.1f}/{f95:.1f}",
-                    target,
-                )
-            s_cps = asyncio.run(connect_cycles(sandbox_ws, 200))
-            f_cps = asyncio.run(connect_cycles(floor_ws, 200))
-            row("WS connect+disconnect cycles/s", f"{s_cps:.0f}", f"{f_cps:.0f}", "")
-            s_before, s_after = asyncio.run(idle_rss(sandbox_ws, sandbox.pid))
-            f_before, f_after = asyncio.run(idle_rss(floor_ws, floor.pid))
+            s_rps = asyncio.run(http_throughput(url, n))
+            f_rps = asyncio.run(http_throughput(floor_url, n))
             row(
-                "RSS MB before -> with 1,000 idle sockets",
-                f"{s_before:.0f}->{s_after:.0f}",
-                f"{f_before:.0f}->{f_after:.0f}",
-                "",
+                "HTTP req/s, 8 clients",
+                f"{s_rps:.0f}",
+                f"{f_rps:.0f}",
+                f">= 0.8x floor ({s_rps / f_rps:.2f}x)",
+            )
+            s = asyncio.run(ws_echo(ws_url, n // 4))
+            f = asyncio.run(ws_echo(floor_ws, n // 4))
+            row(
+                "WS echo via post_to_connection p50/p95 (ms)",
+                f"{statistics.median(s):.2f}/{pct(s, 0.95):.2f}",
+                f"{statistics.median(f):.2f}/{pct(f, 0.95):.2f}",
+                "p50 <= 2 ms",
+            )
+            s_cps = asyncio.run(connect_cycles(ws_url, args.cycles))
+            f_cps = asyncio.run(connect_cycles(floor_ws, args.cycles))
+            row(
+                "WS connect+disconnect cycles/s",
+                f"{s_cps:.0f}",
+                f"{f_cps:.0f}",
+                f">= 0.9x floor ({s_cps / f_cps:.2f}x)",
+            )
+            for action, label in (("broadcast", "ws.broadcast"), ("sequential", "boto3 loop")):
+                s = asyncio.run(broadcast(ws_url, 100, args.rounds, action))
+                f = asyncio.run(broadcast(floor_ws, 100, args.rounds, "relay"))
+                ratio = statistics.median(s) / statistics.median(f)
+                row(
+                    f"WS broadcast to 100, {label} p50/p95 (ms)",
+                    f"{statistics.median(s):.1f}/{pct(s, 0.95):.1f}",
+                    f"{statistics.median(f):.1f}/{pct(f, 0.95):.1f}",
+                    f"p50 <= 3x floor ({ratio:.1f}x)" if action == "broadcast" else "",
+                )
+            idle = http_latency(url + "ping", n)
+            busy, scanner = ping_during_scan(url + "ping", f"http://127.0.0.1:{tables_port}/", n)
+            scan_ms, scanned = scanner.scans[-1]
+            row(
+                f"/ping p99 during {scanned:,}-item Scans (ms)",
+                f"{pct(busy, 0.99):.1f}",
+                f"{pct(idle, 0.99):.1f}",
+                f"<= 20 ms (each Scan {scan_ms:.0f} ms; floor: no Scan)",
             )
         finally:
-            for process in (sandbox, floor):
-                process.send_signal(2)
-                process.wait(60)
-        startup = statistics.median(startup_to_first_200(root / "app") for _ in range(3))
-        row("start-up to first 200 (ms, median of 3)", f"{startup:.0f}", "", "< 1000 ms")
+            stop(sandbox, floor)
+        memory_rows(args.stack, root, args.clients, row)
 
 
 if __name__ == "__main__":

@@ -75,6 +75,8 @@ class _KeepAlive:
             sock = None
         lines = [f"POST {path} HTTP/1.1"]
         for name, value in headers.items():
+            if name.lower() == "content-length":
+                continue  # written once below: servers may reject a repeated one (llhttp does)
             lines.append(
                 f"{name}: {value.decode('latin-1') if isinstance(value, bytes) else value}"
             )

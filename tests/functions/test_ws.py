@@ -145,6 +145,7 @@ class Seen:
     path: str
     headers: dict[str, str]
     body: bytes
+    names: list[str]  # every header name as sent, in order (repeats kept)
 
 
 class RawHttpServer:
@@ -191,16 +192,17 @@ class RawHttpServer:
                 head, _, data = data.partition(b"\r\n\r\n")
                 request_line, *lines = head.decode("latin-1").split("\r\n")
                 method, path, _ = request_line.split(" ")
-                headers = {}
+                headers, names = {}, []
                 for line in lines:
                     name, _, value = line.partition(":")
                     headers[name.strip().lower()] = value.strip()
+                    names.append(name.strip().lower())
                 length = int(headers.get("content-length", "0"))
                 while len(data) < length:
                     data += connection.recv(65536)
                 body, data = data[:length], data[length:]
                 with self.lock:
-                    self.seen.append(Seen(address[1], method, path, headers, body))
+                    self.seen.append(Seen(address[1], method, path, headers, body, names))
                     planned = self.script.get(path, [])
                     answer = planned.pop(0) if planned else self.OK
                 if answer is None:
@@ -251,6 +253,9 @@ def test_send_is_byte_for_byte_the_request_boto3_signs(raw_server, monkeypatch, 
     assert fast.headers.get("x-amz-security-token") == by_boto3.headers.get("x-amz-security-token")
     assert ("x-amz-security-token" in fast.headers) == bool(token)
     assert "SignedHeaders=host;x-amz-date" in fast.headers["authorization"]
+    # each header once, as boto3 sends them: llhttp (uvicorn's httptools) rejects a repeat
+    assert sorted(fast.names) == sorted(set(fast.names))
+    assert sorted(by_boto3.names) == sorted(set(by_boto3.names))
 
 
 def test_broadcast_reuses_a_few_kept_alive_connections(raw_server):

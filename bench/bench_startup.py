@@ -1,0 +1,143 @@
+"""Start-up benchmark: a fresh `pyarc sandbox` process until its first 200, next to a floor.
+
+    python bench/bench_startup.py [--runs 7]
+
+Each run starts a new process (`python -m pyarc sandbox --quiet` on free ports) and polls
+GET / until it answers 200; the figure is the median of `--runs`. The floor is a bare
+Starlette app answering GET / under uvicorn (`python -m uvicorn`), started and polled the
+same way: the cost of an interpreter, uvicorn and Starlette, with no manifest, no workers.
+
+Rows: a 4-function app (four `@http` routes, no tables) and examples/cage_socket (HTTP,
+WebSocket, static, `@tables`). The first line says which uvicorn stack ran (httptools +
+uvloop when installed, else h11 + asyncio).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from pyarc.testing import free_port
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "cage_socket"
+HANDLER = """
+    def handler(event, context):
+        return {"statusCode": 200, "headers": {"content-type": "text/plain"}, "body": "ok"}
+"""
+FOUR_FUNCTIONS = {
+    "app.arc": "@app\nfour\n\n@http\nget /\nget /ping\nget /items\npost /items\n",
+    "src/http/get-index/lambda.py": HANDLER,
+    "src/http/get-ping/lambda.py": HANDLER,
+    "src/http/get-items/lambda.py": HANDLER,
+    "src/http/post-items/lambda.py": HANDLER,
+}
+FLOOR = """
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+async def index(request):
+    return PlainTextResponse("ok")
+
+app = Starlette(routes=[Route("/", index)])
+"""
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    for relative, text in files.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip())
+    return root
+
+
+def stack() -> str:
+    """The uvicorn protocol stack this Python would run: what `http="auto"` picks."""
+    try:
+        import httptools  # noqa: F401
+
+        http = "httptools"
+    except ImportError:
+        http = "h11"
+    try:
+        import uvloop  # noqa: F401
+
+        loop = "uvloop"
+    except ImportError:
+        loop = "asyncio"
+    return f"{http} + {loop}"
+
+
+def sandbox_command(app: Path, port: int) -> list[str]:
+    return [sys.executable, "-m", "pyarc", "sandbox", "--quiet", "--port", str(port),
+            "--cwd", str(app)]  # fmt: skip
+
+
+def floor_command(directory: Path, port: int) -> list[str]:
+    return [sys.executable, "-m", "uvicorn", "floor_app:app", "--port", str(port),
+            "--log-level", "warning", "--no-access-log", "--app-dir", str(directory)]  # fmt: skip
+
+
+def to_first_200(command: Callable[[int], list[str]]) -> float:
+    """Milliseconds from spawning a fresh process until GET / answers 200."""
+    port = free_port()
+    env = dict(os.environ, ARC_TABLES_PORT="0", ARC_INTERNAL_PORT="0", ARC_EVENTS_PORT="0")
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command(port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"{' '.join(command(port))} exited with {process.returncode}")
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/", timeout=10).status_code == 200:
+                    return (time.perf_counter() - start) * 1000
+            except httpx.TransportError:
+                time.sleep(0.002)  # polling a starting process, not synchronising a test
+    finally:
+        process.send_signal(2)
+        process.wait(30)
+
+
+def median_of(runs: int, command: Callable[[int], list[str]]) -> tuple[float, float, float]:
+    times = sorted(to_first_200(command) for _ in range(runs))
+    return statistics.median(times), times[0], times[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    print(f"uvicorn stack: {stack()}; Python {sys.version.split()[0]}; median of {args.runs}")
+    print(f"{'to first 200 (ms, median [min-max])':<40} {'sandbox':>18} {'floor':>18}   target")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        write_tree(root / "floor", {"floor_app.py": FLOOR})
+        four = write_tree(root / "four", FOUR_FUNCTIONS)
+        floor = median_of(args.runs, lambda port: floor_command(root / "floor", port))
+        for label, app, target in (
+            ("4-function app", four, "<= 350 ms"),
+            ("examples/cage_socket (with tables)", EXAMPLE, "<= 500 ms"),
+        ):
+            figure = median_of(args.runs, lambda port, app=app: sandbox_command(app, port))
+            print(f"{label:<40} {_shown(figure):>18} {_shown(floor):>18}   {target}")
+
+
+def _shown(figure: tuple[float, float, float]) -> str:
+    median, low, high = figure
+    return f"{median:.0f} [{low:.0f}-{high:.0f}]"
+
+
+if __name__ == "__main__":
+    main()
