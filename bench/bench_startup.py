@@ -20,12 +20,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from bench_sandbox import describe_stack, write_tree  # bench/ is this script's sys.path[0]
 
 from pyarc.testing import free_port
 
@@ -51,31 +51,6 @@ async def index(request):
 
 app = Starlette(routes=[Route("/", index)])
 """
-
-
-def write_tree(root: Path, files: dict[str, str]) -> Path:
-    for relative, text in files.items():
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(textwrap.dedent(text).lstrip())
-    return root
-
-
-def stack() -> str:
-    """The uvicorn protocol stack this Python would run: what `http="auto"` picks."""
-    try:
-        import httptools  # noqa: F401
-
-        http = "httptools"
-    except ImportError:
-        http = "h11"
-    try:
-        import uvloop  # noqa: F401
-
-        loop = "uvloop"
-    except ImportError:
-        loop = "asyncio"
-    return f"{http} + {loop}"
 
 
 def sandbox_command(app: Path, port: int) -> list[str]:
@@ -119,7 +94,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    print(f"uvicorn stack: {stack()}; Python {sys.version.split()[0]}; median of {args.runs}")
+    print(
+        f"uvicorn stack: {describe_stack('fast')}; Python {sys.version.split()[0]}; median of {args.runs}"
+    )
     print(f"{'to first 200 (ms, median [min-max])':<40} {'sandbox':>18} {'floor':>18}   target")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
