@@ -75,7 +75,7 @@ def decode_binary(text: Any) -> bytes:
         ) from None
 
 
-def validate_value(value: Any, *, in_set_check: bool = True) -> AttributeValue:
+def validate_value(value: Any) -> AttributeValue:
     """Check one attribute value and return it with numbers normalised."""
     if not isinstance(value, dict) or len(value) != 1:
         if isinstance(value, dict) and len(value) > 1:
@@ -137,12 +137,6 @@ def validate_value(value: Any, *, in_set_check: bool = True) -> AttributeValue:
     raise validation(
         "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
     )
-
-
-def validate_item(item: Any) -> Item:
-    if not isinstance(item, dict):
-        raise DynamoError("SerializationException", "Unexpected value type in payload")
-    return {name: validate_value(v) for name, v in item.items()}
 
 
 def type_of(value: AttributeValue) -> str:

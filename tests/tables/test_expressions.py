@@ -205,3 +205,30 @@ def test_projection_of_nested_paths(ddb, doc):
         "profile": {"M": {"address": {"M": {"city": {"S": "Lyon"}}}, "tags": {"L": [{"S": "z"}]}}},
         "count": {"N": "5"},
     }
+
+
+def test_every_node_names_its_children_so_walkers_find_every_path():
+    from pyarc.tables.expressions.nodes import paths_in
+    from pyarc.tables.expressions.parser import ExpressionContext, parse_condition, parse_update
+
+    values = {":a": {"N": "1"}, ":b": {"N": "2"}, ":s": {"S": "x"}}
+    context = ExpressionContext({"#n": "name"}, values)
+    tree = parse_condition(
+        "NOT (size(a.b[1]) IN (:a, c)) OR (d BETWEEN :a AND e AND begins_with(#n, :s))",
+        "FilterExpression", context,
+    )  # fmt: skip
+    assert [str(p) for p in paths_in(tree)] == ["[a, b, [1]]", "[c]", "[d]", "[e]", "[name]"]
+    update = parse_update("SET f = g + :b, h = if_not_exists(i, :a) REMOVE j", context)
+    found = [str(p) for action in update.actions for p in paths_in(action)]
+    assert found == ["[f]", "[g]", "[h]", "[i]", "[j]"]
+
+
+def test_a_filter_on_a_key_is_refused_wherever_the_key_hides(ddb, doc):
+    with pytest.raises(ClientError) as raised:
+        ddb.query(TableName=doc, KeyConditionExpression="pk = :p",
+                  FilterExpression="NOT (size(sk) IN (:one, :two))",
+                  ExpressionAttributeValues={":p": {"S": "a"}, ":one": {"N": "1"},
+                                             ":two": {"N": "2"}})  # fmt: skip
+    assert raised.value.response["Error"]["Message"] == (
+        "Filter Expression can only contain non-primary key attributes: Primary key attribute: sk"
+    )

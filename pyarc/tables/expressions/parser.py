@@ -50,10 +50,6 @@ class ExpressionContext:
     checked (and normalised) with the request's shape, in `pyarc.tables.shapes`."""
 
     def __init__(self, names: Any = None, values: Any = None) -> None:
-        if names is not None and not isinstance(names, dict):
-            raise DynamoError("SerializationException", "Unexpected value type in payload")
-        if values is not None and not isinstance(values, dict):
-            raise DynamoError("SerializationException", "Unexpected value type in payload")
         if names is not None and not names:
             raise validation("ExpressionAttributeNames must not be empty")
         if values is not None and not values:
@@ -79,9 +75,7 @@ class ExpressionContext:
 
 
 class _Parser:
-    def __init__(self, source: Any, label: str, context: ExpressionContext) -> None:
-        if not isinstance(source, str):
-            raise DynamoError("SerializationException", "Unexpected value type in payload")
+    def __init__(self, source: str, label: str, context: ExpressionContext) -> None:
         self.source = source
         self.label = label
         self.context = context

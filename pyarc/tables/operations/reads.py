@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyarc.tables.errors import invalid_params, validation
 from pyarc.tables.expressions.evaluate import matches, project
-from pyarc.tables.expressions.nodes import And, Between, Compare, Function, Path, Value
+from pyarc.tables.expressions.nodes import And, Between, Compare, Function, Path, Value, paths_in
 from pyarc.tables.expressions.parser import parse_condition
 from pyarc.tables.operations.common import (
     consumed,
@@ -169,26 +169,6 @@ def _filter(request: dict[str, Any], context: Any) -> Any:
     return None if source is None else parse_condition(source, "FilterExpression", context)
 
 
-def _paths_in(tree: Any) -> Iterator[Path]:
-    if isinstance(tree, Path):
-        yield tree
-    elif isinstance(tree, (And, Compare)) or hasattr(tree, "left"):
-        yield from _paths_in(tree.left)
-        yield from _paths_in(tree.right)
-    elif isinstance(tree, Between):
-        for part in (tree.operand, tree.low, tree.high):
-            yield from _paths_in(part)
-    elif isinstance(tree, Function):
-        for arg in tree.args:
-            yield from _paths_in(arg)
-    elif hasattr(tree, "options"):
-        yield from _paths_in(tree.operand)
-        for option in tree.options:
-            yield from _paths_in(option)
-    elif hasattr(tree, "operand"):
-        yield from _paths_in(tree.operand)
-
-
 # -- Query -------------------------------------------------------------------------------
 
 
@@ -343,7 +323,7 @@ def query(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     context.check_unused()
     hash_value, range_condition = _split_key_condition(key_tree, keys, table.attribute_types)
     if filter_tree is not None:
-        for path in _paths_in(filter_tree):
+        for path in paths_in(filter_tree):
             if path.elements[0] in keys.names:
                 raise validation(
                     "Filter Expression can only contain non-primary key attributes: Primary key "

@@ -16,7 +16,7 @@ from typing import Any
 
 from sortedcontainers import SortedDict
 
-from pyarc.tables.errors import DynamoError, invalid_params, validation
+from pyarc.tables.errors import invalid_params, validation
 from pyarc.tables.values import Item, comparable, decode_binary, type_of
 
 ACCOUNT = "000000000000"
@@ -67,10 +67,6 @@ def _key_bytes(value: dict[str, Any]) -> bytes:
 
 def partition_position(value: dict[str, Any]) -> tuple[bytes, Any]:
     return hashlib.md5(_key_bytes(value)).digest(), comparable(value)
-
-
-def segment_of(position: tuple[bytes, Any], total: int) -> int:
-    return int.from_bytes(position[0], "big") * total >> 128
 
 
 @dataclass
@@ -204,15 +200,10 @@ class Table:
     def key_from_request(self, key: Any) -> Item:
         """Check a `Key` parameter (values already checked): exactly the key attributes, with
         the right types."""
-        if not isinstance(key, dict):
-            raise DynamoError("SerializationException", "Unexpected value type in payload")
         if set(key) != set(self.keys.names):
             raise validation("The provided key element does not match the schema")
         for name in self.keys.names:
-            value = key[name]
-            if not isinstance(value, dict) or len(value) != 1:
-                raise validation("The provided key element does not match the schema")
-            self.check_key_value(name, value, in_item=False)
+            self.check_key_value(name, key[name], in_item=False)
         return {name: key[name] for name in self.keys.names}
 
     def key_of(self, item: Item) -> Item:
