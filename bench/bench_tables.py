@@ -3,7 +3,7 @@
 The floor is a minimal ASGI app under the same uvicorn settings that answers every request
 with a fixed, valid DynamoDB response: it measures boto3 + HTTP + uvicorn alone, so the
 distance to it is what the engine costs. Prints ops/s for PutItem, GetItem, Query (20 items
-from 1k/10k/100k-item tables), UpdateItem and BatchWriteItem (25 items), with 1 and 4
+from 1k/10k/100k-item tables), a PartiQL SELECT by full key, UpdateItem and BatchWriteItem (25 items), with 1 and 4
 client threads. Run: python bench/bench_tables.py [--seconds 2]
 """
 
@@ -33,6 +33,7 @@ from pyarc.testing import free_port, wait_for_port  # noqa: E402
 FIXED = {
     "PutItem": {},
     "GetItem": {"Item": {"pk": {"S": "p"}, "sk": {"N": "1"}, "v": {"S": "x" * 20}}},
+    "ExecuteStatement": {"Items": [{"pk": {"S": "p"}, "sk": {"N": "1"}, "v": {"S": "x" * 20}}]},
     "UpdateItem": {},
     "BatchWriteItem": {"UnprocessedItems": {}},
     "Query": {"Items": [{"pk": {"S": "p"}, "sk": {"N": str(n)}, "v": {"S": "x" * 20}} for n in range(20)],
@@ -117,6 +118,9 @@ def calls(name: str, partitions: int) -> dict[str, Any]:
             "pk": {"S": f"w{i}"}, "sk": {"N": str(n)}, "v": value}),
         "GetItem": lambda c, i: lambda n: c.get_item(TableName=name, Key={
             "pk": {"S": "p0"}, "sk": {"N": str(n % 50 * partitions)}}),
+        "PartiQL SELECT by key": lambda c, i: lambda n: c.execute_statement(
+            Statement=f'SELECT * FROM "{name}" WHERE pk = ? AND sk = ?',
+            Parameters=[{"S": "p0"}, {"N": str(n % 50 * partitions)}]),
         "UpdateItem": lambda c, i: lambda n: c.update_item(
             TableName=name, Key={"pk": {"S": f"u{i}"}, "sk": {"N": "1"}},
             UpdateExpression="SET v = :v ADD hits :one",
@@ -151,8 +155,8 @@ def main() -> None:
     print(f"{'operation':<28}{'threads':>8}{'ops/s':>10}{'floor ops/s':>13}{'of floor':>10}")
     for threads in (1, 4):
         for operation, make in calls("bench", 20).items():
-            if operation == "GetItem":
-                make = calls("reads", 20)["GetItem"]
+            if operation in ("GetItem", "PartiQL SELECT by key"):
+                make = calls("reads", 20)[operation]
             ours = rate(url, threads, args.seconds, make)
             floor = rate(floor_url, threads, args.seconds, make)
             print(f"{operation:<28}{threads:>8}{ours:>10.0f}{floor:>13.0f}{ours / floor:>9.0%}")

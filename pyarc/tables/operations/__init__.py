@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pyarc.tables import partiql
 from pyarc.tables.operations import batch, items, reads, schema
 
 Operation = Callable[[Any, dict[str, Any]], dict[str, Any]]
@@ -37,6 +38,9 @@ OPERATIONS: dict[str, Operation] = {
     "BatchWriteItem": batch.batch_write_item,
     "TransactGetItems": batch.transact_get_items,
     "TransactWriteItems": batch.transact_write_items,
+    "ExecuteStatement": partiql.execute_statement,
+    "BatchExecuteStatement": partiql.batch_execute_statement,
+    "ExecuteTransaction": partiql.execute_transaction,
 }
 
 CHECKS: dict[str, Check] = {"PutItem": items.check_put}

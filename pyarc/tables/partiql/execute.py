@@ -1,0 +1,351 @@
+"""ExecuteStatement, BatchExecuteStatement and ExecuteTransaction, run as the engine's own calls.
+
+Each statement is planned into the DynamoDB operation that means the same thing and handed to
+`engine.handle`, so keys, conditions, limits and errors live in one place:
+
+- SELECT whose WHERE pins the partition key of the table (or of `"table"."index"`) -> Query
+  (one sort-key condition joins the key condition, the rest becomes the FilterExpression);
+  any other SELECT -> Scan with the whole WHERE as FilterExpression.
+- INSERT -> PutItem with `attribute_not_exists(<hash key>)`; a clash is DuplicateItemException.
+- UPDATE -> UpdateItem on the full key from WHERE, `attribute_exists(<hash key>)` plus the rest
+  of the WHERE as the condition (an UPDATE never creates an item).
+- DELETE -> DeleteItem on the full key; the rest of the WHERE is the condition.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pyarc.tables.errors import DynamoError, not_found, validation
+from pyarc.tables.partiql import nodes as n
+from pyarc.tables.partiql.expressions import Placeholders, both, conjuncts
+from pyarc.tables.partiql.parser import parse
+
+if TYPE_CHECKING:
+    from pyarc.tables.engine import Engine
+
+FULL_KEY = "Where clause does not contain a mandatory equality on all key attributes"
+DUPLICATE = "Duplicate primary key exists in table"
+BAD_TOKEN = "Given NextToken is not valid"
+MIXED = "Mixing read and write statements in a request is not supported"
+RANGE_OPERATORS = {"=", "<", "<=", ">", ">="}
+FLIPPED = {"=": "=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+ERROR_CODES = {  # exception type -> BatchStatementError Code
+    "ConditionalCheckFailedException": "ConditionalCheckFailed",
+    "DuplicateItemException": "DuplicateItem",
+    "ResourceNotFoundException": "ResourceNotFound",
+    "ValidationException": "ValidationError",
+    "TransactionConflictException": "TransactionConflict",
+}
+
+
+@dataclass
+class Keys:
+    hash: str
+    range: str | None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.hash,) if self.range is None else (self.hash, self.range)
+
+
+def _schema(raw: list[dict[str, str]]) -> Keys:
+    hashes = [k["AttributeName"] for k in raw if k["KeyType"] == "HASH"]
+    ranges = [k["AttributeName"] for k in raw if k["KeyType"] == "RANGE"]
+    return Keys(hashes[0], ranges[0] if ranges else None)
+
+
+def _describe(engine: Engine, table: str) -> dict[str, Any]:
+    try:
+        return engine.handle("DescribeTable", {"TableName": table})["Table"]
+    except DynamoError as error:
+        if error.type == "ResourceNotFoundException":
+            raise not_found() from None
+        raise
+
+
+def _keys(engine: Engine, table: str, index: str | None = None) -> Keys:
+    description = _describe(engine, table)
+    if index is None:
+        return _schema(description["KeySchema"])
+    for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        for spec in description.get(kind, []):
+            if spec["IndexName"] == index:
+                return _schema(spec["KeySchema"])
+    raise validation(f"The table does not have the specified index: {index}")
+
+
+def _equality(condition: Any, attribute: str) -> dict[str, Any] | None:
+    """The value in `attribute = <literal>` (either way round), else None."""
+    if not isinstance(condition, n.Compare) or condition.operator != "=":
+        return None
+    for path, value in ((condition.left, condition.right), (condition.right, condition.left)):
+        if isinstance(path, n.PathRef) and path.attribute == attribute and isinstance(value, n.Literal):
+            return value.value
+    return None
+
+
+def _full_key(keys: Keys, where: Any) -> tuple[dict[str, Any], list[Any]]:
+    """(key, the other conditions) from a WHERE that has `=` on every key attribute."""
+    rest = conjuncts(where)
+    key: dict[str, Any] = {}
+    for attribute in keys.names:
+        for condition in rest:
+            value = _equality(condition, attribute)
+            if value is not None:
+                key[attribute] = value
+                rest.remove(condition)
+                break
+        else:
+            raise validation(FULL_KEY)
+    return key, rest
+
+
+def _range_condition(condition: Any, attribute: str, marks: Placeholders) -> str | None:
+    """`condition` as a KeyConditionExpression part on the sort key, if it can be one."""
+    def is_key(operand: Any) -> bool:
+        return isinstance(operand, n.PathRef) and operand.attribute == attribute
+
+    if isinstance(condition, n.Compare) and condition.operator in RANGE_OPERATORS:
+        if is_key(condition.left) and isinstance(condition.right, n.Literal):
+            return marks.condition(condition)
+        if is_key(condition.right) and isinstance(condition.left, n.Literal):
+            flipped = n.Compare(FLIPPED[condition.operator], condition.right, condition.left)
+            return marks.condition(flipped)
+    if (
+        isinstance(condition, n.Between)
+        and is_key(condition.operand)
+        and isinstance(condition.low, n.Literal)
+        and isinstance(condition.high, n.Literal)
+    ):
+        return marks.condition(condition)
+    if (
+        isinstance(condition, n.Call)
+        and condition.function == "begins_with"
+        and len(condition.args) == 2
+        and is_key(condition.args[0])
+        and isinstance(condition.args[1], n.Literal)
+    ):
+        return marks.condition(condition)
+    return None
+
+
+def _token(request: dict[str, Any]) -> dict[str, Any] | None:
+    token = request.get("NextToken")
+    if token is None:
+        return None
+    try:
+        start = json.loads(base64.b64decode(token, validate=True))
+    except (binascii.Error, ValueError):
+        raise validation(BAD_TOKEN) from None
+    if not isinstance(start, dict):
+        raise validation(BAD_TOKEN)
+    return start
+
+
+def plan_select(engine: Engine, statement: n.Select, request: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The Query or Scan request that answers a SELECT."""
+    keys = _keys(engine, statement.table, statement.index)
+    marks = Placeholders()
+    call: dict[str, Any] = {"TableName": statement.table}
+    if statement.index is not None:
+        call["IndexName"] = statement.index
+    rest = conjuncts(statement.where)
+    operation = "Scan"
+    key_parts: list[str] = []
+    for condition in rest:
+        value = _equality(condition, keys.hash)
+        if value is not None:
+            operation = "Query"
+            key_parts.append(f"{marks.name(keys.hash)} = {marks.value(value)}")
+            rest.remove(condition)
+            break
+    if operation == "Query" and keys.range is not None:
+        for condition in rest:
+            part = _range_condition(condition, keys.range, marks)
+            if part is not None:
+                key_parts.append(part)
+                rest.remove(condition)
+                break
+    if operation == "Query":
+        call["KeyConditionExpression"] = " AND ".join(key_parts)
+        rest_source = both([marks.condition(c) for c in rest])
+    else:
+        rest_source = marks.condition(statement.where) if statement.where is not None else None
+    if rest_source:
+        call["FilterExpression"] = rest_source
+    if statement.paths is not None:
+        call["ProjectionExpression"] = ", ".join(marks.path(p) for p in statement.paths)
+    for field in ("Limit", "ConsistentRead", "ReturnConsumedCapacity"):
+        if request.get(field) is not None:
+            call[field] = request[field]
+    start = _token(request)
+    if start is not None:
+        call["ExclusiveStartKey"] = start
+    return operation, marks.into(call)
+
+
+def _select(engine: Engine, statement: n.Select, request: dict[str, Any]) -> dict[str, Any]:
+    operation, call = plan_select(engine, statement, request)
+    answer = engine.handle(operation, call)
+    response: dict[str, Any] = {"Items": answer.get("Items", [])}
+    if "LastEvaluatedKey" in answer:
+        last = answer["LastEvaluatedKey"]
+        response["NextToken"] = base64.b64encode(json.dumps(last).encode()).decode()
+        response["LastEvaluatedKey"] = last
+    if "ConsumedCapacity" in answer:
+        response["ConsumedCapacity"] = answer["ConsumedCapacity"]
+    return response
+
+
+def plan_write(engine: Engine, statement: n.Statement, request: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(PutItem | UpdateItem | DeleteItem, its request) for a write statement."""
+    if isinstance(statement, n.Select):
+        raise validation(MIXED)
+    keys = _keys(engine, statement.table)
+    marks = Placeholders()
+    call: dict[str, Any] = {"TableName": statement.table}
+    if request.get("ReturnValuesOnConditionCheckFailure") is not None:
+        call["ReturnValuesOnConditionCheckFailure"] = request["ReturnValuesOnConditionCheckFailure"]
+    if isinstance(statement, n.Insert):
+        call["Item"] = statement.item
+        call["ConditionExpression"] = f"attribute_not_exists({marks.name(keys.hash)})"
+        return "PutItem", marks.into(call)
+    key, rest = _full_key(keys, statement.where)
+    call["Key"] = key
+    conditions = [marks.condition(c) for c in rest]
+    if isinstance(statement, n.Update):
+        clauses = []
+        if statement.sets:
+            actions = [f"{marks.path(a.path)} = {marks.operand(a.value)}" for a in statement.sets]
+            clauses.append("SET " + ", ".join(actions))
+        if statement.removes:
+            clauses.append("REMOVE " + ", ".join(marks.path(p) for p in statement.removes))
+        call["UpdateExpression"] = " ".join(clauses)
+        conditions.insert(0, f"attribute_exists({marks.name(keys.hash)})")
+        operation = "UpdateItem"
+    else:
+        operation = "DeleteItem"
+    condition = both(conditions)
+    if condition:
+        call["ConditionExpression"] = condition
+    if statement.returning != "NONE":
+        call["ReturnValues"] = statement.returning
+    return operation, marks.into(call)
+
+
+def _write(engine: Engine, statement: n.Statement, request: dict[str, Any]) -> dict[str, Any]:
+    operation, call = plan_write(engine, statement, request)
+    try:
+        answer = engine.handle(operation, call)
+    except DynamoError as error:
+        if operation == "PutItem" and error.type == "ConditionalCheckFailedException":
+            raise DynamoError("DuplicateItemException", DUPLICATE) from None
+        raise
+    return {"Items": [answer["Attributes"]] if "Attributes" in answer else []}
+
+
+def execute_statement(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
+    statement = parse(request["Statement"], request.get("Parameters"))
+    if isinstance(statement, n.Select):
+        return _select(engine, statement, request)
+    if request.get("NextToken") is not None:
+        raise validation(BAD_TOKEN)
+    return _write(engine, statement, request)
+
+
+def _batch_error(error: DynamoError) -> dict[str, Any]:
+    entry: dict[str, Any] = {"Code": ERROR_CODES.get(error.type, "InternalServerError"),
+                             "Message": error.message}
+    if "Item" in error.extra:
+        entry["Item"] = error.extra["Item"]
+    return entry
+
+
+def batch_execute_statement(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
+    entries = request["Statements"]
+    parsed: list[tuple[dict[str, Any], n.Statement | DynamoError]] = []
+    for entry in entries:
+        try:
+            parsed.append((entry, parse(entry["Statement"], entry.get("Parameters"))))
+        except DynamoError as error:
+            parsed.append((entry, error))
+    reads = {isinstance(s, n.Select) for _, s in parsed if not isinstance(s, DynamoError)}
+    if len(reads) > 1:
+        raise validation(MIXED)
+    responses = []
+    for entry, statement in parsed:
+        table = getattr(statement, "table", None)
+        response: dict[str, Any] = {"TableName": table} if table else {}
+        try:
+            if isinstance(statement, DynamoError):
+                raise statement
+            if isinstance(statement, n.Select):
+                item = _get(engine, statement, entry)
+                if item is not None:
+                    response["Item"] = item
+            else:
+                _write(engine, statement, entry)
+        except DynamoError as error:
+            response["Error"] = _batch_error(error)
+        responses.append(response)
+    return {"Responses": responses}
+
+
+def plan_get(engine: Engine, statement: n.Select, entry: dict[str, Any]) -> dict[str, Any]:
+    """The GetItem-shaped request for a SELECT that names a full table key."""
+    if statement.index is not None:
+        raise validation(FULL_KEY)
+    key, rest = _full_key(_keys(engine, statement.table), statement.where)
+    if rest:
+        raise validation(FULL_KEY)
+    marks = Placeholders()
+    call: dict[str, Any] = {"TableName": statement.table, "Key": key}
+    if statement.paths is not None:
+        call["ProjectionExpression"] = ", ".join(marks.path(p) for p in statement.paths)
+    if entry.get("ConsistentRead") is not None:
+        call["ConsistentRead"] = entry["ConsistentRead"]
+    return marks.into(call)
+
+
+def _get(engine: Engine, statement: n.Select, entry: dict[str, Any]) -> dict[str, Any] | None:
+    return engine.handle("GetItem", plan_get(engine, statement, entry)).get("Item")
+
+
+def execute_transaction(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
+    statements = [parse(e["Statement"], e.get("Parameters")) for e in request["TransactStatements"]]
+    kinds = {isinstance(s, n.Select) for s in statements}
+    if len(kinds) > 1:
+        raise validation(MIXED)
+    if kinds == {True}:
+        gets = [{"Get": plan_get(engine, s, {}) } for s in statements]  # type: ignore[arg-type]
+        answer = engine.handle("TransactGetItems", {"TransactItems": gets})
+        return {"Responses": answer["Responses"]}
+    items = []
+    entries = request["TransactStatements"]
+    for statement, entry in zip(statements, entries, strict=True):
+        operation, call = plan_write(engine, statement, entry)
+        kind = {"PutItem": "Put", "UpdateItem": "Update", "DeleteItem": "Delete"}[operation]
+        call.pop("ReturnValues", None)
+        items.append({kind: call})
+    try:
+        engine.handle("TransactWriteItems", {"TransactItems": items})
+    except DynamoError as error:
+        reasons = error.extra.get("CancellationReasons")
+        if error.type != "TransactionCanceledException" or not reasons:
+            raise
+        for statement, reason in zip(statements, reasons, strict=True):
+            if isinstance(statement, n.Insert) and reason.get("Code") == "ConditionalCheckFailed":
+                reason["Code"], reason["Message"] = "DuplicateItem", DUPLICATE
+                reason.pop("Item", None)
+        codes = ", ".join(r["Code"] for r in reasons)
+        raise DynamoError(
+            error.type,
+            f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
+            {"CancellationReasons": reasons},
+        ) from None
+    return {}
