@@ -1,7 +1,7 @@
 """PartiQL for the tables engine: DynamoDB's SELECT/INSERT/UPDATE/DELETE subset.
 
     from pyarc.tables.partiql import execute_statement, batch_execute_statement, execute_transaction
-    # each takes (engine, request) and returns the DynamoDB response body
+    # each takes (store, request), as every operation does, and returns the response body
 
 parser.py (lark grammar in grammar.lark) -> nodes.py -> execute.py, which plans each
 statement into the engine's own operations (Query/Scan/GetItem/PutItem/UpdateItem/...).

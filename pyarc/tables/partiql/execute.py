@@ -1,7 +1,8 @@
 """ExecuteStatement, BatchExecuteStatement and ExecuteTransaction, run as the engine's own calls.
 
-Each statement is planned into the DynamoDB operation that means the same thing and handed to
-`engine.handle`, so keys, conditions, limits and errors live in one place:
+Each statement is planned into the DynamoDB request that means the same thing, which is
+checked against botocore's model and run by that operation (`_run`), so keys, conditions,
+limits and errors live in one place:
 
 - SELECT whose WHERE pins the partition key of the table (or of `"table"."index"`) -> Query
   (one sort-key condition joins the key condition, the rest becomes the FilterExpression);
@@ -24,9 +25,10 @@ from pyarc.tables.errors import DynamoError, not_found, validation
 from pyarc.tables.partiql import nodes as n
 from pyarc.tables.partiql.expressions import Placeholders, both, conjuncts
 from pyarc.tables.partiql.parser import parse
+from pyarc.tables.shapes import check_request
 
 if TYPE_CHECKING:
-    from pyarc.tables.engine import Engine
+    from pyarc.tables.store.store import Store
 
 FULL_KEY = "Where clause does not contain a mandatory equality on all key attributes"
 DUPLICATE = "Duplicate primary key exists in table"
@@ -41,6 +43,15 @@ ERROR_CODES = {  # exception type -> BatchStatementError Code
     "ValidationException": "ValidationError",
     "TransactionConflictException": "TransactionConflict",
 }
+
+
+def _run(store: Store, operation: str, request: dict[str, Any]) -> dict[str, Any]:
+    """Run a planned request as the engine runs one (shape check, then the operation);
+    the caller already holds the store's lock."""
+    from pyarc.tables.operations import OPERATIONS  # operations import this package
+
+    check_request(operation, request)
+    return OPERATIONS[operation](store, request)
 
 
 @dataclass
@@ -59,17 +70,17 @@ def _schema(raw: list[dict[str, str]]) -> Keys:
     return Keys(hashes[0], ranges[0] if ranges else None)
 
 
-def _describe(engine: Engine, table: str) -> dict[str, Any]:
+def _describe(store: Store, table: str) -> dict[str, Any]:
     try:
-        return engine.handle("DescribeTable", {"TableName": table})["Table"]
+        return _run(store, "DescribeTable", {"TableName": table})["Table"]
     except DynamoError as error:
         if error.type == "ResourceNotFoundException":
             raise not_found() from None
         raise
 
 
-def _keys(engine: Engine, table: str, index: str | None = None) -> Keys:
-    description = _describe(engine, table)
+def _keys(store: Store, table: str, index: str | None = None) -> Keys:
+    description = _describe(store, table)
     if index is None:
         return _schema(description["KeySchema"])
     for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
@@ -147,9 +158,9 @@ def _token(request: dict[str, Any]) -> dict[str, Any] | None:
     return start
 
 
-def plan_select(engine: Engine, statement: n.Select, request: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def plan_select(store: Store, statement: n.Select, request: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The Query or Scan request that answers a SELECT."""
-    keys = _keys(engine, statement.table, statement.index)
+    keys = _keys(store, statement.table, statement.index)
     marks = Placeholders()
     call: dict[str, Any] = {"TableName": statement.table}
     if statement.index is not None:
@@ -189,9 +200,9 @@ def plan_select(engine: Engine, statement: n.Select, request: dict[str, Any]) ->
     return operation, marks.into(call)
 
 
-def _select(engine: Engine, statement: n.Select, request: dict[str, Any]) -> dict[str, Any]:
-    operation, call = plan_select(engine, statement, request)
-    answer = engine.handle(operation, call)
+def _select(store: Store, statement: n.Select, request: dict[str, Any]) -> dict[str, Any]:
+    operation, call = plan_select(store, statement, request)
+    answer = _run(store, operation, call)
     response: dict[str, Any] = {"Items": answer.get("Items", [])}
     if "LastEvaluatedKey" in answer:
         last = answer["LastEvaluatedKey"]
@@ -202,11 +213,11 @@ def _select(engine: Engine, statement: n.Select, request: dict[str, Any]) -> dic
     return response
 
 
-def plan_write(engine: Engine, statement: n.Statement, request: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def plan_write(store: Store, statement: n.Statement, request: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """(PutItem | UpdateItem | DeleteItem, its request) for a write statement."""
     if isinstance(statement, n.Select):
         raise validation(MIXED)
-    keys = _keys(engine, statement.table)
+    keys = _keys(store, statement.table)
     marks = Placeholders()
     call: dict[str, Any] = {"TableName": statement.table}
     if request.get("ReturnValuesOnConditionCheckFailure") is not None:
@@ -238,10 +249,10 @@ def plan_write(engine: Engine, statement: n.Statement, request: dict[str, Any]) 
     return operation, marks.into(call)
 
 
-def _write(engine: Engine, statement: n.Statement, request: dict[str, Any]) -> dict[str, Any]:
-    operation, call = plan_write(engine, statement, request)
+def _write(store: Store, statement: n.Statement, request: dict[str, Any]) -> dict[str, Any]:
+    operation, call = plan_write(store, statement, request)
     try:
-        answer = engine.handle(operation, call)
+        answer = _run(store, operation, call)
     except DynamoError as error:
         if operation == "PutItem" and error.type == "ConditionalCheckFailedException":
             raise DynamoError("DuplicateItemException", DUPLICATE) from None
@@ -249,13 +260,13 @@ def _write(engine: Engine, statement: n.Statement, request: dict[str, Any]) -> d
     return {"Items": [answer["Attributes"]] if "Attributes" in answer else []}
 
 
-def execute_statement(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
+def execute_statement(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     statement = parse(request["Statement"], request.get("Parameters"))
     if isinstance(statement, n.Select):
-        return _select(engine, statement, request)
+        return _select(store, statement, request)
     if request.get("NextToken") is not None:
         raise validation(BAD_TOKEN)
-    return _write(engine, statement, request)
+    return _write(store, statement, request)
 
 
 def _batch_error(error: DynamoError) -> dict[str, Any]:
@@ -266,7 +277,7 @@ def _batch_error(error: DynamoError) -> dict[str, Any]:
     return entry
 
 
-def batch_execute_statement(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
+def batch_execute_statement(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     entries = request["Statements"]
     parsed: list[tuple[dict[str, Any], n.Statement | DynamoError]] = []
     for entry in entries:
@@ -285,22 +296,22 @@ def batch_execute_statement(engine: Engine, request: dict[str, Any]) -> dict[str
             if isinstance(statement, DynamoError):
                 raise statement
             if isinstance(statement, n.Select):
-                item = _get(engine, statement, entry)
+                item = _get(store, statement, entry)
                 if item is not None:
                     response["Item"] = item
             else:
-                _write(engine, statement, entry)
+                _write(store, statement, entry)
         except DynamoError as error:
             response["Error"] = _batch_error(error)
         responses.append(response)
     return {"Responses": responses}
 
 
-def plan_get(engine: Engine, statement: n.Select, entry: dict[str, Any]) -> dict[str, Any]:
+def plan_get(store: Store, statement: n.Select, entry: dict[str, Any]) -> dict[str, Any]:
     """The GetItem-shaped request for a SELECT that names a full table key."""
     if statement.index is not None:
         raise validation(FULL_KEY)
-    key, rest = _full_key(_keys(engine, statement.table), statement.where)
+    key, rest = _full_key(_keys(store, statement.table), statement.where)
     if rest:
         raise validation(FULL_KEY)
     marks = Placeholders()
@@ -312,28 +323,28 @@ def plan_get(engine: Engine, statement: n.Select, entry: dict[str, Any]) -> dict
     return marks.into(call)
 
 
-def _get(engine: Engine, statement: n.Select, entry: dict[str, Any]) -> dict[str, Any] | None:
-    return engine.handle("GetItem", plan_get(engine, statement, entry)).get("Item")
+def _get(store: Store, statement: n.Select, entry: dict[str, Any]) -> dict[str, Any] | None:
+    return _run(store, "GetItem", plan_get(store, statement, entry)).get("Item")
 
 
-def execute_transaction(engine: Engine, request: dict[str, Any]) -> dict[str, Any]:
+def execute_transaction(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     statements = [parse(e["Statement"], e.get("Parameters")) for e in request["TransactStatements"]]
     kinds = {isinstance(s, n.Select) for s in statements}
     if len(kinds) > 1:
         raise validation(MIXED)
     if kinds == {True}:
-        gets = [{"Get": plan_get(engine, s, {}) } for s in statements]  # type: ignore[arg-type]
-        answer = engine.handle("TransactGetItems", {"TransactItems": gets})
+        gets = [{"Get": plan_get(store, s, {}) } for s in statements]  # type: ignore[arg-type]
+        answer = _run(store, "TransactGetItems", {"TransactItems": gets})
         return {"Responses": answer["Responses"]}
     items = []
     entries = request["TransactStatements"]
     for statement, entry in zip(statements, entries, strict=True):
-        operation, call = plan_write(engine, statement, entry)
+        operation, call = plan_write(store, statement, entry)
         kind = {"PutItem": "Put", "UpdateItem": "Update", "DeleteItem": "Delete"}[operation]
         call.pop("ReturnValues", None)
         items.append({kind: call})
     try:
-        engine.handle("TransactWriteItems", {"TransactItems": items})
+        _run(store, "TransactWriteItems", {"TransactItems": items})
     except DynamoError as error:
         reasons = error.extra.get("CancellationReasons")
         if error.type != "TransactionCanceledException" or not reasons:
