@@ -612,8 +612,8 @@ def test_example_protocol_without_a_browser(capsys):
         welcome = ast.literal_eval(printed[0])
         assert set(welcome) == set(welcome_doc) and welcome["type"] == "welcome"
         connections = ast.literal_eval(printed[1])
-        assert connections == [{"id": welcome["you"], "direction": "left",
-                                "connectedAt": connections[0]["connectedAt"]}]
+        assert connections == [{"id": welcome["you"], "direction": "left", "colour": 0,
+                                "name": "Pip", "connectedAt": connections[0]["connectedAt"]}]
         assert set(connections[0]) == set(state_doc["connections"][0])
         assert printed[2].startswith("The message was not JSON; ")
         assert error_doc["message"].startswith(printed[2].split("; ")[0])
@@ -642,8 +642,8 @@ def test_example_protocol_without_a_browser(capsys):
             shown = json.loads(shown.replace("1795...", "1795"))
             assert set(listed) == set(shown)
             assert set(listed["connections"][0]) == set(shown["connections"][0])
-            assert listed["connections"] == [{"id": welcome["you"], "direction": "left",
-                                              "connectedAt": listed["connections"][0]["connectedAt"]}]
+            mine = next(c for c in welcome["connections"] if c["id"] == welcome["you"])
+            assert listed["connections"] == [{**mine, "direction": "left"}]
 
 
 def test_example_tests_and_bench_exist():

@@ -111,6 +111,8 @@ def test_a_tab_reconnects_and_keeps_its_direction_after_its_socket_is_closed(
     page.get_by_role("button", name="Right").click()
     old_id = own_id(page)
     wait_until(lambda: connections(sandbox.url).get(old_id) == "right", 10, "the turn")
+    looks = bird_looks(page, old_id)
+    assert looks["colour"] != "" and looks["name"]
 
     management = boto3.client(
         "apigatewaymanagementapi",
@@ -126,6 +128,74 @@ def test_a_tab_reconnects_and_keeps_its_direction_after_its_socket_is_closed(
     new_id = own_id(page)
     expect(card(page, new_id)).to_have_attribute("data-direction", "right")
     wait_until(lambda: connections(sandbox.url) == {new_id: "right"}, 10, "the new record")
+    assert bird_looks(page, new_id) == looks  # same name and colour after the reconnect
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "cage_socket_phone.png"))
+    page.context.close()
+
+
+def bird_looks(page: Page, connection_id: str) -> dict[str, str]:
+    """The colour index and name a card shows (the colour also as its painted plumage)."""
+    bird = card(page, connection_id)
+    expect(bird.locator(".name")).not_to_have_text("")
+    return {
+        "colour": bird.get_attribute("data-colour") or "",
+        "plumage": bird.evaluate("el => el.style.getPropertyValue('--plumage')"),
+        "name": bird.locator(".name").inner_text(),
+    }
+
+
+def test_tabs_get_distinct_colours_and_keep_them_across_a_reload(
+    sandbox: Any, browser: Browser
+) -> None:
+    tabs = [open_tab(browser, sandbox.url + "/") for _ in range(3)]
+    ids = [own_id(tab) for tab in tabs]
+    last = tabs[-1]
+    expect(last.locator(".cage-card")).to_have_count(3)
+    looks = {connection_id: bird_looks(last, connection_id) for connection_id in ids}
+    assert len({look["colour"] for look in looks.values()}) == 3
+    assert len({look["plumage"] for look in looks.values()}) == 3
+    assert len({look["name"] for look in looks.values()}) == 3
+    for tab, connection_id in zip(tabs, ids, strict=True):  # every tab agrees
+        assert bird_looks(tab, connection_id) == looks[connection_id]
+
+    first = tabs[0]
+    first.reload()  # a new connection, the same tab (sessionStorage survives)
+    expect(first.locator(".cage-card.mine")).not_to_have_attribute("data-connection-id", ids[0])
+    assert bird_looks(first, own_id(first)) == looks[ids[0]]
+    for tab in tabs:
+        tab.context.close()
+
+
+def test_only_the_selected_direction_looks_selected_after_mouse_then_keys(
+    sandbox: Any, browser: Browser
+) -> None:
+    page = open_tab(browser, sandbox.url + "/")
+    page.add_style_tag(content="* { transition: none !important; }")  # final styles at once
+    page.get_by_role("button", name="Left").click()
+    page.mouse.move(0, 0)  # no hover styling in the way
+    page.keyboard.press("ArrowRight")
+    expect(card(page, own_id(page))).to_have_attribute("data-direction", "right")
+    looking_selected = page.evaluate(
+        """() => {
+            const buttons = [...document.querySelectorAll(".controls button")];
+            const pressed = buttons.find((b) => b.getAttribute("aria-pressed") === "true");
+            const selectedBackground = getComputedStyle(pressed).backgroundColor;
+            return buttons.filter((b) => {
+                const style = getComputedStyle(b);
+                return style.backgroundColor === selectedBackground || style.outlineStyle !== "none";
+            }).map((b) => b.dataset.direction);
+        }"""
+    )
+    assert looking_selected == ["right"]
+    page.keyboard.press("ArrowLeft")
+    page.get_by_role("button", name="Centre").click()
+    page.mouse.move(0, 0)
+    page.keyboard.press("ArrowUp")  # centre again, by key, with Centre focused
+    page.keyboard.press("ArrowRight")
+    pressed = page.locator('.controls button[aria-pressed="true"]')
+    expect(pressed).to_have_count(1)
+    expect(pressed).to_have_attribute("data-direction", "right")
+    focused = page.evaluate("() => document.activeElement.dataset.direction ?? null")
+    assert focused == "right"
     page.context.close()

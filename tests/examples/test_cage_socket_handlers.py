@@ -199,3 +199,46 @@ def test_the_page_loads_fingerprinted_assets_and_opens_arc_wss_url(handlers, mon
     assert 'href="/_static/style-9f8e.css"' in page
     assert 'data-bird-svg="/_static/bird.svg"' in page  # not fingerprinted: plain name
     assert 'data-wss-url="wss://abc123.execute-api.us-east-1.amazonaws.com/staging"' in page
+
+
+def test_hello_dresses_each_bird_in_a_colour_and_name_no_other_tab_has(
+    aws, handlers, make_event, gateway
+):
+    ids = [f"conn{n:02d}=" for n in range(9)]
+    connect(handlers, make_event, gateway, *ids)
+    for connection_id in ids:
+        say(handlers, make_event, connection_id, {"action": "hello", "tab": connection_id[:6]})
+    birds = {i: (int(item["colour"]), item["name"]) for i, item in stored(aws).items()}
+    colours = [birds[i][0] for i in ids]
+    assert sorted(colours[:8]) == list(range(8))  # distinct while colours are left
+    assert colours[8] == 0  # then the least used
+    assert len({name for _, name in birds.values()}) == 9
+    [welcome] = [f for f in gateway.take(ids[8]) if f["type"] == "welcome"]
+    assert all("tab" not in c for c in welcome["connections"])  # tab ids stay private
+    assert {c["id"]: (c["colour"], c["name"]) for c in welcome["connections"]} == birds
+
+
+def test_a_reconnecting_tab_gets_its_colour_and_name_back_unless_another_tab_has_them(
+    aws, handlers, make_event, gateway
+):
+    connect(handlers, make_event, gateway, A, B)
+    say(handlers, make_event, A, {"action": "hello", "tab": "tab-a"})
+    say(handlers, make_event, B, {"action": "hello", "tab": "tab-b"})
+    a_bird = (int(stored(aws)[A]["colour"]), stored(aws)[A]["name"])
+    # tab a reconnects before its old socket is gone: its own old record does not count
+    connect(handlers, make_event, gateway, "A2")
+    say(handlers, make_event, "A2", {"action": "hello", "tab": "tab-a", "colour": a_bird[0],
+                                     "name": a_bird[1]})
+    assert (int(stored(aws)["A2"]["colour"]), stored(aws)["A2"]["name"]) == a_bird
+    # another tab asking for b's colour and name does not get them
+    b_bird = (int(stored(aws)[B]["colour"]), stored(aws)[B]["name"])
+    connect(handlers, make_event, gateway, "C")
+    say(handlers, make_event, "C", {"action": "hello", "tab": "tab-c", "colour": b_bird[0],
+                                    "name": b_bird[1]})
+    c_bird = (int(stored(aws)["C"]["colour"]), stored(aws)["C"]["name"])
+    assert c_bird[0] != b_bird[0] and c_bird[1] != b_bird[1]
+    # a colour or name the app does not have is not honoured, and is no error
+    connect(handlers, make_event, gateway, "D")
+    assert say(handlers, make_event, "D", {"action": "hello", "colour": 99, "name": "Rex",
+                                           "tab": "x" * 65}) == {"statusCode": 200}
+    assert 0 <= int(stored(aws)["D"]["colour"]) < 8 and stored(aws)["D"]["name"] != "Rex"

@@ -2,7 +2,10 @@
 // connection, and turns yours when you press a button (or an arrow key).
 //
 // Server frames: {"type": "welcome", "you", "connections"}, {"type": "state",
-// "cause", "connections"}, {"type": "error", "error", "message"}.
+// "cause", "connections"}, {"type": "error", "error", "message"}. Each connection has
+// an "id", "direction", "colour" (an index into PALETTE) and "name", chosen by the server
+// so tabs get different colours; this tab keeps its own in sessionStorage and asks for
+// them again when it reconnects (or reloads).
 
 const DIRECTIONS = ["left", "center", "right"];
 const DIRECTION_WORDS = { left: "looking left", center: "looking ahead", right: "looking right" };
@@ -16,10 +19,7 @@ const PALETTE = [
   ["#b07cc6", "#82529a", "#f7eefb"],
   ["#f08bb0", "#c45d85", "#fff0f5"],
 ];
-const NAMES = [
-  "Pip", "Juno", "Kiwi", "Mango", "Biscuit", "Pepper", "Tango", "Olive",
-  "Noodle", "Sunny", "Ziggy", "Maple", "Poppy", "Rio", "Basil", "Clementine",
-];
+const BIRD_KEY = "cage-socket-bird"; // sessionStorage: {"tab", "colour", "name"} of this tab
 
 const page = document.body.dataset;
 const aviary = document.querySelector("#aviary");
@@ -61,25 +61,53 @@ async function loadArt() {
 }
 
 function makeCard(connection) {
-  const h = hash(connection.id);
-  const [plumage, dark, air] = PALETTE[h % PALETTE.length];
   const card = document.createElement("figure");
   card.className = "cage-card";
   card.dataset.connectionId = connection.id;
-  card.style.setProperty("--plumage", plumage);
-  card.style.setProperty("--plumage-dark", dark);
-  card.style.setProperty("--air", air);
-  card.style.setProperty("--blink-delay", `${(h % 5000) / 1000}s`);
+  card.style.setProperty("--blink-delay", `${(hash(connection.id) % 5000) / 1000}s`);
   card.append(birdArt.cloneNode(true));
   const caption = document.createElement("figcaption");
   const name = document.createElement("span");
   name.className = "name";
-  name.textContent = NAMES[(h >>> 8) % NAMES.length];
   const looking = document.createElement("span");
   looking.className = "looking";
   caption.append(name, looking);
   card.append(caption);
   return card;
+}
+
+// Colour and name come with every frame (a bird seen before its hello has none yet).
+function dress(card, connection) {
+  const colour = Number.isInteger(connection.colour) ? connection.colour : null;
+  card.dataset.colour = colour ?? "";
+  const [plumage, dark, air] = PALETTE[(colour ?? 0) % PALETTE.length];
+  card.style.setProperty("--plumage", plumage);
+  card.style.setProperty("--plumage-dark", dark);
+  card.style.setProperty("--air", air);
+  card.querySelector(".name").textContent = connection.name ?? "";
+}
+
+function savedBird() {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(BIRD_KEY) ?? "null");
+    return saved && typeof saved === "object" ? saved : {};
+  } catch {
+    return {};
+  }
+}
+
+// This tab's own id: the server does not count the tab's previous, not yet closed socket
+// as another bird holding the colour and name it asks for again.
+const TAB_ID = savedBird().tab ?? (crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`.replace(".", ""));
+
+function saveBird(connection) {
+  if (!connection || connection.colour == null || !connection.name) return;
+  const bird = { tab: TAB_ID, colour: connection.colour, name: connection.name };
+  try {
+    sessionStorage.setItem(BIRD_KEY, JSON.stringify(bird));
+  } catch {
+    // storage disabled: the bird is simply re-dressed after a reconnect
+  }
 }
 
 function render(connections) {
@@ -90,6 +118,7 @@ function render(connections) {
   connections.forEach((connection, index) => {
     let card = aviary.querySelector(`[data-connection-id="${CSS.escape(connection.id)}"]`);
     if (!card) card = makeCard(connection);
+    dress(card, connection);
     const mine = connection.id === myId;
     const direction = mine ? myDirection : connection.direction;
     card.dataset.direction = direction;
@@ -113,8 +142,16 @@ function render(connections) {
 
 function showDirection(direction) {
   myDirection = direction;
+  let pressed = null;
   for (const button of buttons) {
-    button.setAttribute("aria-pressed", String(button.dataset.direction === direction));
+    const on = button.dataset.direction === direction;
+    button.setAttribute("aria-pressed", String(on));
+    if (on) pressed = button;
+  }
+  // A key press makes the focused button show its focus ring; when that is the button the
+  // mouse clicked before, two buttons would look selected. Focus follows the selection.
+  if (buttons.includes(document.activeElement) && document.activeElement !== pressed) {
+    pressed.focus();
   }
   const card = myId && aviary.querySelector(`[data-connection-id="${CSS.escape(myId)}"]`);
   if (card) {
@@ -157,6 +194,7 @@ function onFrame(event) {
     myId = frame.you;
     attempts = 0;
     setStatus("live", "Live");
+    saveBird(frame.connections.find((c) => c.id === myId));
     render(frame.connections);
     // After a reconnect, put the bird back where its owner last pointed it.
     if (myDirection !== "center") send({ action: "direction", direction: myDirection });
@@ -171,7 +209,13 @@ function connect() {
   clearTimeout(reconnectTimer);
   const url = page.wssUrl || location.origin.replace(/^http/, "ws");
   socket = new WebSocket(url);
-  socket.addEventListener("open", () => send({ action: "hello" }));
+  socket.addEventListener("open", () => {
+    const { colour, name } = savedBird();
+    const hello = { action: "hello", tab: TAB_ID };
+    if (Number.isInteger(colour)) hello.colour = colour;
+    if (typeof name === "string") hello.name = name;
+    send(hello);
+  });
   socket.addEventListener("message", onFrame);
   socket.addEventListener("close", () => {
     myId = null;

@@ -3,7 +3,9 @@ every tab receives when a bird arrives, turns or leaves.
 
 A record lives under scopeID "connection", dataID = the connection id, with `direction`,
 `connectedAt` (epoch ms) and a `ttl` two hours ahead (API Gateway's own connection limit)
-so DynamoDB sweeps it up even if `$disconnect` never runs.
+so DynamoDB sweeps it up even if `$disconnect` never runs. Once the tab has said hello it
+also holds the bird's `colour` (an index into client.js's PALETTE), `name` and the `tab`
+id the browser tab keeps in sessionStorage (never sent to other tabs).
 """
 
 from __future__ import annotations
@@ -19,10 +21,16 @@ from pyarc.functions import tables, ws
 SCOPE = "connection"
 CONNECTION_TTL_S = 2 * 60 * 60  # API Gateway closes every WebSocket after 2 hours
 CONNECT_GRACE_MS = 10_000  # a record this young may belong to a handshake still in flight
+COLOURS = 8  # len(PALETTE) in public/client.js
+NAMES = (
+    "Pip", "Juno", "Kiwi", "Mango", "Biscuit", "Pepper", "Tango", "Olive",
+    "Noodle", "Sunny", "Ziggy", "Maple", "Poppy", "Rio", "Basil", "Clementine",
+)
 
 
-def live_connections() -> list[dict[str, Any]]:
-    """Every stored connection whose TTL has not passed, oldest first."""
+def live_connections(with_tabs: bool = False) -> list[dict[str, Any]]:
+    """Every stored connection whose TTL has not passed, oldest first (`with_tabs`: with
+    each one's `tab` id too, for choosing a bird; frames never carry it)."""
     table = tables.table("data")
     query: dict[str, Any] = {"KeyConditionExpression": Key("scopeID").eq(SCOPE)}
     items: list[dict[str, Any]] = []
@@ -38,6 +46,9 @@ def live_connections() -> list[dict[str, Any]]:
             "id": item["dataID"],
             "direction": item.get("direction", "center"),
             "connectedAt": _number(item.get("connectedAt")),
+            "colour": _number(item["colour"]) if "colour" in item else None,
+            "name": item.get("name"),
+            **({"tab": item.get("tab")} if with_tabs else {}),
         }
         for item in items
         if _number(item.get("ttl")) > now_s
@@ -77,6 +88,27 @@ def forget_stale(connection_ids: list[str]) -> int:
         except table.meta.client.exceptions.ConditionalCheckFailedException:
             pass  # young record: its handshake may not have finished yet
     return dropped
+
+
+def choose_bird(
+    me: str,
+    connections: list[dict[str, Any]],
+    colour: int | None,
+    name: str | None,
+    tab: str | None = None,
+) -> tuple[int, str]:
+    """The colour and name for connection `me`: the ones it asks for (what its tab had before
+    a reconnect) when no other tab's bird has them, else the first free ones; once every
+    colour (or name) is taken, the least used. Connections of the same `tab` (its previous
+    socket, not yet gone) do not count as others."""
+    others = [c for c in connections if c["id"] != me and not (tab and c.get("tab") == tab)]
+    colours = [c["colour"] for c in others if c.get("colour") is not None]
+    names = [c["name"] for c in others if c.get("name")]
+    if colour is None or colour in colours:
+        colour = min(range(COLOURS), key=lambda option: (colours.count(option), option))
+    if name is None or name in names:
+        name = min(NAMES, key=lambda option: (names.count(option), NAMES.index(option)))
+    return colour, name
 
 
 def _number(value: Any) -> int:

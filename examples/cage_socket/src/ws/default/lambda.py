@@ -2,14 +2,18 @@
 
 Messages are JSON text frames:
 
-    {"action": "hello"}
-        -> the sender gets {"type": "welcome", "you": <its id>, "connections": [...]},
+    {"action": "hello", "tab": "<id>", "colour": 3, "name": "Kiwi"}   (all optional)
+        -> the connection gets a colour and a name: the ones asked for (what the tab had
+           before a reconnect) unless another bird has them, else free ones (distinct
+           while there are colours left; the tab's own earlier connections do not count);
+           an unknown colour or name is simply not honoured.
+           The sender gets {"type": "welcome", "you": <its id>, "connections": [...]},
            everyone else gets {"type": "state", ...} so the newcomer appears.
     {"action": "direction", "direction": "left" | "center" | "right", "ref": "optional"}
         -> that connection's bird turns; everyone gets {"type": "state", ...}.
 
 A state frame is {"type": "state", "cause": {...}, "connections": [{"id", "direction",
-"connectedAt"}, ...]}; `cause.ref` echoes the sender's `ref` so a client can match its
+"connectedAt", "colour", "name"}, ...]}; `cause.ref` echoes the sender's `ref` so a client can match its
 own move. Anything else gets {"type": "error", "error": <code>, "message": <sentence>}
 sent back to the sender only.
 """
@@ -18,17 +22,27 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from shared.aviary import CONNECTION_TTL_S, SCOPE, broadcast_state
+from shared.aviary import (
+    COLOURS,
+    CONNECTION_TTL_S,
+    NAMES,
+    SCOPE,
+    broadcast_state,
+    choose_bird,
+    live_connections,
+)
 
 from pyarc.functions import tables, ws
 
 DIRECTIONS = ("left", "center", "right")
 MAX_MESSAGE_BYTES = 1024
 MAX_REF_CHARS = 64
+TAB_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 EXAMPLE = '{"action": "direction", "direction": "left"}'
 
 
@@ -43,6 +57,9 @@ class BadMessage(Exception):
 @dataclass(frozen=True)
 class Hello:
     ref: str | None = None
+    colour: int | None = None  # asked for by a reconnecting tab
+    name: str | None = None
+    tab: str | None = None  # the browser tab's own id (sessionStorage)
 
 
 @dataclass(frozen=True)
@@ -78,7 +95,14 @@ def parse_message(body: str | None, is_base64: bool = False) -> Hello | Turn:
         )
     action = message.get("action")
     if action == "hello":
-        return Hello(ref=ref)
+        colour, name, tab = message.get("colour"), message.get("name"), message.get("tab")
+        valid_colour = type(colour) is int and 0 <= colour < COLOURS
+        return Hello(
+            ref=ref,
+            colour=colour if valid_colour else None,
+            name=name if name in NAMES else None,
+            tab=tab if isinstance(tab, str) and TAB_ID.match(tab) else None,
+        )
     if action == "direction":
         direction = message.get("direction")
         if direction not in DIRECTIONS:
@@ -105,6 +129,11 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         cause = {"kind": "turn", "id": connection_id, "direction": message.direction}
         broadcast_state({**cause, "ref": message.ref} if message.ref else cause)
     else:
+        colour, name = choose_bird(
+            connection_id, live_connections(with_tabs=True), message.colour, message.name,
+            message.tab,
+        )
+        dress(connection_id, colour, name, message.tab)
         cause = {"kind": "join", "id": connection_id}
         connections = broadcast_state(cause, exclude=connection_id)
         welcome = {"type": "welcome", "you": connection_id, "connections": connections}
@@ -113,20 +142,27 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def turn(connection_id: str, direction: str) -> None:
-    """Point this connection's bird; recreate its record if it was swept up meanwhile."""
+    """Point this connection's bird."""
+    update_bird(connection_id, {"direction": direction})
+
+
+def dress(connection_id: str, colour: int, name: str, tab: str | None) -> None:
+    """Give this connection's bird its colour and name."""
+    update_bird(connection_id, {"colour": colour, "name": name, "tab": tab or connection_id})
+
+
+def update_bird(connection_id: str, values: dict[str, Any]) -> None:
+    """Set `values` on this connection's record, recreating it (looking ahead, with its
+    TTL) if it was swept up meanwhile."""
     now_ms = int(time.time() * 1000)
+    keep = {"direction": "center", "connectedAt": now_ms, "ttl": now_ms // 1000 + CONNECTION_TTL_S}
+    sets = [f"#{key} = :{key}" for key in values]
+    sets += [f"#{key} = if_not_exists(#{key}, :{key})" for key in keep if key not in values]
     tables.table("data").update_item(
         Key={"scopeID": SCOPE, "dataID": connection_id},
-        UpdateExpression=(
-            "SET direction = :direction, connectedAt = if_not_exists(connectedAt, :now), "
-            "#ttl = if_not_exists(#ttl, :ttl)"
-        ),
-        ExpressionAttributeNames={"#ttl": "ttl"},
-        ExpressionAttributeValues={
-            ":direction": direction,
-            ":now": now_ms,
-            ":ttl": now_ms // 1000 + CONNECTION_TTL_S,
-        },
+        UpdateExpression="SET " + ", ".join(sets),
+        ExpressionAttributeNames={f"#{key}": key for key in {**keep, **values}},
+        ExpressionAttributeValues={f":{key}": value for key, value in {**keep, **values}.items()},
     )
 
 
