@@ -26,6 +26,7 @@ def test_local_logs_show_recent_lines_then_follow_new_ones(
     sandbox.wait_for_line("Ready in")
     assert httpx.get(f"http://127.0.0.1:{port}/").status_code == 200
     sandbox.wait_for_line(r"GET / 200")
+    sandbox.wait_for_line(r"served home")  # handler output may follow the request line
 
     shown = pyarc("logs", "--local", "--port", port, cwd=app)
     assert shown.returncode == 0, shown.stderr
@@ -39,7 +40,8 @@ def test_local_logs_show_recent_lines_then_follow_new_ones(
     follower.wait_for_line("Recent log of the sandbox")
     assert httpx.get(f"http://127.0.0.1:{port}/?again=1").status_code == 200
     follower.wait_for_line(r"GET / 200")
-    assert follower.count("served home") == 1
+    follower.wait_for_line(r"served home")
+    assert follower.count("served home") == 1 and follower.count(r"GET / 200") == 1
 
     other = _app(tmp_path / "other", "other")
     refused = pyarc("logs", "--local", "--port", port, cwd=other)
