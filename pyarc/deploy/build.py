@@ -3,7 +3,8 @@ the `pyarc.functions` runtime helper, laid out as Lambda will see it under /var/
 
 Layout of a built function (all importable, because /var/task is on Lambda's sys.path):
     lambda.py ...            the handler directory, copied as is
-    <packages>               its requirements.txt, installed for the target platform
+    <packages>               its requirements.txt, then the app root's (shared by every
+                             function), installed for the target platform
     <vendor/* contents>      anything in the handler's vendor/ (the sandbox puts vendor/ on
                              sys.path; Lambda does not, so it is merged into the root)
     shared/, views/          @shared (every function) and @views (http functions)
@@ -20,6 +21,7 @@ from pathlib import Path
 from pyarc.deploy.dependencies import DependencyInstaller
 from pyarc.deploy.runtime_helper import copy_runtime_helper
 from pyarc.errors import PyarcError
+from pyarc.inventory.lambda_package import requirement_files
 from pyarc.inventory.model import Function, Inventory
 
 COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".git", ".venv")
@@ -53,8 +55,7 @@ def build_function(
     if vendor.is_dir():
         _merge_tree(vendor, out_dir)
         shutil.rmtree(vendor)
-    requirements = fn.src / "requirements.txt"
-    if requirements.is_file():
+    for requirements in requirement_files(inventory, fn):
         installed = installer.install_requirements_file(requirements, fn.config)
         _merge_tree(installed, out_dir)
     for shared_dir in inventory.shared or []:

@@ -8,18 +8,19 @@ boto3 and botocore) are installed with it, pinned to the version installed here.
 
 from __future__ import annotations
 
-import ast
 import shutil
-import sys
 from importlib import metadata
 from pathlib import Path
 
 import pyarc.functions
-
-LAMBDA_PROVIDED = frozenset(
-    {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six", "pyarc"}
+from pyarc.inventory.lambda_package import (
+    HELPER_PACKAGE_INIT,
+    LAMBDA_PROVIDED,
+    helper_third_party_modules,
+    imported_top_level_modules,
 )
-PACKAGE_INIT = '"""pyarc runtime helpers, packaged by `pyarc deploy`."""\n'
+
+__all__ = ["LAMBDA_PROVIDED", "imported_top_level_modules", "runtime_helper_requirements"]
 
 
 def helper_dir() -> Path:
@@ -30,7 +31,7 @@ def copy_runtime_helper(package_root: Path) -> None:
     """Put `pyarc/__init__.py` and `pyarc/functions/` into a function package."""
     dest = package_root / "pyarc"
     dest.mkdir(exist_ok=True)
-    (dest / "__init__.py").write_text(PACKAGE_INIT)
+    (dest / "__init__.py").write_text(HELPER_PACKAGE_INIT)
     shutil.copytree(
         helper_dir(),
         dest / "functions",
@@ -39,25 +40,9 @@ def copy_runtime_helper(package_root: Path) -> None:
     )
 
 
-def imported_top_level_modules(root: Path) -> set[str]:
-    """Top-level names imported (absolutely) by the .py files under `root`."""
-    names: set[str] = set()
-    for path in sorted(root.rglob("*.py")):
-        tree = ast.parse(path.read_text(), filename=str(path))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names.update(alias.name.split(".")[0] for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names.add(node.module.split(".")[0])
-    return names
-
-
 def runtime_helper_requirements(root: Path | None = None) -> list[str]:
     """Pinned requirements (`cryptography==44.0.0`) of the helper that Lambda does not provide."""
-    modules = imported_top_level_modules(root or helper_dir())
-    third_party = sorted(
-        m for m in modules if m not in sys.stdlib_module_names and m not in LAMBDA_PROVIDED
-    )
+    third_party = helper_third_party_modules(root or helper_dir())
     distributions = metadata.packages_distributions()
     pins: set[str] = set()
     for module in third_party:

@@ -93,6 +93,34 @@ def test_requirements_are_installed_for_the_lambda_platform_offline(
     assert "tinydep/__init__.py" not in names_in(artifacts["http:post-things"].path)
 
 
+def test_the_app_roots_requirements_go_into_every_function_as_the_sandbox_installs_them(
+    tmp_path: Path, make_app, build_wheel
+) -> None:
+    from pyarc.inventory.lambda_package import requirement_files
+
+    inventory = make_app(tmp_path / "app")
+    wheels = tmp_path / "wheels"
+    build_wheel(wheels, "tinydep", "2.5")
+    build_wheel(wheels, "owndep", "1.0")
+    (inventory.cwd / "requirements.txt").write_text("tinydep==2.5\n")
+    own = inventory.function("http:get-index")
+    (own.src / "requirements.txt").write_text("owndep==1.0\n")
+    options = BuildOptions(
+        runtime_requirements=[], pip_args=["--no-index", "--find-links", str(wheels)]
+    )
+    artifacts = package_functions(inventory, tmp_path / "work", options)
+    assert {"tinydep/__init__.py", "owndep/__init__.py"} <= set(
+        names_in(artifacts["http:get-index"].path)
+    )
+    other = names_in(artifacts["http:post-things"].path)
+    assert "tinydep/__init__.py" in other and "owndep/__init__.py" not in other
+    # the one rule the sandbox follows too (pyarc/sandbox/workers/dependencies.py)
+    assert requirement_files(inventory, own) == [
+        own.src / "requirements.txt",
+        inventory.cwd / "requirements.txt",
+    ]
+
+
 def test_missing_wheel_is_one_sentence_naming_the_requirements_file(
     tmp_path: Path, make_app
 ) -> None:
