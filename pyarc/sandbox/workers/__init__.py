@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
+from .dependencies import Dependencies
 from .pool import WorkerPools
 from .results import InvokeError, InvokeResult
 
-__all__ = ["InvokeError", "InvokeResult", "WorkerPools"]
+__all__ = ["Dependencies", "InvokeError", "InvokeResult", "WorkerPools"]

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
+import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from pyarc.inventory.lambda_package import REQUIREMENTS_FILE
 from pyarc.inventory.model import Function
 
 from .environment import worker_environment
+from .isolation import shared_layout
 from .results import InvokeError, InvokeResult
-from .worker import INIT_TIMEOUT_S, Worker
+from .worker import INIT_TIMEOUT_S, ImportPath, Worker
+
+# `fn -> the folders its worker imports from besides its own` (shared code, installed
+# requirements), or the error that keeps it from starting (an install that failed)
+PathFor = Callable[[Function], Awaitable[list[str] | InvokeError]]
+_NO_MODULE = re.compile(r"No module named '([^'.]+)")
 
 
 def _print_log(key: str, line: str) -> None:
@@ -47,6 +56,21 @@ def missing_handler_error(fn: Function) -> InvokeError | None:
             f"`def {fn.handler.rsplit('.', 1)[-1]}(event, context):`",
         )
     return None
+
+
+def import_hint(fn: Function, error: InvokeError) -> str:
+    """For `No module named 'x'`: where to declare `x` (as on Lambda, nothing else is there)."""
+    if error.error_type not in ("Runtime.ImportModuleError", "ModuleNotFoundError"):
+        return ""
+    match = _NO_MODULE.search(error.error_message)
+    if match is None:
+        return ""
+    requirements = _display(fn.src / REQUIREMENTS_FILE)
+    return (
+        f"add `{match.group(1)}` to {requirements} (the sandbox installs it, deploy packages "
+        "it): as on Lambda, a function imports only the standard library, boto3, its own "
+        "folder, shared code and the packages its requirements.txt names"
+    )
 
 
 def _covers(path: Path, src: Path) -> bool:
@@ -98,8 +122,13 @@ class WorkerPools:
         log: Callable[[str, str], None] | None = None,
         max_workers: int = 8,
         init_timeout: float = INIT_TIMEOUT_S,
+        path_for: PathFor | None = None,
     ) -> None:
         self.env_for = env_for
+        self.path_for = path_for
+        # the runtime layout takes a few hundred ms to link: have it ready for the first worker
+        threading.Thread(target=shared_layout, name="pyarc-runtime-layout", daemon=True).start()
+
         self.init_timeout = init_timeout
         self.cold = cold
         self.log = log or _print_log
@@ -120,6 +149,7 @@ class WorkerPools:
 
         def finish(ok: bool, payload: Any, error: InvokeError | None, cold: bool) -> InvokeResult:
             if error is not None:
+                error.hint = error.hint or import_hint(fn, error)
                 self._report(fn.key, error, request_id)
             duration = (time.perf_counter() - started) * 1000
             return InvokeResult(ok, payload, error, duration, cold, request_id)
@@ -150,7 +180,10 @@ class WorkerPools:
                 problem = missing_handler_error(fn)
                 if problem is not None:
                     return finish(False, None, problem, True)
-                worker = self._new_worker(fn, pool)
+                path = await self._import_path(fn)
+                if isinstance(path, InvokeError):
+                    return finish(False, None, path, True)
+                worker = self._new_worker(fn, pool, path)
                 pool.busy.add(worker)
                 try:
                     init_error = await worker.start(request_id, timeout, self.init_timeout)
@@ -256,9 +289,16 @@ class WorkerPools:
             self._pools[fn.key] = pool
         return pool
 
-    def _new_worker(self, fn: Function, pool: FunctionPool) -> Worker:
+    async def _import_path(self, fn: Function) -> ImportPath | InvokeError:
+        own = [] if self.path_for is None else await self.path_for(fn)
+        if isinstance(own, InvokeError):
+            return own
+        layout = await asyncio.to_thread(shared_layout)
+        return ImportPath((*own, str(layout.helper)), (str(layout.provided),))
+
+    def _new_worker(self, fn: Function, pool: FunctionPool, path: ImportPath) -> Worker:
         env = worker_environment(fn, self.env_for(fn))
-        worker = Worker(fn.key, fn.src, fn.handler, env, self.log)
+        worker = Worker(fn.key, fn.src, fn.handler, env, self.log, path)
         worker.generation = pool.generation
         self._workers.add(worker)
         return worker
@@ -286,7 +326,10 @@ class WorkerPools:
         task.add_done_callback(self._closing.discard)
 
     async def _prewarm_one(self, fn: Function, pool: FunctionPool) -> None:
-        worker = self._new_worker(fn, pool)
+        path = await self._import_path(fn)
+        if isinstance(path, InvokeError):
+            return  # the first real invocation reports the problem
+        worker = self._new_worker(fn, pool, path)
         pool.busy.add(worker)
         try:
             error = await worker.start(

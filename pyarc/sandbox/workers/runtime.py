@@ -1,6 +1,7 @@
 """The worker process: a Lambda-like runtime bootstrap for one function.
 
-Run by the pool as `python -u -P runtime.py <fd> <module.function> <src>`. It imports
+Run by the pool as `python -u -S -P runtime.py <fd> <module.function> <src> <path> <tail>`
+(`path`/`tail`: os.pathsep-joined entries put before / after the standard library). It imports
 the handler once (the "init" phase), then answers invocations in a loop, so module
 state survives between invocations as in a warm Lambda execution environment.
 
@@ -291,6 +292,16 @@ def die_with_parent() -> None:
         pass
 
 
+def lambda_like_builtins() -> None:
+    """`exit()`, `quit()`, `help()` as a normal interpreter has them (`-S` skips `site`)."""
+    with contextlib.suppress(Exception):
+        import site
+
+        site.setquit()
+        site.setcopyright()
+        site.sethelper()
+
+
 def exit_status(code: object) -> int:
     """The process exit status `sys.exit(code)` gives, printing a non-int code as Python does."""
     if code is None:
@@ -340,10 +351,14 @@ def invoke_once(channel: Channel, handler: Any, message: dict) -> None:
 
 def main(argv: list[str]) -> None:
     fd, handler_name, src = int(argv[1]), argv[2], argv[3]
+    before = [p for p in (argv[4] if len(argv) > 4 else "").split(os.pathsep) if p]
+    after = [p for p in (argv[5] if len(argv) > 5 else "").split(os.pathsep) if p]
     die_with_parent()
     channel = Channel(fd)
     sys.argv = [argv[0]]
-    sys.path[:0] = [src, os.path.join(src, "vendor")]
+    sys.path[:0] = [src, os.path.join(src, "vendor"), *before]
+    sys.path += after
+    lambda_like_builtins()
     setup_logging()
     try:
         handler = load_handler(handler_name, src)

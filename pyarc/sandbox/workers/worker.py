@@ -29,6 +29,41 @@ _BAD_RESPONSE = {"Runtime.MarshalError", "Function.ResponseSizeTooLarge"}
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
+@dataclass(frozen=True)
+class ImportPath:
+    """Where a worker imports from, besides its own folder (and its `vendor/`) and the stdlib."""
+
+    before_stdlib: tuple[str, ...] = ()  # shared code, installed requirements, the helper
+    after_stdlib: tuple[str, ...] = ()  # the runtime's boto3/botocore (Lambda's /var/runtime)
+
+
+async def spawn(worker: Worker, child_sock: socket.socket) -> asyncio.subprocess.Process:
+    """Start the runtime process for `worker` (its one way to start, so it can be swapped).
+
+    `-S`: no site-packages, only `worker.import_path` (see isolation.py); `-P`: no script
+    directory on the path.
+    """
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-u",
+        "-S",
+        "-P",
+        RUNTIME_FILE,
+        str(child_sock.fileno()),
+        worker.handler,
+        str(worker.src),
+        os.pathsep.join(worker.import_path.before_stdlib),
+        os.pathsep.join(worker.import_path.after_stdlib),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        cwd=worker.src,
+        env=worker.env,
+        pass_fds=(child_sock.fileno(),),
+        start_new_session=True,  # Ctrl-C reaches the sandbox only; killpg reaps children
+    )
+
+
 @dataclass
 class Outcome:
     """What one worker did with one invocation; `alive` says whether it may be reused."""
@@ -49,8 +84,10 @@ class Worker:
         handler: str,
         env: dict[str, str],
         log: Callable[[str, str], None],
+        import_path: ImportPath | None = None,
     ) -> None:
         self.key = key
+        self.import_path = import_path or ImportPath()
         self.src = src
         self.handler = handler
         self.env = env
@@ -83,22 +120,7 @@ class Worker:
         started = time.monotonic()
         parent_sock, child_sock = socket.socketpair()
         try:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-u",
-                "-P",
-                RUNTIME_FILE,
-                str(child_sock.fileno()),
-                self.handler,
-                str(self.src),
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-                cwd=self.src,
-                env=self.env,
-                pass_fds=(child_sock.fileno(),),
-                start_new_session=True,  # Ctrl-C reaches the sandbox only; killpg reaps children
-            )
+            self.process = await spawn(self, child_sock)
         except OSError as e:
             parent_sock.close()
             self._dead = True
