@@ -22,6 +22,7 @@ COMMANDS = {
     "invoke": "invoke",
     "init": "init",
     "logs": "logs",
+    "hydrate": "hydrate",
 }
 
 

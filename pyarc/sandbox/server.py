@@ -129,6 +129,7 @@ class SandboxServer:
         self.extra_env: dict[str, str] = {}
         self.tables_engine: Any = None
         self.shared_code = SharedCode()
+        self.dependencies: Any = None  # the function's requirements, installed (workers)
         self.event_bus: Any = None  # set by the pyarc.sandbox.events plugin
         self.invoker: Any = None  # `await invoker(pragma, name, payload)`, same plugin
         # awaited at the end of start(), once every port serves (plugins add to it)
@@ -236,6 +237,8 @@ class SandboxServer:
                 await task
         if self.state is not None:
             await self.state.pools.aclose()
+        if self.dependencies is not None:
+            await self.dependencies.aclose()
         for sock in self._sockets.values():
             sock.close()
         self.shared_code.close()
@@ -253,6 +256,7 @@ class SandboxServer:
         self.inventory = inventory
         self.state.reload(inventory)
         self.shared_code.refresh(inventory)
+        self.dependencies.start(inventory, inventory.functions)
         self.state.pools.recycle(None)
         if self.event_bus is not None:
             self._background.append(asyncio.ensure_future(self.event_bus.reload(inventory)))
@@ -310,20 +314,29 @@ class SandboxServer:
 
     # internals ----------------------------------------------------------------------
     def _make_pools(self) -> Any:
-        from pyarc.sandbox.workers import WorkerPools
+        from pyarc.sandbox.workers import Dependencies, InvokeError, WorkerPools
 
         def env_for(fn: Any) -> dict[str, str]:
             inventory = self.state.inventory if self.state else self.inventory
             ports = self.ports or Ports(self.config.port)
-            env = handler_env(inventory, ports, fn, self.config.host, self.extra_env)
-            env["PYTHONPATH"] = self.shared_code.path_for(fn)
-            return env
+            return handler_env(inventory, ports, fn, self.config.host, self.extra_env)
+
+        self.dependencies = Dependencies(say=self.log.info, fail=self.log.error)
+        self.dependencies.start(self.inventory, self.inventory.functions)
+
+        async def path_for(fn: Any) -> list[str] | InvokeError:
+            inventory = self.state.inventory if self.state else self.inventory
+            installed = await self.dependencies.paths_for(inventory, fn)
+            if not isinstance(installed, list):
+                return installed.invoke_error()
+            return [self.shared_code.path_for(fn), *installed]
 
         return WorkerPools(
             env_for=env_for,
             cold=self.config.cold,
             log=self.log.handler_output,
             max_workers=self.config.max_workers,
+            path_for=path_for,
         )
 
     def _attach_plugins(self) -> None:

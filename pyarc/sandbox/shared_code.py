@@ -2,8 +2,8 @@
 
 A deployed function has `src/shared` at its root as `shared/` (and, for `@http`
 functions, `src/views` as `views/`), so handlers write `from shared.db import x`. The
-sandbox gives workers the same names through a private directory of symlinks on
-`PYTHONPATH`; edits under `src/shared` are live (the watcher recycles the workers).
+sandbox gives workers the same names through a private directory of symlinks on their
+import path; edits under `src/shared` are live (the watcher recycles the workers).
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import watchfiles
 
+from pyarc.inventory.lambda_package import REQUIREMENTS_FILE
+
 if TYPE_CHECKING:
     from pyarc.sandbox.server import SandboxServer
 
@@ -71,12 +73,21 @@ class Watcher:
             return
         shared_dirs = [d.resolve() for d in (inventory.shared or []) + (inventory.views or [])]
         shared_dirs += [inventory.cwd / "src" / "shared", inventory.cwd / "src" / "views"]
-        if any(p.resolve().is_relative_to(d) for p in changed for d in shared_dirs):
+        root_requirements = (inventory.cwd / REQUIREMENTS_FILE).resolve()
+        if any(p.resolve() == root_requirements for p in changed):
+            self.server.dependencies.start(inventory, inventory.functions)  # install it again
+        if any(
+            p.resolve() == root_requirements or p.resolve().is_relative_to(d)
+            for p in changed
+            for d in shared_dirs
+        ):
             count = state.pools.recycle(None)
             self.server.log.info(f"shared code changed: recycled {count} workers")
             return
         for fn in inventory.functions:
             src = fn.src.resolve()
             if any(p.resolve().is_relative_to(src) for p in changed):
+                if any(p.name == REQUIREMENTS_FILE for p in changed):
+                    self.server.dependencies.start(inventory, [fn])  # in the background
                 state.pools.recycle(fn.src)
                 self.server.log.info(f"{fn.key} changed: next invocation runs the new code")
