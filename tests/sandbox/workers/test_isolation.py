@@ -100,7 +100,7 @@ def get(sb: Sandbox, path: str) -> httpx.Response:
 
 def console(sb: Sandbox) -> str:
     assert sb.server is not None
-    return "\n".join(sb.server.log.recent_lines())
+    return "\n".join(sb.server.log.recent_lines()[1])
 
 
 def test_a_package_of_the_sandbox_does_not_import_and_the_hint_names_the_file(sandbox):
