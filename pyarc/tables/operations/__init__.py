@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pyarc.tables import partiql
-from pyarc.tables.operations import batch, items, reads, schema
+from pyarc.tables.operations import batch, control, items, policies, reads, schema
 
 Operation = Callable[[Any, dict[str, Any]], dict[str, Any]]
 Check = Callable[[Any, dict[str, Any]], None]
@@ -25,9 +25,15 @@ OPERATIONS: dict[str, Operation] = {
     "UpdateTimeToLive": schema.update_time_to_live,
     "DescribeTimeToLive": schema.describe_time_to_live,
     "DescribeEndpoints": schema.describe_endpoints,
-    "TagResource": schema.tag_resource,
-    "UntagResource": schema.untag_resource,
-    "ListTagsOfResource": schema.list_tags_of_resource,
+    "TagResource": control.tag_resource,
+    "UntagResource": control.untag_resource,
+    "ListTagsOfResource": control.list_tags_of_resource,
+    "DescribeContinuousBackups": control.describe_continuous_backups,
+    "UpdateContinuousBackups": control.update_continuous_backups,
+    "DescribeLimits": control.describe_limits,
+    "PutResourcePolicy": policies.put_resource_policy,
+    "GetResourcePolicy": policies.get_resource_policy,
+    "DeleteResourcePolicy": policies.delete_resource_policy,
     "PutItem": items.put_item,
     "GetItem": items.get_item,
     "UpdateItem": items.update_item,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyarc.tables.errors import DynamoError, invalid_params, validation
 from pyarc.tables.operations.common import check_table_name, table_of
+from pyarc.tables.operations.control import check_length
 from pyarc.tables.store.table import Index, KeySchema, Table
 
 if TYPE_CHECKING:
@@ -262,13 +263,9 @@ def update_table(store: Store, request: dict[str, Any]) -> dict[str, Any]:
 
 def update_time_to_live(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     table = table_of(store, request["TableName"], described=True)
-    spec = request.get("TimeToLiveSpecification") or {}
-    attribute = spec.get("AttributeName")
-    if not attribute:
-        raise validation(
-            "1 validation error detected: Value null at 'timeToLiveSpecification.attributeName' "
-            "failed to satisfy constraint: Member must not be null"
-        )
+    spec = request["TimeToLiveSpecification"]  # both members required by the model
+    attribute = spec["AttributeName"]
+    check_length(attribute, "timeToLiveSpecification.attributeName", 1, 255)
     if spec.get("Enabled"):
         if table.ttl_attribute:
             raise validation("TimeToLive is already enabled")
@@ -276,6 +273,11 @@ def update_time_to_live(store: Store, request: dict[str, Any]) -> dict[str, Any]
     else:
         if not table.ttl_attribute:
             raise validation("TimeToLive is already disabled")
+        if table.ttl_attribute != attribute:
+            raise validation(
+                "TimeToLive is active on a different AttributeName: current AttributeName is "
+                f"{table.ttl_attribute}"
+            )
         table.ttl_attribute = None
     store.write_journal([{"o": "define", "d": table.definition()}])
     return {
@@ -300,32 +302,3 @@ def describe_time_to_live(store: Store, request: dict[str, Any]) -> dict[str, An
 
 def describe_endpoints(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     return {"Endpoints": [{"Address": "localhost", "CachePeriodInMinutes": 1440}]}
-
-
-def tag_resource(store: Store, request: dict[str, Any]) -> dict[str, Any]:
-    table = _by_arn(store, request.get("ResourceArn"))
-    have = {t["Key"]: t for t in table.tags}
-    for tag in request.get("Tags") or []:
-        have[tag["Key"]] = tag
-    table.tags = list(have.values())
-    return {}
-
-
-def untag_resource(store: Store, request: dict[str, Any]) -> dict[str, Any]:
-    table = _by_arn(store, request.get("ResourceArn"))
-    gone = set(request.get("TagKeys") or [])
-    table.tags = [t for t in table.tags if t["Key"] not in gone]
-    return {}
-
-
-def list_tags_of_resource(store: Store, request: dict[str, Any]) -> dict[str, Any]:
-    return {"Tags": _by_arn(store, request.get("ResourceArn")).tags}
-
-
-def _by_arn(store: Store, arn: Any) -> Table:
-    for table in store.tables.values():
-        if table.arn == arn:
-            return table
-    raise DynamoError(
-        "ResourceNotFoundException", f"Requested resource not found: ResourcArn: {arn} not found"
-    )

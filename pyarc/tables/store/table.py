@@ -147,6 +147,9 @@ class Table:
     storage: Storage = field(default_factory=Storage)
     tags: list[dict[str, str]] = field(default_factory=list)
     deletion_protection: bool = False
+    # settings that are stored and returned, not enforced: "policy" / "stream_policy"
+    # ({"Policy", "RevisionId"}), "pitr" ({"days", "since"}); see operations/control.py
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def arn(self) -> str:
@@ -366,6 +369,7 @@ class Table:
             "ttl_attribute": self.ttl_attribute,
             "created": self.created,
             "tags": self.tags,
+            "settings": self.settings,
         }
 
     @classmethod
@@ -381,6 +385,7 @@ class Table:
             ttl_attribute=data.get("ttl_attribute"),
             created=data.get("created", time.time()),
             tags=data.get("tags", []),
+            settings=data.get("settings", {}),
         )
         for spec in data.get("indexes", []):
             table.indexes[spec["name"]] = Index(
