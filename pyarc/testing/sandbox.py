@@ -74,6 +74,7 @@ class Sandbox:
         config: SandboxConfig | None = None,
         startup_timeout: float = 30.0,
         schedules: bool = False,
+        strict: bool | None = None,
     ) -> None:
         self.path = Path(path).resolve()
         base = config or SandboxConfig()
@@ -91,6 +92,7 @@ class Sandbox:
             schedules=schedules,
         )
         self._inventory = inventory
+        self.strict = strict  # manifest warnings as errors (None: PYARC_STRICT decides)
         self._log = CapturingLog(quiet=True)  # replaced at start()
         self.startup_timeout = startup_timeout
         self.server: SandboxServer | None = None
@@ -104,8 +106,8 @@ class Sandbox:
     def start(self) -> Sandbox:
         # made here, so its console writes to whatever sys.stdout is when the sandbox starts
         self._log = CapturingLog(quiet=self.config.quiet)
-        inventory = self._inventory or load_inventory(self.path)
-        loader = None if self._inventory is not None else (lambda: load_inventory(self.path))
+        inventory = self._inventory or self._load()
+        loader = None if self._inventory is not None else self._load
         self.server = SandboxServer(
             inventory, self.config, log=self._log, loader=loader
         )
@@ -118,6 +120,15 @@ class Sandbox:
         if self._error is not None:
             raise self._error
         return self
+
+    def _load(self) -> Inventory:
+        """The app's Inventory, its manifest warnings on the sandbox console (at start and at
+        each reload), or refused under `strict`."""
+        from pyarc.inventory.strict import report
+
+        inventory = load_inventory(self.path)
+        report(inventory, self._log.warning, self.strict)
+        return inventory
 
     def stop(self) -> None:
         if self._loop is not None and self._stopped is not None and self._thread is not None:
