@@ -111,3 +111,14 @@ def test_404_for_a_route_under_an_unknown_pragma_names_that_pragma(tmp_path) -> 
         assert other == (
             "No @http route matches GET /elsewhere: add `get /elsewhere` under @http in app.arc."
         )
+
+
+def test_the_testing_api_warns_too_and_strict_refuses(tmp_path, capsys) -> None:
+    from pyarc.inventory.strict import StrictManifestError
+
+    _app(tmp_path, TYPO_APP)
+    with Sandbox(tmp_path):
+        pass
+    assert "warning: app.arc:7:1: @htpp is not a pragma pyarc knows" in capsys.readouterr().out
+    with pytest.raises(StrictManifestError, match=r"^app\.arc:7:1: @htpp .*\(--strict"):
+        Sandbox(tmp_path, strict=True).start()
