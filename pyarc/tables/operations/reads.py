@@ -321,7 +321,13 @@ def query(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     filter_tree = _filter(request, context)
     projection = projection_of(request, context)
     context.check_unused()
-    hash_value, range_condition = _split_key_condition(key_tree, keys, table.attribute_types)
+    if keys.multi:  # a GSI with several HASH/RANGE attributes
+        from pyarc.tables.operations.multikey import multi_key_range  # it imports this module
+
+        position, bounds = multi_key_range(key_tree, keys, table.attribute_types)
+    else:
+        hash_value, range_condition = _split_key_condition(key_tree, keys, table.attribute_types)
+        position, bounds = partition_position(hash_value), _range_bounds(range_condition)
     if filter_tree is not None:
         for path in paths_in(filter_tree):
             if path.elements[0] in keys.names:
@@ -333,13 +339,12 @@ def query(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     forward = request.get("ScanIndexForward", True) is not False
     start = _start(table, index, request)
     storage = index.storage if index else table.storage
-    position = partition_position(hash_value)
     partition = storage.partitions.get(position)
 
     def candidates() -> Iterator[Item]:
         if partition is None:
             return
-        low, high, low_inclusive, high_inclusive = _range_bounds(range_condition)
+        low, high, low_inclusive, high_inclusive = bounds
         if start is not None and start[0] == position:
             inner = start[1]
             if forward and (low is None or inner >= low):

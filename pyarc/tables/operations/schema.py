@@ -17,12 +17,17 @@ if TYPE_CHECKING:
 VIEW_TYPES = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")
 
 
-def _key_schema(raw: Any, where: str = "keySchema") -> KeySchema:
+MULTI_KEY_LIMIT = 4  # a GSI's key schema: up to four HASH and four RANGE attributes
+
+
+def _key_schema(raw: Any, where: str = "keySchema", *, multi: bool = False) -> KeySchema:
     if not isinstance(raw, list) or not raw:
         raise validation(
             f"1 validation error detected: Value null at '{where}' failed to satisfy constraint: "
             "Member must not be null"
         )
+    if multi:
+        return multi_key_schema(raw)
     if len(raw) > 2:
         raise validation(
             f"1 validation error detected: Value '{raw}' at '{where}' failed to satisfy "
@@ -46,6 +51,38 @@ def _key_schema(raw: Any, where: str = "keySchema") -> KeySchema:
             "Both the Hash Key and the Range Key element in the KeySchema have the same name"
         )
     return KeySchema(hashes[0], ranges[0] if ranges else None)
+
+
+def multi_key_schema(raw: list[dict[str, Any]]) -> KeySchema:
+    """A GSI key schema: 1-4 HASH attributes, then 0-4 RANGE attributes, names distinct."""
+    if len(raw) > 2 * MULTI_KEY_LIMIT:
+        raise invalid_params(
+            f"Too many key attributes in KeySchema: a global secondary index allows up to "
+            f"{MULTI_KEY_LIMIT} HASH and {MULTI_KEY_LIMIT} RANGE attributes"
+        )
+    kinds = [e.get("KeyType") for e in raw]
+    for kind in kinds:
+        if kind not in ("HASH", "RANGE"):
+            raise validation(
+                f"1 validation error detected: Value '{kind}' at 'keySchema.1.member.keyType' "
+                "failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]"
+            )
+    if kinds[0] != "HASH":
+        raise invalid_params("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+    hashes = [e["AttributeName"] for e in raw if e["KeyType"] == "HASH"]
+    ranges = [e["AttributeName"] for e in raw if e["KeyType"] == "RANGE"]
+    if kinds != ["HASH"] * len(hashes) + ["RANGE"] * len(ranges):
+        raise invalid_params("Invalid KeySchema: every HASH KeySchemaElement must come before the RANGE ones")
+    if len(hashes) > MULTI_KEY_LIMIT:
+        raise invalid_params("Too many HASH keys in KeySchema")
+    if len(ranges) > MULTI_KEY_LIMIT:
+        raise invalid_params("Too many RANGE keys in KeySchema")
+    names = hashes + ranges
+    if len(set(names)) != len(names):
+        raise invalid_params("Duplicate attribute names in KeySchema")
+    return KeySchema(
+        hashes[0], ranges[0] if ranges else None, tuple(hashes[1:]), tuple(ranges[1:])
+    )
 
 
 def _projection(raw: Any) -> dict[str, Any]:
@@ -100,7 +137,9 @@ def create_table(store: Store, request: dict[str, Any]) -> dict[str, Any]:
         if not specs:
             raise invalid_params(f"List of {field_name} is empty")
         for spec in specs:
-            index_keys = _key_schema(spec.get("KeySchema"), f"{field_name}.keySchema")
+            index_keys = _key_schema(
+                spec.get("KeySchema"), f"{field_name}.keySchema", multi=kind == "GSI"
+            )
             if kind == "LSI":
                 if keys.range is None:
                     raise invalid_params(
@@ -239,7 +278,9 @@ def update_table(store: Store, request: dict[str, Any]) -> dict[str, Any]:
             index_name = spec["IndexName"]
             if index_name in table.indexes:
                 raise validation(f"Global Secondary Index already exists: {index_name}")
-            index_keys = _key_schema(spec.get("KeySchema"), "globalSecondaryIndexUpdates.keySchema")
+            index_keys = _key_schema(
+                spec.get("KeySchema"), "globalSecondaryIndexUpdates.keySchema", multi=True
+            )
             for key_name in index_keys.names:
                 if key_name not in table.attribute_types:
                     raise invalid_params(

@@ -44,18 +44,44 @@ TOP: Any = _Top()
 
 @dataclass(frozen=True)
 class KeySchema:
+    """A key schema; a GSI may have up to four HASH and four RANGE attributes (`more_*`)."""
+
     hash: str
     range: str | None = None
+    more_hash: tuple[str, ...] = ()  # HASH attributes after the first, in schema order
+    more_range: tuple[str, ...] = ()  # RANGE attributes after the first
+
+    @property
+    def hash_names(self) -> tuple[str, ...]:
+        return (self.hash, *self.more_hash)
+
+    @property
+    def range_names(self) -> tuple[str, ...]:
+        return ((self.range,) if self.range else ()) + self.more_range
+
+    @property
+    def multi(self) -> bool:
+        return bool(self.more_hash or self.more_range)
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (self.hash,) if self.range is None else (self.hash, self.range)
+        if not self.multi:
+            return (self.hash,) if self.range is None else (self.hash, self.range)
+        return self.hash_names + self.range_names
 
     def to_json(self) -> list[dict[str, str]]:
-        schema = [{"AttributeName": self.hash, "KeyType": "HASH"}]
-        if self.range:
-            schema.append({"AttributeName": self.range, "KeyType": "RANGE"})
-        return schema
+        return [{"AttributeName": n, "KeyType": "HASH"} for n in self.hash_names] + [
+            {"AttributeName": n, "KeyType": "RANGE"} for n in self.range_names
+        ]
+
+    def to_definition(self) -> list[Any]:
+        return [self.hash, self.range, *([list(self.more_hash), list(self.more_range)]
+                                         if self.multi else [])]
+
+    @classmethod
+    def from_definition(cls, data: list[Any]) -> KeySchema:
+        more = [tuple(names) for names in data[2:4]]
+        return cls(data[0], data[1], *more)
 
 
 def _key_bytes(value: dict[str, Any]) -> bytes:
@@ -67,6 +93,14 @@ def _key_bytes(value: dict[str, Any]) -> bytes:
 
 def partition_position(value: dict[str, Any]) -> tuple[bytes, Any]:
     return hashlib.md5(_key_bytes(value)).digest(), comparable(value)
+
+
+def partition_position_of(values: list[dict[str, Any]]) -> tuple[bytes, Any]:
+    """The partition of a (possibly multi-attribute) partition key, values in schema order."""
+    if len(values) == 1:
+        return partition_position(values[0])
+    digest = hashlib.md5(b"\x00".join(_key_bytes(v) for v in values)).digest()
+    return digest, tuple(comparable(v) for v in values)
 
 
 @dataclass
@@ -218,18 +252,28 @@ class Table:
         return position, inner
 
     def index_locate(self, index: Index, item: Item) -> tuple[tuple[bytes, Any], tuple] | None:
-        hash_value = item.get(index.keys.hash)
-        if hash_value is None:
-            return None
-        inner: tuple = ()
-        if index.keys.range:
-            range_value = item.get(index.keys.range)
-            if range_value is None:
+        """Where `item` sits in `index`; None when it lacks any of the index's key attributes."""
+        if index.keys.multi:
+            hash_values = [item.get(name) for name in index.keys.hash_names]
+            range_values = [item.get(name) for name in index.keys.range_names]
+            if any(v is None for v in hash_values) or any(v is None for v in range_values):
                 return None
-            inner = (comparable(range_value),)
+            position = partition_position_of(hash_values)  # type: ignore[arg-type]
+            inner = tuple(comparable(v) for v in range_values)  # type: ignore[arg-type]
+        else:
+            hash_value = item.get(index.keys.hash)
+            if hash_value is None:
+                return None
+            inner = ()
+            if index.keys.range:
+                range_value = item.get(index.keys.range)
+                if range_value is None:
+                    return None
+                inner = (comparable(range_value),)
+            position = partition_position(hash_value)
         _, table_inner = self.locate(item)
         table_hash = comparable(item[self.keys.hash])
-        return partition_position(hash_value), inner + (table_hash,) + table_inner
+        return position, inner + (table_hash,) + table_inner
 
     # -- storage -------------------------------------------------------------------------
     def get(self, key: Item) -> Item | None:
@@ -357,7 +401,7 @@ class Table:
                 {
                     "name": i.name,
                     "kind": i.kind,
-                    "keys": [i.keys.hash, i.keys.range],
+                    "keys": i.keys.to_definition(),
                     "projection": i.projection,
                 }
                 for i in self.indexes.values()
@@ -389,6 +433,7 @@ class Table:
         )
         for spec in data.get("indexes", []):
             table.indexes[spec["name"]] = Index(
-                spec["name"], spec["kind"], KeySchema(*spec["keys"]), spec["projection"]
+                spec["name"], spec["kind"], KeySchema.from_definition(spec["keys"]),
+                spec["projection"],
             )
         return table
