@@ -158,6 +158,18 @@ class TableIndex:
     projection: str | list[str] = "all"  # "all" | "keys" | list of attribute names
     location: Location | None = None
     key_locations: dict[str, Location] = field(default_factory=dict)  # key attribute -> line
+    # multi-attribute GSI keys: further `*` / `**` lines after the first, in manifest order
+    more_partition_keys: list[tuple[str, KeyType]] = field(default_factory=list)
+    more_sort_keys: list[tuple[str, KeyType]] = field(default_factory=list)
+
+    @property
+    def partition_keys(self) -> list[tuple[str, KeyType]]:
+        return [(self.partition_key, self.partition_key_type), *self.more_partition_keys]
+
+    @property
+    def sort_keys(self) -> list[tuple[str, KeyType]]:
+        first = [(self.sort_key, self.sort_key_type or "String")] if self.sort_key else []
+        return first + self.more_sort_keys
 
 
 @dataclass

@@ -44,6 +44,9 @@ def _index(index: TableIndex) -> dict[str, Any]:
         "partitionKeyType": index.partition_key_type,
         "sortKey": index.sort_key,
         "sortKeyType": index.sort_key_type,
+        **({"partitionKeys": [list(k) for k in index.partition_keys],
+            "sortKeys": [list(k) for k in index.sort_keys]}
+           if index.more_partition_keys or index.more_sort_keys else {}),
         "projection": index.projection
         if isinstance(index.projection, str)
         else list(index.projection),

@@ -129,20 +129,20 @@ def table_definition(table: Table, *, streamed: bool = False) -> TableDefinition
     indexes: list[IndexDefinition] = []
     for index in table.indexes:
         where = f"index '{index.name}'"
-        define(index.partition_key, index.partition_key_type, where, at(index, index.partition_key))
-        if index.sort_key:
-            if index.sort_key == index.partition_key:
+        hashes, ranges = index.partition_keys, index.sort_keys
+        for name, _ in ranges:
+            if name in dict(hashes):
                 raise _fail(
-                    f"@tables-indexes '{table.name}' index '{index.name}' uses '{index.sort_key}' "
+                    f"@tables-indexes '{table.name}' index '{index.name}' uses '{name}' "
                     "as both partition and sort key; DynamoDB needs two attributes",
                     index.location,
                 )
-            define(index.sort_key, index.sort_key_type, where, at(index, index.sort_key))
-        indexes.append(
-            IndexDefinition(
-                index.name, _key_schema(index.partition_key, index.sort_key), projection(index)
-            )
-        )
+        for name, key_type in hashes + ranges:
+            define(name, key_type, where, at(index, name))
+        schema = [{"AttributeName": n, "KeyType": "HASH"} for n, _ in hashes] + [
+            {"AttributeName": n, "KeyType": "RANGE"} for n, _ in ranges
+        ]
+        indexes.append(IndexDefinition(index.name, schema, projection(index)))
     if table.ttl and table.ttl in types:
         raise _fail(
             f"@tables '{table.name}': TTL attribute '{table.ttl}' is also a key (in "

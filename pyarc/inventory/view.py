@@ -86,7 +86,7 @@ def render(inv: Inventory, env: str = "testing", console: Console | None = None)
                 if on
             ]
             indexes = "; ".join(
-                f"{i.name} ({i.partition_key}" + (f", {i.sort_key}" if i.sort_key else "") + ")"
+                f"{i.name} ({', '.join(n for n, _ in i.partition_keys + i.sort_keys)})"
                 for i in t.indexes
             )
             table.add_row(

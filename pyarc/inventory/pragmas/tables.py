@@ -145,6 +145,9 @@ def _attach_indexes(ctx: Context, tables: list[Table]) -> None:
         table.indexes.append(gsi)
 
 
+MULTI_KEY_LIMIT = 4  # DynamoDB: up to four partition and four sort key attributes per GSI
+
+
 def _index(ctx: Context, index: int, table: str, settings: dict[str, Any]) -> TableIndex:
     pragma = "tables-indexes"
     gsi = TableIndex(
@@ -156,20 +159,27 @@ def _index(ctx: Context, index: int, table: str, settings: dict[str, Any]) -> Ta
     explicit_name: str | None = None
     for key, value in settings.items():
         text = value if isinstance(value, str) else None
-        if text and text.startswith("**"):
-            gsi.sort_key = key
-            gsi.sort_key_type = _key_type(ctx, pragma, index, key, text)
-            gsi.key_locations[key] = ctx.source.location(pragma, index, key)
-        elif text and text.startswith("*"):
-            if gsi.partition_key:
+        if text and text.startswith("*"):
+            sort = text.startswith("**")
+            kind = _key_type(ctx, pragma, index, key, text)
+            have = len(gsi.sort_keys if sort else gsi.partition_keys if gsi.partition_key else [])
+            if have >= MULTI_KEY_LIMIT:
                 ctx.source.fail(
-                    f"@tables-indexes '{table}' has two partition keys; mark the sort key with **",
+                    f"@tables-indexes '{table}' has more than {MULTI_KEY_LIMIT} "
+                    f"{'sort' if sort else 'partition'} keys; a DynamoDB index takes up to "
+                    f"{MULTI_KEY_LIMIT} of each",
                     pragma,
                     index,
                     key,
                 )
-            gsi.partition_key = key
-            gsi.partition_key_type = _key_type(ctx, pragma, index, key, text)
+            if sort and gsi.sort_key:
+                gsi.more_sort_keys.append((key, kind))
+            elif sort:
+                gsi.sort_key, gsi.sort_key_type = key, kind
+            elif gsi.partition_key:
+                gsi.more_partition_keys.append((key, kind))
+            else:
+                gsi.partition_key, gsi.partition_key_type = key, kind
             gsi.key_locations[key] = ctx.source.location(pragma, index, key)
         elif key.lower() == "name":
             explicit_name = describe(value)
@@ -191,7 +201,10 @@ def _index(ctx: Context, index: int, table: str, settings: dict[str, Any]) -> Ta
             pragma,
             index,
         )
-    gsi.name = explicit_name or default_index_name(gsi.partition_key, gsi.sort_key)
+    gsi.name = explicit_name or default_index_name(
+        "-".join(name for name, _ in gsi.partition_keys),
+        "-".join(name for name, _ in gsi.sort_keys) or None,
+    )
     return gsi
 
 
@@ -202,7 +215,8 @@ def _projection(value: Any) -> str | list[str]:
 
 
 def default_index_name(partition_key: str, sort_key: str | None) -> str:
-    """Architect's default GSI name: `<pk>-index` or `<pk>-<sk>-index`."""
+    """Architect's default GSI name: `<pk>-index` or `<pk>-<sk>-index` (several key
+    attributes are joined with `-`: `<pk1>-<pk2>-<sk1>-index`)."""
     return f"{partition_key}-{sort_key}-index" if sort_key else f"{partition_key}-index"
 
 
