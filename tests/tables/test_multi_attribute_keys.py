@@ -222,3 +222,47 @@ def test_multi_attribute_index_survives_a_restart(tmp_path: Any) -> None:
         "GlobalSecondaryIndexes"][0]
     assert index["KeySchema"] == MATCHES_INDEX["KeySchema"]
     again.close()
+
+
+def test_legacy_key_conditions_on_a_multi_attribute_index(ddb: Any, matches: str) -> None:
+    answer = ddb.query(TableName="matches", IndexName="by-match", KeyConditions={
+        "tournament": {"ComparisonOperator": "EQ", "AttributeValueList": [S("WINTER")]},
+        "area": {"ComparisonOperator": "EQ", "AttributeValueList": [S("EU")]},
+        "round": {"ComparisonOperator": "EQ", "AttributeValueList": [S("SEMI")]},
+        "bracket": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [S("UP")]},
+    })
+    assert ids(answer) == ["m3", "m4"]
+
+
+def test_legacy_key_conditions_on_a_table(ddb: Any, things: str, err: Any) -> None:
+    for sk in ("a", "b", "c"):
+        ddb.put_item(TableName="things", Item={"pk": S("p"), "sk": S(sk)})
+    answer = ddb.query(TableName="things", KeyConditions={
+        "pk": {"ComparisonOperator": "EQ", "AttributeValueList": [S("p")]},
+        "sk": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [S("b"), S("c")]},
+    })
+    assert [i["sk"]["S"] for i in answer["Items"]] == ["b", "c"]
+    with pytest.raises(ClientError) as excinfo:
+        ddb.query(TableName="things", KeyConditions={
+            "pk": {"ComparisonOperator": "EQ", "AttributeValueList": [S("p"), S("q")]},
+        })
+    assert err(excinfo) == (
+        "ValidationException",
+        "One or more parameter values were invalid: Invalid number of argument(s) for the EQ "
+        "ComparisonOperator",
+    )
+    with pytest.raises(ClientError) as excinfo:
+        ddb.query(TableName="things", KeyConditions={
+            "pk": {"ComparisonOperator": "CONTAINS", "AttributeValueList": [S("p")]},
+        })
+    assert err(excinfo) == ("ValidationException", "Query key condition not supported")
+    with pytest.raises(ClientError) as excinfo:
+        ddb.query(TableName="things", FilterExpression="x = :x",
+                  ExpressionAttributeValues={":x": S("1")}, KeyConditions={
+                      "pk": {"ComparisonOperator": "EQ", "AttributeValueList": [S("p")]}})
+    assert err(excinfo) == (
+        "ValidationException",
+        "Can not use both expression and non-expression parameters in the same request: "
+        "Non-expression parameters: {KeyConditions} Expression parameters: "
+        "{FilterExpression, ExpressionAttributeValues}",
+    )

@@ -16,6 +16,7 @@ from pyarc.tables.operations.common import (
     read_units,
     table_of,
 )
+from pyarc.tables.operations.legacy import with_key_condition_expression
 from pyarc.tables.store.table import TOP, Index, KeySchema, Table, partition_position
 from pyarc.tables.values import Item, comparable, item_size, type_of
 
@@ -307,6 +308,8 @@ def _range_bounds(condition: Any) -> tuple[Any, Any, bool, bool]:
 
 
 def query(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    if request.get("KeyConditions") is not None:  # the legacy form, read as an expression
+        request = with_key_condition_expression(request)
     table = table_of(store, request["TableName"])
     index = _index(table, request)
     keys = index.keys if index else table.keys
