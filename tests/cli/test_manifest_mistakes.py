@@ -25,7 +25,8 @@ TYPO_APP = "@app\ntypos\n\n@http\nget /\n\n@htpp\nget /typo\n"
 
 
 def test_every_kind_of_unknown_name_warns_with_its_place_and_a_suggestion(tmp_path) -> None:
-    _app(tmp_path, TYPO_APP + "\n@aws\ntimout 10\n\n@static\nfingrprint true\n")
+    extra = "\n@events\nping\n  srcc src/x\n\n@ws\nrotate\n  scr src/y\n"
+    _app(tmp_path, TYPO_APP + "\n@aws\ntimout 10\n\n@static\nfingrprint true\n" + extra)
     (tmp_path / "src/http/get-index/config.arc").write_text("@aws\nmemmory 256\n")
     (tmp_path / "prefs.arc").write_text("@sandbox\nportz 1\n\n@sandbx\nx 1\n")
     warnings = load(tmp_path).warnings
@@ -41,6 +42,10 @@ def test_every_kind_of_unknown_name_warns_with_its_place_and_a_suggestion(tmp_pa
         "did you mean ports?",
         "prefs.arc:4:1: @sandbx means nothing in prefs.arc, so it is ignored; "
         "did you mean @sandbox?",
+        "app.arc:17:1: @events 'ping' setting 'srcc' is not a setting pyarc knows, so it is "
+        "ignored; did you mean src?",
+        "app.arc:21:1: @ws 'rotate' setting 'scr' is not a setting pyarc knows, so it is "
+        "ignored; did you mean src?",
     ]
     assert sorted(warnings) == sorted(expected)
 

@@ -46,6 +46,21 @@ def item_name(ctx: Context, pragma: str, index: int, item: Any) -> tuple[str, di
     )
 
 
+def warn_unknown_settings(
+    ctx: Context,
+    pragma: str,
+    index: int,
+    name: str,
+    settings: dict[str, Any],
+    known: tuple[str, ...],
+) -> None:
+    """Warn (with a did-you-mean) about each setting under `name` that pyarc would ignore."""
+    for key in settings:
+        if key not in known:
+            what = f"@{pragma} '{name}' setting '{key}'"
+            ctx.source.warn_unknown(what, str(key), known, pragma, index)
+
+
 def check_loose_name(
     ctx: Context, pragma: str, index: int, name: str, what: str = "name", max_length: int = 255
 ) -> None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pyarc.inventory.functions import build_function, resolve_src
 from pyarc.inventory.model import Event, Queue
-from pyarc.inventory.pragmas.context import Context, check_topic_name, check_unique, item_name
+from pyarc.inventory.pragmas.context import (
+    Context,
+    check_topic_name,
+    check_unique,
+    item_name,
+    warn_unknown_settings,
+)
 from pyarc.inventory.settings import Setting, as_bool, as_int
 from pyarc.inventory.source import Source
 
@@ -17,6 +23,7 @@ def read_events(ctx: Context) -> list[Event]:
     for index, item in enumerate(ctx.source.items("events")):
         name, settings = item_name(ctx, "events", index, item)
         check_topic_name(ctx, "events", index, name, "event name")
+        warn_unknown_settings(ctx, "events", index, name, settings, ("src",))
         location = ctx.source.location("events", index)
         function, _ = build_function(
             kind="events",

@@ -6,7 +6,7 @@ import re
 
 from pyarc.inventory.functions import build_function, resolve_src
 from pyarc.inventory.model import WsRoute
-from pyarc.inventory.pragmas.context import Context, check_unique, item_name
+from pyarc.inventory.pragmas.context import Context, check_unique, item_name, warn_unknown_settings
 
 BUILT_IN = ("connect", "default", "disconnect")
 ACTION = re.compile(r"^[a-zA-Z0-9_.-]+$")
@@ -27,6 +27,7 @@ def read_ws(ctx: Context) -> list[WsRoute]:
                 "ws",
                 index,
             )
+        warn_unknown_settings(ctx, "ws", index, name, settings, ("src",))
         declared.append((name, settings, index))
     check_unique(ctx, "ws", [(n, i) for n, _, i in declared if i is not None], "route")
     by_name = {n: (n, s, i) for n, s, i in declared}
