@@ -272,3 +272,36 @@ def test_execute_transaction_is_all_or_nothing(ddb: Any, things: str, err: Any) 
     ])
     assert answer["Responses"][0] == {"Item": {"n": {"N": "2"}}}  # the UPDATE did not happen
     assert answer["Responses"][1] == {}
+
+
+def test_two_conditions_on_the_sort_key_still_answer(ddb: Any, people: str) -> None:
+    # a Query cannot filter on a key attribute, so this SELECT is a Scan of the WHERE
+    answer = run(ddb, "SELECT * FROM people WHERE pk = 'a' AND sk > '1' AND sk < '3'")
+    assert keys(answer["Items"]) == [("a", "2")]
+
+
+def test_select_on_a_multi_attribute_index(ddb: Any, make_table: Any) -> None:
+    make_table("games", range_key=None, more_definitions=[("t", "S"), ("g", "S"), ("n", "N")],
+               GlobalSecondaryIndexes=[{
+                   "IndexName": "by-tg",
+                   "KeySchema": [{"AttributeName": "t", "KeyType": "HASH"},
+                                 {"AttributeName": "g", "KeyType": "HASH"},
+                                 {"AttributeName": "n", "KeyType": "RANGE"}],
+                   "Projection": {"ProjectionType": "ALL"}}])
+    for pk, n in (("x", 3), ("y", 1), ("z", 2)):
+        run(ddb, f"INSERT INTO games VALUE {{'pk': '{pk}', 't': 'W', 'g': 'EU', 'n': {n}}}")
+    answer = run(ddb, 'SELECT pk FROM games."by-tg" WHERE t = \'W\' AND g = \'EU\' AND n >= 2')
+    assert answer["Items"] == [{"pk": {"S": "z"}}, {"pk": {"S": "x"}}]  # Query: index order
+
+
+def test_plans_query_only_when_the_where_pins_the_partition(engine: Any, people: str) -> None:
+    from pyarc.tables.partiql.execute import plan_select
+    from pyarc.tables.partiql.parser import parse
+
+    def plan(statement: str) -> str:
+        return plan_select(engine.store, parse(statement), {})[0]
+
+    assert plan("SELECT * FROM people WHERE pk = 'a' AND age > 1") == "Query"
+    assert plan("SELECT * FROM people.\"by-city\" WHERE city = 'Oslo'") == "Query"
+    assert plan("SELECT * FROM people WHERE pk = 'a' OR age > 1") == "Scan"
+    assert plan("SELECT * FROM people WHERE pk = 'a' AND sk > '1' AND sk < '3'") == "Scan"

@@ -56,18 +56,21 @@ def _run(store: Store, operation: str, request: dict[str, Any]) -> dict[str, Any
 
 @dataclass
 class Keys:
-    hash: str
-    range: str | None
+    """A key schema: one HASH and RANGE for tables, up to four of each for a GSI."""
+
+    hashes: tuple[str, ...]
+    ranges: tuple[str, ...]
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (self.hash,) if self.range is None else (self.hash, self.range)
+        return self.hashes + self.ranges
 
 
 def _schema(raw: list[dict[str, str]]) -> Keys:
-    hashes = [k["AttributeName"] for k in raw if k["KeyType"] == "HASH"]
-    ranges = [k["AttributeName"] for k in raw if k["KeyType"] == "RANGE"]
-    return Keys(hashes[0], ranges[0] if ranges else None)
+    return Keys(
+        tuple(k["AttributeName"] for k in raw if k["KeyType"] == "HASH"),
+        tuple(k["AttributeName"] for k in raw if k["KeyType"] == "RANGE"),
+    )
 
 
 def _describe(store: Store, table: str) -> dict[str, Any]:
@@ -158,6 +161,49 @@ def _token(request: dict[str, Any]) -> dict[str, Any] | None:
     return start
 
 
+def _key_condition(keys: Keys, rest: list[Any], marks: Placeholders) -> tuple[str | None, list[Any]]:
+    """(KeyConditionExpression, the other conditions): `=` on every HASH attribute, then RANGE
+    attributes left to right, `=` on a prefix and at most one comparison on the last."""
+    rest = list(rest)
+    parts: list[str] = []
+    for attribute in keys.hashes:
+        found = next((c for c in rest if _equality(c, attribute) is not None), None)
+        if found is None:
+            return None, rest
+        parts.append(f"{marks.name(attribute)} = {marks.value(_equality(found, attribute))}")
+        rest.remove(found)
+    for attribute in keys.ranges:
+        found = next((c for c in rest if _equality(c, attribute) is not None), None)
+        if found is not None:
+            parts.append(f"{marks.name(attribute)} = {marks.value(_equality(found, attribute))}")
+            rest.remove(found)
+            continue
+        for condition in rest:
+            part = _range_condition(condition, attribute, marks)
+            if part is not None:
+                parts.append(part)
+                rest.remove(condition)
+                break
+        break
+    return " AND ".join(parts), rest
+
+
+def _mentions(conditions: list[Any], attributes: tuple[str, ...]) -> bool:
+    """Whether any condition reads one of `attributes` (a Query filter may not)."""
+    def walk(node: Any) -> bool:
+        if isinstance(node, n.PathRef):
+            return node.elements[0] in attributes
+        if isinstance(node, n.Literal):
+            return False
+        children = [getattr(node, name) for name in getattr(node, "__dataclass_fields__", {})]
+        return any(
+            walk(item) for child in children
+            for item in (child if isinstance(child, tuple) else (child,))
+        )
+
+    return any(walk(c) for c in conditions)
+
+
 def plan_select(store: Store, statement: n.Select, request: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The Query or Scan request that answers a SELECT."""
     keys = _keys(store, statement.table, statement.index)
@@ -165,27 +211,13 @@ def plan_select(store: Store, statement: n.Select, request: dict[str, Any]) -> t
     call: dict[str, Any] = {"TableName": statement.table}
     if statement.index is not None:
         call["IndexName"] = statement.index
-    rest = conjuncts(statement.where)
-    operation = "Scan"
-    key_parts: list[str] = []
-    for condition in rest:
-        value = _equality(condition, keys.hash)
-        if value is not None:
-            operation = "Query"
-            key_parts.append(f"{marks.name(keys.hash)} = {marks.value(value)}")
-            rest.remove(condition)
-            break
-    if operation == "Query" and keys.range is not None:
-        for condition in rest:
-            part = _range_condition(condition, keys.range, marks)
-            if part is not None:
-                key_parts.append(part)
-                rest.remove(condition)
-                break
-    if operation == "Query":
-        call["KeyConditionExpression"] = " AND ".join(key_parts)
+    key_condition, rest = _key_condition(keys, conjuncts(statement.where), marks)
+    operation = "Query" if key_condition else "Scan"
+    if key_condition and not _mentions(rest, keys.names):
+        call["KeyConditionExpression"] = key_condition
         rest_source = both([marks.condition(c) for c in rest])
-    else:
+    else:  # no partition key, or key attributes a Query cannot filter on: Scan the WHERE
+        operation, marks = "Scan", Placeholders()
         rest_source = marks.condition(statement.where) if statement.where is not None else None
     if rest_source:
         call["FilterExpression"] = rest_source
@@ -224,7 +256,7 @@ def plan_write(store: Store, statement: n.Statement, request: dict[str, Any]) ->
         call["ReturnValuesOnConditionCheckFailure"] = request["ReturnValuesOnConditionCheckFailure"]
     if isinstance(statement, n.Insert):
         call["Item"] = statement.item
-        call["ConditionExpression"] = f"attribute_not_exists({marks.name(keys.hash)})"
+        call["ConditionExpression"] = f"attribute_not_exists({marks.name(keys.hashes[0])})"
         return "PutItem", marks.into(call)
     key, rest = _full_key(keys, statement.where)
     call["Key"] = key
@@ -237,7 +269,7 @@ def plan_write(store: Store, statement: n.Statement, request: dict[str, Any]) ->
         if statement.removes:
             clauses.append("REMOVE " + ", ".join(marks.path(p) for p in statement.removes))
         call["UpdateExpression"] = " ".join(clauses)
-        conditions.insert(0, f"attribute_exists({marks.name(keys.hash)})")
+        conditions.insert(0, f"attribute_exists({marks.name(keys.hashes[0])})")
         operation = "UpdateItem"
     else:
         operation = "DeleteItem"
