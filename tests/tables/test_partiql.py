@@ -305,3 +305,18 @@ def test_plans_query_only_when_the_where_pins_the_partition(engine: Any, people:
     assert plan("SELECT * FROM people.\"by-city\" WHERE city = 'Oslo'") == "Query"
     assert plan("SELECT * FROM people WHERE pk = 'a' OR age > 1") == "Scan"
     assert plan("SELECT * FROM people WHERE pk = 'a' AND sk > '1' AND sk < '3'") == "Scan"
+
+
+def test_statement_counts(ddb: Any, things: str, err: Any) -> None:
+    statement = {"Statement": "SELECT * FROM things WHERE pk = 'a' AND sk = 'b'"}
+    with pytest.raises(ClientError) as excinfo:
+        ddb.batch_execute_statement(Statements=[statement] * 26)
+    assert err(excinfo) == (
+        "ValidationException",
+        "1 validation error detected at 'statements' failed to satisfy constraint: Member must "
+        "have length less than or equal to 25",
+    )
+    assert len(ddb.batch_execute_statement(Statements=[statement] * 25)["Responses"]) == 25
+    with pytest.raises(ClientError) as excinfo:
+        ddb.execute_transaction(TransactStatements=[statement] * 101)
+    assert err(excinfo)[1].endswith("Member must have length less than or equal to 100")

@@ -309,8 +309,19 @@ def _batch_error(error: DynamoError) -> dict[str, Any]:
     return entry
 
 
+def _count(entries: list[Any], field: str, most: int) -> None:
+    """The model's bounds on a statement list, worded as TransactWriteItems words them."""
+    if not 1 <= len(entries) <= most:
+        bound = "greater than or equal to 1" if not entries else f"less than or equal to {most}"
+        raise validation(
+            f"1 validation error detected at '{field}' failed to satisfy constraint: "
+            f"Member must have length {bound}"
+        )
+
+
 def batch_execute_statement(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     entries = request["Statements"]
+    _count(entries, "statements", 25)
     parsed: list[tuple[dict[str, Any], n.Statement | DynamoError]] = []
     for entry in entries:
         try:
@@ -360,6 +371,7 @@ def _get(store: Store, statement: n.Select, entry: dict[str, Any]) -> dict[str, 
 
 
 def execute_transaction(store: Store, request: dict[str, Any]) -> dict[str, Any]:
+    _count(request["TransactStatements"], "transactStatements", 100)
     statements = [parse(e["Statement"], e.get("Parameters")) for e in request["TransactStatements"]]
     kinds = {isinstance(s, n.Select) for s in statements}
     if len(kinds) > 1:
