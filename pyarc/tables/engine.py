@@ -20,10 +20,11 @@ Layers point one way: wire (`service`) -> this module and `operations` -> `store
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pyarc.tables.errors import DynamoError
+from pyarc.tables.errors import DynamoError, as_reported
 from pyarc.tables.operations import CHECKS, OPERATIONS
 from pyarc.tables.shapes import check_request
 from pyarc.tables.store.store import Store, StreamListener
@@ -39,18 +40,14 @@ class Engine:
         handler = OPERATIONS.get(operation)
         if handler is None:
             raise DynamoError("UnknownOperationException", f"Unknown operation: {operation}")
-        _check_shape(operation, request)
-        with self.store.lock:
-            return handler(self.store, request)
+        return _run(operation, handler, self.store, request)
 
     def check(self, operation: str, request: Any) -> None:
         """Every check `handle` makes before it changes anything (operations in `CHECKS`)."""
         checker = CHECKS.get(operation)
         if checker is None:
             raise DynamoError("UnknownOperationException", f"Cannot check operation: {operation}")
-        _check_shape(operation, request)
-        with self.store.lock:
-            checker(self.store, request)
+        _run(operation, checker, self.store, request)
 
     @property
     def tables(self) -> dict[str, Any]:
@@ -69,7 +66,17 @@ class Engine:
         self.store.close()
 
 
-def _check_shape(operation: str, request: Any) -> None:
-    if not isinstance(request, dict):
-        raise DynamoError("SerializationException", "Start of list found where not expected")
-    check_request(operation, request)
+def _run(operation: str, run: Callable[[Store, Any], Any], store: Store, request: Any) -> Any:
+    """Check the request's shape, run `run` under the store's lock; errors worded for
+    `operation` as DynamoDB words them."""
+    try:
+        if not isinstance(request, dict):
+            raise DynamoError("SerializationException", "Start of list found where not expected")
+        check_request(operation, request)
+        with store.lock:
+            return run(store, request)
+    except DynamoError as error:
+        reported = as_reported(operation, error)
+        if reported is error:
+            raise
+        raise reported from None

@@ -21,6 +21,10 @@ class DynamoError(Exception):
         self.type = type
         self.message = message
         self.extra = extra or {}
+        # set by the checks of a request's expressions and attribute values, which DynamoDB
+        # words per operation (see `as_reported`)
+        self.request_check = False
+        self.value_key: str | None = None  # the ExpressionAttributeValues key at fault
 
     @property
     def status(self) -> int:
@@ -42,3 +46,39 @@ def condition_failed(item: dict[str, Any] | None = None) -> DynamoError:
 
 def invalid_params(detail: str) -> DynamoError:
     return validation(f"One or more parameter values were invalid: {detail}")
+
+
+def invalid_value(detail: str) -> DynamoError:
+    """An attribute value DynamoDB refuses as an invalid parameter (an empty set...)."""
+    error = invalid_params(detail)
+    error.request_check = True
+    return error
+
+
+def request_invalid(message: str) -> DynamoError:
+    """A ValidationException from checking a request's expressions or attribute values."""
+    error = validation(message)
+    error.request_check = True
+    return error
+
+
+# DynamoDB counts request-check errors of its single-item writes ("1 validation error
+# detected: ..."), and names the ExpressionAttributeValues key at fault in other operations.
+COUNTED_OPERATIONS = frozenset({"PutItem", "UpdateItem", "DeleteItem"})
+DETECTED = "1 validation error detected: "
+
+
+def as_reported(operation: str, error: DynamoError) -> DynamoError:
+    """`error` worded as DynamoDB reports it for `operation`."""
+    if error.type != "ValidationException":
+        return error
+    if error.request_check and operation in COUNTED_OPERATIONS:
+        if error.message.startswith(DETECTED):
+            return error
+        return DynamoError(error.type, DETECTED + error.message, error.extra)
+    if error.value_key is not None:
+        return validation(
+            f"ExpressionAttributeValues contains invalid value: {error.message} for key "
+            f"{error.value_key}"
+        )
+    return error

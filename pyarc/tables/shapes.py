@@ -154,17 +154,15 @@ def _check(
 
 def attribute_value(value: object, holder: str, key: object) -> AttributeValue:
     """The one check of an attribute value, normalised; `holder` is the shape holding it
-    under `key` (DynamoDB words a bad ExpressionAttributeValues entry with its key)."""
+    under `key` (DynamoDB names a bad ExpressionAttributeValues entry by its key)."""
     if _too_deep(value):
         raise validation("Nesting Levels have exceeded supported limits")
     try:
         return validate_value(value)
-    except DynamoError as exc:
-        if exc.type != "ValidationException" or holder != "ExpressionAttributeValueMap":
-            raise
-        raise validation(
-            f"ExpressionAttributeValues contains invalid value: {exc.message} for key {key}"
-        ) from None
+    except DynamoError as error:
+        if error.type == "ValidationException" and holder == "ExpressionAttributeValueMap":
+            error.value_key = str(key)
+        raise
 
 
 def _too_deep(value: object) -> bool:

@@ -13,7 +13,7 @@ import decimal
 from decimal import Decimal
 from typing import Any
 
-from pyarc.tables.errors import DynamoError, invalid_params, validation
+from pyarc.tables.errors import DynamoError, invalid_value, validation
 
 AttributeValue = dict[str, Any]
 Item = dict[str, AttributeValue]
@@ -102,7 +102,7 @@ def validate_value(value: Any) -> AttributeValue:
         if not isinstance(raw, list):
             raise DynamoError("SerializationException", "Unexpected value type in payload")
         if not raw:
-            raise invalid_params(f"An {_SET_NAMES[kind]} set  may not be empty")
+            raise invalid_value(f"An {_SET_NAMES[kind]} set  may not be empty")
         if kind == "NS":
             members = [normalise_number(x) for x in raw]
             seen = {parse_number(x) for x in members}
@@ -114,7 +114,7 @@ def validate_value(value: Any) -> AttributeValue:
             seen = set(raw)
         if len(seen) != len(members):
             shown = ", ".join(str(x) for x in raw)
-            raise invalid_params(f"Input collection [{shown}] contains duplicates.")
+            raise invalid_value(f"Input collection [{shown}] contains duplicates.")
         return {kind: members}
     if kind == "M":
         if not isinstance(raw, dict):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
+from pyarc.tables.errors import DETECTED  # PutItem/UpdateItem/DeleteItem count request errors
+
 KEY = {"pk": {"S": "a"}, "sk": {"S": "1"}}
 INVALID_PATH = "The document path provided in the update expression is invalid for update"
 
@@ -73,7 +75,7 @@ def test_list_indexes_refer_to_the_list_before_the_update(ddb, things):
 def test_paths_that_name_and_index_the_same_parent_conflict(ddb, things, expression, one, two):
     assert failure(ddb, things, expression, {":v": N, ":w": N}) == (
         "ValidationException",
-        "Invalid UpdateExpression: Two document paths conflict with each other; must remove or "
+        DETECTED + "Invalid UpdateExpression: Two document paths conflict with each other; must remove or "
         f"rewrite one of these paths; path one: {one}, path two: {two}",
     )
 
@@ -81,7 +83,7 @@ def test_paths_that_name_and_index_the_same_parent_conflict(ddb, things, express
 def test_function_arguments_cannot_be_sums(ddb, things):
     code, message = failure(ddb, things, "SET c = if_not_exists(c, :a + :b)", {":a": N, ":b": N})
     assert (code, message) == ("ValidationException",
-                               'Invalid UpdateExpression: Syntax error; token: "+", near: ":a +"')
+                               DETECTED + 'Invalid UpdateExpression: Syntax error; token: "+", near: ":a +"')
 
 
 @pytest.mark.parametrize(("expression", "values", "operator", "kind"), [
@@ -94,7 +96,7 @@ def test_value_operands_of_the_wrong_type_fail_before_the_condition(ddb, things,
     # the condition would fail too; AWS rejects the expression first
     assert failure(ddb, things, expression, values, ConditionExpression="attribute_exists(pk)") == (
         "ValidationException",
-        "Invalid UpdateExpression: Incorrect operand type for operator or function; "
+        DETECTED + "Invalid UpdateExpression: Incorrect operand type for operator or function; "
         f"operator or function: {operator}, operand type: {kind}",
     )
 
@@ -104,13 +106,13 @@ def test_between_bounds_are_checked_before_reading_the_item(ddb, things):
     assert failure(ddb, things, "SET z = :lo", {":lo": {"N": "5"}, ":hi": N},
                    ConditionExpression="a BETWEEN :lo AND :hi") == (
         "ValidationException",
-        "Invalid ConditionExpression: The BETWEEN operator requires upper bound to be greater than "
+        DETECTED + "Invalid ConditionExpression: The BETWEEN operator requires upper bound to be greater than "
         "or equal to lower bound; lower bound operand: AttributeValue: {N:5}, upper bound "
         "operand: AttributeValue: {N:1}",
     )
     assert failure(ddb, things, "SET z = :lo", {":lo": {"N": "5"}, ":hi": {"S": "x"}},
                    ConditionExpression="a BETWEEN :lo AND :hi")[1] == (
-        "Invalid ConditionExpression: The BETWEEN operator requires same data type for lower and "
+        DETECTED + "Invalid ConditionExpression: The BETWEEN operator requires same data type for lower and "
         "upper bounds; lower bound operand: AttributeValue: {N:5}, upper bound operand: "
         "AttributeValue: {S:x}"
     )
@@ -128,7 +130,7 @@ def test_between_bounds_in_a_filter_name_the_filter(ddb, things):
 @pytest.mark.parametrize("condition", ["((a = :v))", "NOT ((a = :v))", "b = :v AND ((a = :v))"])
 def test_redundant_parentheses_are_rejected(ddb, things, condition):
     assert failure(ddb, things, "SET z = :v", {":v": N}, ConditionExpression=condition) == (
-        "ValidationException", "Invalid ConditionExpression: The expression has redundant parentheses;"
+        "ValidationException", DETECTED + "Invalid ConditionExpression: The expression has redundant parentheses;"
     )
 
 
@@ -146,7 +148,7 @@ def test_the_same_path_on_both_sides_is_rejected(ddb, things, condition, operato
     first = "[a, b]" if "." in condition else "[a]"
     assert failure(ddb, things, "SET z = :v", {":v": N}, ConditionExpression=condition) == (
         "ValidationException",
-        "Invalid ConditionExpression: The first operand must be distinct from the remaining "
+        DETECTED + "Invalid ConditionExpression: The first operand must be distinct from the remaining "
         f"operands for this operator or function; operator: {operator}, first operand: {first}",
     )
 
@@ -159,7 +161,7 @@ def test_attribute_type_accepts_a_value_but_its_type_must_be_a_value(ddb, things
     code, message = failure(ddb, things, "SET z = :v", {":v": N},
                             ConditionExpression="attribute_type(a, b)")
     assert code == "ValidationException"
-    assert message.startswith("Invalid ConditionExpression: Incorrect operand type for operator or "
+    assert message.startswith(DETECTED + "Invalid ConditionExpression: Incorrect operand type for operator or "
                               "function; operator or function: attribute_type, operand type: ")
     assert failure(ddb, things, "SET z = :v", {":v": N, ":t": N},
                    ConditionExpression="attribute_type(a, :t)")[1].endswith("operand type: N")
@@ -172,7 +174,7 @@ def test_size_of_a_value(ddb, things):
     assert item["z"] == {"N": "2"}
     assert failure(ddb, things, "SET z = :n", {":n": N}, ConditionExpression="size(:n) = :n") == (
         "ValidationException",
-        "Invalid ConditionExpression: Incorrect operand type for operator or function; "
+        DETECTED + "Invalid ConditionExpression: Incorrect operand type for operator or function; "
         "operator or function: size, operand type: N",
     )
 

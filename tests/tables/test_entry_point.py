@@ -14,7 +14,10 @@ from pyarc.errors import PyarcError
 from pyarc.inventory.model import Inventory, Table
 from pyarc.sandbox.tables import load_seed
 from pyarc.tables.engine import Engine
-from pyarc.tables.errors import DynamoError
+from pyarc.tables.errors import (
+    DETECTED,  # PutItem/UpdateItem/DeleteItem count request errors
+    DynamoError,
+)
 from tests.tables.conftest import CREDENTIALS
 
 TRANSACTION = {
@@ -68,7 +71,7 @@ def test_a_bad_attribute_value_is_refused_alike_through_wire_and_engine(tables_s
                                                "tags": {"SS": []}}}  # fmt: skip
     wanted = (
         "ValidationException",
-        "One or more parameter values were invalid: An string set  may not be empty",
+        DETECTED + "One or more parameter values were invalid: An string set  may not be empty",
     )
     assert wire_error(tables_server.url, "PutItem", request) == wanted
     assert engine_error(tables_server.engine, "PutItem", request) == wanted

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
+from pyarc.tables.errors import DETECTED  # PutItem/UpdateItem/DeleteItem count request errors
+
 KEY = {"pk": {"S": "a"}, "sk": {"S": "1"}}
 
 
@@ -39,18 +41,18 @@ def test_syntax_error_wording(ddb, doc, err):
         update(ddb, doc, "SET v :n", {":n": {"N": "1"}})
     assert err(excinfo) == (
         "ValidationException",
-        'Invalid UpdateExpression: Syntax error; token: ":n", near: "v :n"',
+        DETECTED + 'Invalid UpdateExpression: Syntax error; token: ":n", near: "v :n"',
     )
     with pytest.raises(ClientError) as excinfo:
         update(ddb, doc, "SET v =", None)
-    assert err(excinfo)[1] == 'Invalid UpdateExpression: Syntax error; token: "<EOF>", near: "="'
+    assert err(excinfo)[1] == DETECTED + 'Invalid UpdateExpression: Syntax error; token: "<EOF>", near: "="'
 
 
 def test_reserved_word_needs_a_name_placeholder(ddb, doc, err):
     with pytest.raises(ClientError) as excinfo:
         update(ddb, doc, "SET name = :n", {":n": {"S": "x"}})
     assert err(excinfo)[1] == (
-        "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: name"
+        DETECTED + "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: name"
     )
     got = update(ddb, doc, "SET #n = :n", {":n": {"S": "gadget"}}, {"#n": "name"})
     assert got["name"] == {"S": "gadget"}
@@ -60,13 +62,13 @@ def test_undefined_and_unused_placeholders(ddb, doc, err):
     with pytest.raises(ClientError) as excinfo:
         update(ddb, doc, "SET a = :missing", {":n": {"N": "1"}})
     assert err(excinfo)[1] == (
-        "Invalid UpdateExpression: An expression attribute value used in expression is not "
+        DETECTED + "Invalid UpdateExpression: An expression attribute value used in expression is not "
         "defined; attribute value: :missing"
     )
     with pytest.raises(ClientError) as excinfo:
         update(ddb, doc, "SET a = :n", {":n": {"N": "1"}, ":extra": {"N": "2"}})
     assert err(excinfo)[1] == (
-        "Value provided in ExpressionAttributeValues unused in expressions: keys: {:extra}"
+        DETECTED + "Value provided in ExpressionAttributeValues unused in expressions: keys: {:extra}"
     )
     with pytest.raises(ClientError) as excinfo:
         update(ddb, doc, "SET #a = :n", {":n": {"N": "1"}}, {"#b": "x"})
@@ -112,7 +114,7 @@ def test_add_and_delete(ddb, doc, err):
     with pytest.raises(ClientError) as excinfo:
         update(ddb, doc, "ADD flag :s", {":s": {"S": "x"}})
     assert err(excinfo)[1] == (
-        "Invalid UpdateExpression: Incorrect operand type for operator or function; "
+        DETECTED + "Invalid UpdateExpression: Incorrect operand type for operator or function; "
         "operator: ADD, operand type: STRING"
     )
 
@@ -132,7 +134,7 @@ def test_overlapping_paths_rejected(ddb, doc, err):
     with pytest.raises(ClientError) as excinfo:
         update(ddb, doc, "SET profile = :v REMOVE profile.tags", {":v": {"M": {}}})
     assert err(excinfo)[1] == (
-        "Invalid UpdateExpression: Two document paths overlap with each other; must remove or "
+        DETECTED + "Invalid UpdateExpression: Two document paths overlap with each other; must remove or "
         "rewrite one of these paths; path one: [profile], path two: [profile, tags]"
     )
 
@@ -190,7 +192,7 @@ def test_condition_functions(ddb, doc, expression, values, expected):
 def test_invalid_function_and_attribute_type(ddb, doc, err):
     with pytest.raises(ClientError) as excinfo:
         ddb.put_item(TableName=doc, Item=KEY, ConditionExpression="nosuch(a)")
-    assert err(excinfo)[1] == "Invalid ConditionExpression: Invalid function name; function: nosuch"
+    assert err(excinfo)[1] == DETECTED + "Invalid ConditionExpression: Invalid function name; function: nosuch"
     with pytest.raises(ClientError) as excinfo:
         ddb.put_item(TableName=doc, Item=KEY, ConditionExpression="attribute_type(a, :t)",
                      ExpressionAttributeValues={":t": {"S": "XYZ"}})

@@ -184,7 +184,7 @@ def test_segment_validation(ddb, orders, err):
         ddb.scan(TableName="orders", Segment=4, TotalSegments=2)
     assert err(excinfo)[1] == (
         "The Segment parameter is zero-based and must be less than parameter TotalSegments: "
-        "Segment: 4 is out of bounds for TotalSegments: 2"
+        "Segment: 4 is not less than TotalSegments: 2"  # AWS's words (moto's AWS-verified test)
     )
 
 

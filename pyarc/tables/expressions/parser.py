@@ -7,9 +7,10 @@ function returns a syntax tree from `nodes`; names and values are resolved while
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from pyarc.tables.errors import DynamoError, validation
+from pyarc.tables.errors import DynamoError, request_invalid
 from pyarc.tables.expressions.lexer import Token, tokenize
 from pyarc.tables.expressions.nodes import (
     And,
@@ -28,6 +29,7 @@ from pyarc.tables.expressions.nodes import (
 from pyarc.tables.expressions.reserved import RESERVED_WORDS
 from pyarc.tables.values import comparable, type_of
 
+_KEY = re.compile(r"[#:][A-Za-z0-9_]+")  # what the lexer reads as an alias or a value
 COMPARATORS = ("=", "<>", "<", "<=", ">", ">=")
 BOOLEAN_FUNCTIONS = {
     "attribute_exists": 1,
@@ -51,9 +53,15 @@ class ExpressionContext:
 
     def __init__(self, names: Any = None, values: Any = None) -> None:
         if names is not None and not names:
-            raise validation("ExpressionAttributeNames must not be empty")
+            raise request_invalid("ExpressionAttributeNames must not be empty")
         if values is not None and not values:
-            raise validation("ExpressionAttributeValues must not be empty")
+            raise request_invalid("ExpressionAttributeValues must not be empty")
+        for kind, given, sign in (("Names", names, "#"), ("Values", values, ":")):
+            for key in given or ():
+                if not _KEY.fullmatch(key) or key[0] != sign:
+                    raise request_invalid(
+                        f'ExpressionAttribute{kind} contains invalid key: Syntax error; key: "{key}"'
+                    )
         self.names: dict[str, str] = names or {}
         self.values: dict[str, Any] = values or {}  # checked with the request's shape
         self.used_names: set[str] = set()
@@ -62,13 +70,13 @@ class ExpressionContext:
     def check_unused(self) -> None:
         unused_names = [k for k in self.names if k not in self.used_names]
         if unused_names:
-            raise validation(
+            raise request_invalid(
                 "Value provided in ExpressionAttributeNames unused in expressions: "
                 f"keys: {{{', '.join(unused_names)}}}"
             )
         unused_values = [k for k in self.values if k not in self.used_values]
         if unused_values:
-            raise validation(
+            raise request_invalid(
                 "Value provided in ExpressionAttributeValues unused in expressions: "
                 f"keys: {{{', '.join(unused_values)}}}"
             )
@@ -87,7 +95,7 @@ class _Parser:
 
     # -- helpers -------------------------------------------------------------------------
     def error(self, detail: str) -> DynamoError:
-        return validation(f"Invalid {self.label}: {detail}")
+        return request_invalid(f"Invalid {self.label}: {detail}")
 
     @property
     def tok(self) -> Token:
@@ -303,7 +311,9 @@ class _Parser:
             raise self.error(
                 f"The BETWEEN operator requires same data type for lower and upper bounds; {shown}"
             )
-        if kind in ("S", "N", "B") and comparable(low.value) > comparable(high.value):
+        if kind not in ("S", "N", "B"):
+            raise self.operand_type_error("BETWEEN", kind)
+        if comparable(low.value) > comparable(high.value):
             raise self.error(
                 "The BETWEEN operator requires upper bound to be greater than or equal to lower "
                 f"bound; {shown}"

@@ -42,10 +42,10 @@ def batch_get_item(store: Store, request: dict[str, Any]) -> dict[str, Any]:
         seen = {_identity(table, k) for k in keys}
         if len(seen) != len(keys):
             raise validation("Provided list of item keys contains duplicates")
-        plans.append((table, keys, projection))
+        plans.append((name, table, keys, projection))
     responses: dict[str, list[Item]] = {}
-    for table, keys, projection in plans:
-        found = responses.setdefault(table.name, [])
+    for name, table, keys, projection in plans:
+        found = responses.setdefault(name, [])  # keyed as asked: by name or by ARN
         for key in keys:
             item = table.get(key)
             if item is not None:

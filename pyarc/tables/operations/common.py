@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from pyarc.tables.store.table import Table
 
 TABLE_NAME = re.compile(r"[a-zA-Z0-9_.-]+")
+TABLE_ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table/([a-zA-Z0-9_.-]{3,255})")
 
 EXPRESSION_KEYS = (
     "ConditionExpression",
@@ -86,7 +87,14 @@ def read_units(size: int, consistent: bool) -> float:
 
 
 def table_of(store: Store, name: Any, *, described: bool = False) -> Table:
-    """The table a request names; ResourceNotFoundException (worded as DynamoDB does)."""
+    """The table a request names, by name or by ARN, as DynamoDB accepts either wherever a
+    TableName goes; ResourceNotFoundException worded as DynamoDB does."""
+    arn = TABLE_ARN.fullmatch(name) if isinstance(name, str) else None
+    if arn is not None:
+        table = store.tables.get(arn.group(1))
+        if table is None or table.arn != name:  # another region or account: not here
+            raise not_found()
+        return table
     check_table_name(name)
     table = store.tables.get(name)
     if table is None:

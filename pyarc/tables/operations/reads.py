@@ -17,7 +17,14 @@ from pyarc.tables.operations.common import (
     table_of,
 )
 from pyarc.tables.operations.legacy import with_key_condition_expression
-from pyarc.tables.store.table import TOP, Index, KeySchema, Table, partition_position
+from pyarc.tables.store.table import (
+    TOP,
+    Index,
+    KeySchema,
+    Table,
+    check_key_size,
+    partition_position,
+)
 from pyarc.tables.values import Item, comparable, item_size, type_of
 
 if TYPE_CHECKING:
@@ -54,10 +61,19 @@ def _limit(request: dict[str, Any]) -> int | None:
     return limit
 
 
-def _select(request: dict[str, Any], index: Index | None, has_projection: bool) -> str:
+def _select(request: dict[str, Any], index: Index | None, query: bool) -> str:
+    """The Select in force, refusing the combinations DynamoDB refuses, in its words (a
+    Query counts them as validation errors, a Scan does not)."""
     select = request.get("Select")
+    given = (
+        "ProjectionExpression"
+        if request.get("ProjectionExpression") is not None
+        else "AttributesToGet"
+        if request.get("AttributesToGet") is not None
+        else None
+    )
     if select is None:
-        if has_projection:
+        if given:
             return "SPECIFIC_ATTRIBUTES"
         return "ALL_PROJECTED_ATTRIBUTES" if index else "ALL_ATTRIBUTES"
     if select not in SELECTS:
@@ -66,16 +82,18 @@ def _select(request: dict[str, Any], index: Index | None, has_projection: bool) 
             "constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, "
             "ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]"
         )
-    if has_projection and select != "SPECIFIC_ATTRIBUTES":
+    counted = "1 validation error detected: " if query else ""
+    if given and select != "SPECIFIC_ATTRIBUTES":
+        wanted = "only the Count" if select == "COUNT" else select
+        raise validation(f"{counted}Cannot specify the {given} when choosing to get {wanted}")
+    if select == "SPECIFIC_ATTRIBUTES" and not given:
         raise validation(
-            "Cannot specify the ProjectionExpression when choosing to get only the Count"
-            if select == "COUNT"
-            else f"One or more parameter values were invalid: Select type {select} is not "
-            "supported when ProjectionExpression is specified"
+            f"{counted}Must specify the AttributesToGet or ProjectionExpression when choosing "
+            "to get SPECIFIC_ATTRIBUTES"
         )
-    if select == "SPECIFIC_ATTRIBUTES" and not has_projection:
-        raise invalid_params(
-            "Select type SPECIFIC_ATTRIBUTES requires ProjectionExpression or AttributesToGet"
+    if select == "ALL_PROJECTED_ATTRIBUTES" and index is None:
+        raise validation(
+            f"{counted}ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"
         )
     if (
         select == "ALL_ATTRIBUTES"
@@ -87,8 +105,6 @@ def _select(request: dict[str, Any], index: Index | None, has_projection: bool) 
             f"Select type ALL_ATTRIBUTES is not supported for global secondary index "
             f"{index.name} because its projection type is not ALL"
         )
-    if select == "ALL_PROJECTED_ATTRIBUTES" and index is None:
-        raise invalid_params("Select type ALL_PROJECTED_ATTRIBUTES is not supported for table")
     return select
 
 
@@ -173,7 +189,9 @@ def _filter(request: dict[str, Any], context: Any) -> Any:
 # -- Query -------------------------------------------------------------------------------
 
 
-def _key_part(tree: Any, keys: KeySchema, types: dict[str, str]) -> tuple[str, Any]:
+def _key_part(
+    tree: Any, keys: KeySchema, types: dict[str, str], named: set[Any]
+) -> tuple[str, Any]:
     """Classify one key condition: ("hash", value) or ("range", condition)."""
     if isinstance(tree, Compare):
         left, right = tree.left, tree.right
@@ -187,8 +205,8 @@ def _key_part(tree: Any, keys: KeySchema, types: dict[str, str]) -> tuple[str, A
                 "Invalid condition in KeyConditionExpression: Multiple attribute names used in "
                 "one condition"
             )
-        name = _key_name(left, keys)
-        _check_type(name, right.value, types)
+        name = _key_name(left, keys, named)
+        _check_type(name, right.value, types, keys)
         if name == keys.hash:
             if tree.op != "=":
                 raise validation("Query key condition not supported")
@@ -197,13 +215,13 @@ def _key_part(tree: Any, keys: KeySchema, types: dict[str, str]) -> tuple[str, A
     if isinstance(tree, Between):
         if not isinstance(tree.operand, Path):
             raise validation("Query key condition not supported")
-        name = _key_name(tree.operand, keys)
+        name = _key_name(tree.operand, keys, named)
         if name != keys.range:
             raise validation("Query key condition not supported")
         for bound in (tree.low, tree.high):
             if not isinstance(bound, Value):
                 raise validation("Query key condition not supported")
-            _check_type(name, bound.value, types)
+            _check_type(name, bound.value, types, keys)
         if comparable(tree.low.value) > comparable(tree.high.value):
             low, high = tree.low.value, tree.high.value
             raise validation(
@@ -219,7 +237,7 @@ def _key_part(tree: Any, keys: KeySchema, types: dict[str, str]) -> tuple[str, A
         path, prefix = tree.args
         if not isinstance(path, Path) or not isinstance(prefix, Value):
             raise validation("Query key condition not supported")
-        name = _key_name(path, keys)
+        name = _key_name(path, keys, named)
         if name != keys.range:
             raise validation("Query key condition not supported")
         kind = types.get(name)
@@ -228,23 +246,26 @@ def _key_part(tree: Any, keys: KeySchema, types: dict[str, str]) -> tuple[str, A
                 "Invalid KeyConditionExpression: Incorrect operand type for operator or "
                 "function; operator or function: begins_with, operand type: N"
             )
-        _check_type(name, prefix.value, types)
+        _check_type(name, prefix.value, types, keys)
         return "range", tree
     operator = type(tree).__name__.upper()
     raise validation(f"Invalid operator used in KeyConditionExpression: {operator}")
 
 
-def _key_name(path: Path, keys: KeySchema) -> str:
+def _key_name(path: Path, keys: KeySchema, named: set[Any]) -> str:
+    """The key attribute a condition names; else the key element DynamoDB says is missed
+    (the partition key unless the condition names it, then the sort key)."""
     name = path.elements[0]
     if len(path.elements) != 1 or name not in keys.names:
-        missing = keys.range if keys.range else keys.hash
+        missing = keys.range if keys.hash in named and keys.range else keys.hash
         raise validation(f"Query condition missed key schema element: {missing}")
     return str(name)
 
 
-def _check_type(name: str, value: dict[str, Any], types: dict[str, str]) -> None:
+def _check_type(name: str, value: dict[str, Any], types: dict[str, str], keys: KeySchema) -> None:
     if type_of(value) != types[name]:
         raise invalid_params("Condition parameter type does not match schema type")
+    check_key_size(value, is_hash=name == keys.hash)
 
 
 def _split_key_condition(tree: Any, keys: KeySchema, types: dict[str, str]) -> tuple[Any, Any]:
@@ -253,7 +274,8 @@ def _split_key_condition(tree: Any, keys: KeySchema, types: dict[str, str]) -> t
         parts = [tree.left, tree.right]
         if any(isinstance(p, And) for p in parts):
             raise validation("Conditions can be of length 1 or 2 only")
-    classified = [_key_part(p, keys, types) for p in parts]
+    named = {p.elements[0] for p in paths_in(tree)}
+    classified = [_key_part(p, keys, types, named) for p in parts]
     hashes = [v for k, v in classified if k == "hash"]
     ranges = [v for k, v in classified if k == "range"]
     if len(hashes) != 1:
@@ -338,7 +360,7 @@ def query(store: Store, request: dict[str, Any]) -> dict[str, Any]:
                     "Filter Expression can only contain non-primary key attributes: Primary key "
                     f"attribute: {path.elements[0]}"
                 )
-    select = _select(request, index, projection is not None)
+    select = _select(request, index, query=True)
     forward = request.get("ScanIndexForward", True) is not False
     start = _start(table, index, request)
     storage = index.storage if index else table.storage
@@ -387,10 +409,15 @@ def _segment(request: dict[str, Any]) -> tuple[int, int] | None:
             "constraint: Member must have value "
             + ("greater than or equal to 1" if total < 1 else "less than or equal to 1000000")
         )
-    if not 0 <= segment < total:
+    if segment < 0:
+        raise validation(
+            f"1 validation error detected: Value '{segment}' at 'segment' failed to satisfy "
+            "constraint: Member must have value greater than or equal to 0"
+        )
+    if segment >= total:
         raise validation(
             "The Segment parameter is zero-based and must be less than parameter TotalSegments: "
-            f"Segment: {segment} is out of bounds for TotalSegments: {total}"
+            f"Segment: {segment} is not less than TotalSegments: {total}"
         )
     return segment, total
 
@@ -402,7 +429,7 @@ def scan(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     filter_tree = _filter(request, context)
     projection = projection_of(request, context)
     context.check_unused()
-    select = _select(request, index, projection is not None)
+    select = _select(request, index, query=False)
     segments = _segment(request)
     start = _start(table, index, request)
     storage = index.storage if index else table.storage

@@ -114,6 +114,29 @@ def _stream(raw: Any) -> tuple[dict[str, Any] | None, str | None]:
     return {"StreamEnabled": True, "StreamViewType": view}, label
 
 
+def _check_definitions(types: dict[str, str], used: set[str], with_indexes: bool) -> None:
+    """AttributeDefinitions must name exactly the key attributes (DynamoDB words the
+    mismatch differently with and without secondary indexes)."""
+    missing = sorted(used - set(types))
+    if missing and not with_indexes:
+        raise validation("Invalid KeySchema: Some index key attribute have no definition")
+    if missing:
+        raise invalid_params(
+            "Some index key attributes are not defined in AttributeDefinitions. Keys: "
+            f"[{', '.join(missing)}], AttributeDefinitions: [{', '.join(sorted(types))}]"
+        )
+    if set(types) - used and not with_indexes:
+        raise invalid_params(
+            "Number of attributes in KeySchema does not exactly match number of attributes "
+            "defined in AttributeDefinitions"
+        )
+    if set(types) - used:
+        raise invalid_params(
+            f"Some AttributeDefinitions are not used. AttributeDefinitions: "
+            f"[{', '.join(sorted(types))}], keys used: [{', '.join(sorted(used))}]"
+        )
+
+
 def create_table(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     name = request["TableName"]
     check_table_name(name)
@@ -161,17 +184,7 @@ def create_table(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     used = set(keys.names)
     for index in indexes.values():
         used |= set(index.keys.names)
-    missing = sorted(used - set(types))
-    if missing:
-        raise invalid_params(
-            "Some index key attributes are not defined in AttributeDefinitions. Keys: "
-            f"[{', '.join(missing)}], AttributeDefinitions: [{', '.join(types)}]"
-        )
-    if set(types) - used:
-        raise invalid_params(
-            "Number of attributes in KeySchema does not exactly match number of attributes "
-            "defined in AttributeDefinitions"
-        )
+    _check_definitions(types, used, bool(indexes))
     billing = request.get("BillingMode") or "PROVISIONED"
     throughput = {"ReadCapacityUnits": 0, "WriteCapacityUnits": 0}
     if billing == "PROVISIONED":

@@ -42,6 +42,30 @@ class _Top:
 TOP: Any = _Top()
 
 
+MAX_HASH_KEY_BYTES = 2048
+MAX_RANGE_KEY_BYTES = 1024
+
+
+def key_bytes(value: dict[str, Any]) -> int:
+    """Bytes a key value counts against DynamoDB's key size limits."""
+    return len(_key_bytes(value))
+
+
+def check_key_size(value: dict[str, Any], *, is_hash: bool) -> None:
+    """DynamoDB's limits on a table key's size (2048 bytes hash, 1024 range), its words."""
+    limit = MAX_HASH_KEY_BYTES if is_hash else MAX_RANGE_KEY_BYTES
+    raw = value.get("S")
+    if raw is not None and len(raw) * 4 <= limit:  # UTF-8 takes at most 4 bytes a character
+        return
+    if key_bytes(value) <= limit:
+        return
+    if is_hash:
+        raise invalid_params("Size of hashkey has exceeded the maximum size limit of2048 bytes")
+    raise invalid_params(
+        "Aggregated size of all range keys has exceeded the size limit of 1024 bytes"
+    )
+
+
 @dataclass(frozen=True)
 class KeySchema:
     """A key schema; a GSI may have up to four HASH and four RANGE attributes (`more_*`)."""
@@ -86,9 +110,7 @@ class KeySchema:
 
 def _key_bytes(value: dict[str, Any]) -> bytes:
     kind, raw = next(iter(value.items()))
-    if kind == "B":
-        return decode_binary(raw)
-    return str(raw).encode("utf-8")
+    return decode_binary(raw) if kind == "B" else str(raw).encode("utf-8")
 
 
 def partition_position(value: dict[str, Any]) -> tuple[bytes, Any]:
@@ -208,6 +230,7 @@ class Table:
                 "One or more parameter values are not valid. The AttributeValue for a key "
                 f"attribute cannot contain an empty string value. Key: {name}"
             )
+        check_key_size(value, is_hash=name == self.keys.hash)
 
     def check_item_keys(self, item: Item) -> None:
         """Validate a full item's table and index keys (PutItem, after UpdateItem)."""
@@ -232,6 +255,13 @@ class Table:
                         "secondary index key is not supported. The AttributeValue for a key "
                         f"attribute cannot contain an empty string value. IndexName: "
                         f"{index.name}, IndexKey: {name}"
+                    )
+                limit = MAX_HASH_KEY_BYTES if name == index.keys.hash else MAX_RANGE_KEY_BYTES
+                size = key_bytes(value)
+                if size > limit:
+                    raise invalid_params(
+                        f"Size limit exceeded for Index Key {name} Actual Size: {size} bytes "
+                        f"Max Size: {limit} bytes IndexName: {index.name}"
                     )
 
     def key_from_request(self, key: Any) -> Item:
