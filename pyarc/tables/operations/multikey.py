@@ -78,7 +78,7 @@ def multi_key_range(
         if name in by_name:
             raise validation("KeyConditionExpressions must only contain one condition per key")
         for value in _values(condition):
-            _check_type(name, value, types)
+            _check_type(name, value, types, keys)
         by_name[name] = condition
     hash_values = []
     for name in keys.hash_names:

@@ -265,7 +265,7 @@ def _key_name(path: Path, keys: KeySchema, named: set[Any]) -> str:
 def _check_type(name: str, value: dict[str, Any], types: dict[str, str], keys: KeySchema) -> None:
     if type_of(value) != types[name]:
         raise invalid_params("Condition parameter type does not match schema type")
-    check_key_size(value, is_hash=name == keys.hash)
+    check_key_size(value, is_hash=name in keys.hash_names)
 
 
 def _split_key_condition(tree: Any, keys: KeySchema, types: dict[str, str]) -> tuple[Any, Any]:
