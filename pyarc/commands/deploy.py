@@ -34,6 +34,11 @@ def parse_tags(values: tuple[str, ...]) -> dict[str, str]:
     show_default=True,
     help="Template format for --dry-run.",
 )
+@click.option(
+    "--explain-iam",
+    is_flag=True,
+    help="With --dry-run: print each function's rights and the code or setting behind each.",
+)
 @click.option("--name", "name_suffix", default=None, help="Suffix for the stack name.")
 @click.option("--tags", multiple=True, metavar="KEY=VALUE", help="Stack tags (repeatable).")
 @click.option("--no-static", "no_static", is_flag=True, help="Skip uploading static assets.")
@@ -51,6 +56,7 @@ def command(
     env: str,
     dry_run: bool,
     fmt: str,
+    explain_iam: bool,
     name_suffix: str | None,
     tags: tuple[str, ...],
     no_static: bool,
@@ -62,6 +68,8 @@ def command(
     """Deploy the app to AWS with CloudFormation (staging by default)."""
     if no_static and static_only:
         raise PyarcError("--no-static and --static-only contradict each other; pick one.")
+    if explain_iam and not dry_run:
+        raise PyarcError("--explain-iam goes with --dry-run: pyarc deploy --dry-run --explain-iam")
     stack_tags = parse_tags(tags)  # before --dry-run too: a bad tag is wrong either way
     inventory = load_app(cwd, env, strict)
     console = Console()
@@ -70,6 +78,10 @@ def command(
 
         result = write_template(inventory, env, fmt, name_suffix)  # type: ignore[arg-type]
         console.print(result.summary(), highlight=False, markup=False)
+        if explain_iam:
+            from pyarc.template import explain_iam as explain
+
+            console.print(explain(inventory, env), highlight=False, markup=False, end="", soft_wrap=True)
         return
     from pyarc.deploy.deployer import DeployOptions, deploy
 
