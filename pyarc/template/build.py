@@ -68,6 +68,22 @@ def stack_name(inventory: Inventory, env: str, name_suffix: str | None = None) -
     return name
 
 
+def build_draft(
+    inventory: Inventory, env: str, code_uris: Mapping[str, CodeUri] | None = None
+) -> Draft:
+    """Every step applied: the resources, and what each function's role holds and why."""
+    check_env(env)
+    draft = Draft(inventory=inventory, env=env, code_uris=dict(code_uris or {}))
+    for step in STEPS:
+        step(draft)
+    if not draft.resources:
+        raise PyarcError(
+            f"{inventory.manifest.name} declares nothing to deploy; add @http, @ws, @tables, "
+            "@static or another pragma first."
+        )
+    return draft
+
+
 def build(
     inventory: Inventory,
     env: str = "staging",
@@ -81,14 +97,7 @@ def build(
     get their source directory relative to the app dir (what `sam build` expects).
     """
     name = stack_name(inventory, env, name_suffix)
-    draft = Draft(inventory=inventory, env=env, code_uris=dict(code_uris or {}))
-    for step in STEPS:
-        step(draft)
-    if not draft.resources:
-        raise PyarcError(
-            f"{inventory.manifest.name} declares nothing to deploy; add @http, @ws, @tables, "
-            "@static or another pragma first."
-        )
+    draft = build_draft(inventory, env, code_uris)
     template: Json = {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Transform": SAM_TRANSFORM,

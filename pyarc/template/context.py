@@ -35,6 +35,7 @@ class Draft:
     grants: dict[str, list[Grant]] = field(default_factory=dict)  # policy name -> statements
     owners: dict[str, str] = field(default_factory=dict)  # logical id -> what declared it
     notes: list[str] = field(default_factory=list)  # what the user should know (dry-run prints)
+    rights: dict[str, Any] = field(default_factory=dict)  # Function.key -> FunctionRights
 
     def add(self, logical_id: str, resource: Json, owner: str) -> Json:
         """Add a resource; two manifest entries that map to one logical id are a user error."""

@@ -80,7 +80,7 @@ def function(draft: Draft, fn: Function, shared_env: dict[str, Any]) -> Json:
         "MemorySize": config.memory,
         "Timeout": config.timeout,
         "EphemeralStorage": {"Size": config.storage},
-        "Role": get_att(names.APP_ROLE, "Arn"),
+        "Role": get_att(names.APP_ROLE, "Arn"),  # the function's own role, unless shared
         "LoggingConfig": {"LogGroup": sub(log_group_name(fn))},
         "Environment": {"Variables": dict(shared_env)},
     }

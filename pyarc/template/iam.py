@@ -1,12 +1,17 @@
-"""The app role: one statement per service, each naming only the app's own resources."""
+"""Roles: one per function with only its rights (rights.py says which and why), or with
+`@aws roles shared` Architect's single app role holding every grant of the app. Either way
+each statement names only the app's own resources. Functions with `policies` get those
+instead, in a role SAM makes."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from pyarc.inventory.model import logical_id
 from pyarc.template import names
 from pyarc.template.context import Draft, Json
-from pyarc.template.intrinsics import arn
+from pyarc.template.intrinsics import arn, get_att
+from pyarc.template.rights import FunctionRights, function_rights
 
 DEFAULT_POLICIES = "architect-default-policies"  # Architect's keyword in config.arc policies
 
@@ -49,33 +54,56 @@ def add_role(draft: Draft) -> None:
     if not functions:
         return
     documents = policy_documents(draft)
-    uses_app_role = [fn for fn in functions if not fn.config.policies]
-    if uses_app_role:
-        draft.add(
-            names.APP_ROLE,
-            {
-                "Type": "AWS::IAM::Role",
-                "Properties": {
-                    "AssumeRolePolicyDocument": {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Effect": "Allow",
-                                "Principal": {"Service": "lambda.amazonaws.com"},
-                                "Action": "sts:AssumeRole",
-                            }
-                        ],
-                    },
-                    "Policies": documents,
-                },
-            },
-            owner="the app role",
-        )
+    shared = draft.inventory.aws.roles == "shared"
+    if shared and any(not fn.config.policies for fn in functions):
+        draft.add(names.APP_ROLE, role(documents), owner="the app role")
     for fn in functions:
+        properties = draft.function_properties(fn)
+        rights = function_rights(draft, fn)
+        draft.rights[fn.key] = rights
         if fn.config.policies:
-            properties = draft.function_properties(fn)
             del properties["Role"]
             properties["Policies"] = custom_policies(fn.config.policies, documents)
+        elif not shared:
+            role_id = names.role_id(fn)
+            policy = {"PolicyName": "FunctionRights", "PolicyDocument": rights_document(rights)}
+            draft.add(role_id, role([policy]), owner=f"the role of {fn.key}")
+            properties["Role"] = get_att(role_id, "Arn")
+
+
+def role(policies: list[Json]) -> Json:
+    return {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "AssumeRolePolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "lambda.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            },
+            "Policies": policies,
+        },
+    }
+
+
+def rights_document(rights: FunctionRights) -> Json:
+    """One statement per target (a table, a queue...), its actions and ARNs merged."""
+    merged: dict[str, tuple[list[str], list[Any]]] = {}
+    for right in rights.rights:
+        actions, resources = merged.setdefault(right.target, ([], []))
+        actions += [a for a in right.actions if a not in actions]
+        resources += [r for r in right.resources if r not in resources]
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": logical_id(target), "Effect": "Allow", "Action": actions, "Resource": arns}
+            for target, (actions, arns) in merged.items()
+        ],
+    }
 
 
 def custom_policies(requested: list[str], documents: list[Json]) -> list[Any]:

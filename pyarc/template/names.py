@@ -31,6 +31,11 @@ def function_id(fn: Function) -> str:
     return pascal(fn.name) + FUNCTION_SUFFIX[fn.kind]
 
 
+def role_id(fn: Function) -> str:
+    """`GetIndexHTTPLambdaRole`: the name SAM would give the role it makes for the function."""
+    return function_id(fn) + "Role"
+
+
 def log_group_id(fn: Function) -> str:
     return function_id(fn) + "LogGroup"
 

@@ -41,7 +41,7 @@ def test_defaults_follow_architect_and_python(app):
     assert props["Timeout"] == 5
     assert props["EphemeralStorage"] == {"Size": 512}
     assert props["Handler"] == "lambda.handler"
-    assert props["Role"] == {"Fn::GetAtt": ["Role", "Arn"]}
+    assert props["Role"] == {"Fn::GetAtt": ["GetIndexHTTPLambdaRole", "Arn"]}  # its own
     assert props["CodeUri"] == "src/http/get-index"
     assert "ReservedConcurrentExecutions" not in props
     assert "Layers" not in props
@@ -164,7 +164,7 @@ def test_functions_whose_names_collide_are_refused(app):
 
 
 def test_custom_policies_replace_the_app_role(app):
-    app.http("get", "/", "get-index").table("notes", "id")
+    app.aws(roles="shared").http("get", "/", "get-index").table("notes", "id")
     app.http(
         "get",
         "/admin",

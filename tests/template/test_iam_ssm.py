@@ -1,4 +1,5 @@
-"""The app role grants only what the app uses, on its own resources; SSM discovery params."""
+"""`@aws roles shared` (Architect's model): the app role grants only what the app has, on its
+own resources; SSM discovery params. Per-function roles: test_roles.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pyarc.template import build
 
 
 def full_app(app):
-    app.static().http("get", "/", "get-index").ws("connect", "default")
+    app.aws(roles="shared").static().http("get", "/", "get-index").ws("connect", "default")
     app.table("notes", "noteID").stream("notes").event("ping").queue("work")
     app.scheduled("daily", "rate(1 day)").cdn()
     return app
@@ -38,7 +39,7 @@ def test_no_statement_grants_on_every_resource(app):
 
 
 def test_role_policies_are_only_those_the_app_needs(app):
-    app.static().http("get", "/", "get-index")
+    app.aws(roles="shared").static().http("get", "/", "get-index")
     template = build(app.inventory)
     role = template["Resources"]["Role"]["Properties"]
     assert [p["PolicyName"] for p in role["Policies"]] == [
@@ -52,7 +53,7 @@ def test_role_policies_are_only_those_the_app_needs(app):
 
 
 def test_logs_are_scoped_to_the_stacks_log_groups(app):
-    app.http("get", "/", "get-index")
+    app.aws(roles="shared").http("get", "/", "get-index")
     [logs] = [s for s in statements(build(app.inventory)) if s["Sid"] == "Logs"]
     assert logs["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
     prefix = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"

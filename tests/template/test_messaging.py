@@ -13,7 +13,7 @@ from pyarc.template import build
 
 
 def test_event_topic_and_subscription(app):
-    app.event("ping")
+    app.aws(roles="shared").event("ping")
     resources = build(app.inventory)["Resources"]
     assert resources["PingEventTopic"]["Type"] == "AWS::SNS::Topic"
     assert resources["PingEventLambda"]["Properties"]["Events"] == {
@@ -60,8 +60,8 @@ def test_standard_queue_with_batching(app):
     assert event["MaximumBatchingWindowInSeconds"] == 20
 
 
-def test_queue_grants_cover_consuming_and_sending(app):
-    app.queue("work")
+def test_shared_queue_grants_cover_consuming_and_sending(app):
+    app.aws(roles="shared").queue("work")
     policies = build(app.inventory)["Resources"]["Role"]["Properties"]["Policies"]
     [sqs] = [p for p in policies if p["PolicyName"] == "ArcSimpleQueueServicePolicy"]
     [statement] = sqs["PolicyDocument"]["Statement"]

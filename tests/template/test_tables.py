@@ -122,8 +122,8 @@ def test_ttl_on_a_key_is_refused(app):
         build(app.inventory)
 
 
-def test_table_grants_name_each_table_and_its_indexes(app):
-    app.http("get", "/", "get-index").table("notes", "noteID").table("users", "userID")
+def test_shared_role_table_grants_name_each_table_and_its_indexes(app):
+    app.aws(roles="shared").http("get", "/", "get-index").table("notes", "noteID").table("users", "userID")
     policies = build(app.inventory)["Resources"]["Role"]["Properties"]["Policies"]
     [dynamo] = [p for p in policies if p["PolicyName"] == "ArcDynamoPolicy"]
     [statement] = dynamo["PolicyDocument"]["Statement"]

@@ -171,7 +171,7 @@ def test_custom_policies_get_their_own_role_after_transform(app, validate):
     role = transformed["Resources"]["GetAdminHTTPLambdaRole"]["Properties"]
     assert "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess" in role["ManagedPolicyArns"]
     index = transformed["Resources"]["GetIndexHTTPLambda"]["Properties"]
-    assert index["Role"] == {"Fn::GetAtt": ["Role", "Arn"]}
+    assert index["Role"] == {"Fn::GetAtt": ["GetIndexHTTPLambdaRole", "Arn"]}  # pyarc's
 
 
 def test_cdn_static_cache_policy_survives_transform(app, validate):

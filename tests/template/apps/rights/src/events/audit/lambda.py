@@ -1,0 +1,7 @@
+import boto3
+
+dynamodb = boto3.resource("dynamodb")
+
+
+def handler(event, context):
+    print(event)

@@ -1,0 +1,2 @@
+@aws
+tables-read users
