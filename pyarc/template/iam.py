@@ -10,7 +10,7 @@ from typing import Any
 from pyarc.inventory.model import logical_id
 from pyarc.template import names
 from pyarc.template.context import Draft, Json
-from pyarc.template.intrinsics import arn, get_att
+from pyarc.template.intrinsics import arn, assume_role, get_att
 from pyarc.template.rights import FunctionRights, function_rights
 
 DEFAULT_POLICIES = "architect-default-policies"  # Architect's keyword in config.arc policies
@@ -75,16 +75,7 @@ def role(policies: list[Json]) -> Json:
     return {
         "Type": "AWS::IAM::Role",
         "Properties": {
-            "AssumeRolePolicyDocument": {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "lambda.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            },
+            "AssumeRolePolicyDocument": assume_role("lambda.amazonaws.com"),
             "Policies": policies,
         },
     }

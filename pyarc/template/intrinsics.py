@@ -33,3 +33,15 @@ def arn(service: str, resource: str, *, regional: bool = True, account: bool = T
 def execute_api_host(api_logical_id: str) -> str:
     """The `${Api}.execute-api.<region>.<suffix>` host, for use inside Fn::Sub text."""
     return f"${{{api_logical_id}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}"
+
+
+def assume_role(service: str, condition: Json | None = None) -> Json:
+    """The trust policy letting `service` (`lambda.amazonaws.com`) assume a role."""
+    statement: Json = {
+        "Effect": "Allow",
+        "Principal": {"Service": service},
+        "Action": "sts:AssumeRole",
+    }
+    if condition:
+        statement["Condition"] = condition
+    return {"Version": "2012-10-17", "Statement": [statement]}

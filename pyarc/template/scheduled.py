@@ -8,7 +8,7 @@ from pyarc.errors import PyarcError
 from pyarc.inventory.model import Scheduled
 from pyarc.template import names
 from pyarc.template.context import Draft
-from pyarc.template.intrinsics import get_att, ref, sub
+from pyarc.template.intrinsics import assume_role, get_att, ref, sub
 
 EXPRESSION = re.compile(r"^(rate|cron|at)\(.+\)$")
 
@@ -55,19 +55,10 @@ def add_scheduled(draft: Draft) -> None:
         {
             "Type": "AWS::IAM::Role",
             "Properties": {
-                "AssumeRolePolicyDocument": {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "scheduler.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                            "Condition": {
-                                "StringEquals": {"aws:SourceAccount": ref("AWS::AccountId")}
-                            },
-                        }
-                    ],
-                },
+                "AssumeRolePolicyDocument": assume_role(
+                    "scheduler.amazonaws.com",
+                    {"StringEquals": {"aws:SourceAccount": ref("AWS::AccountId")}},
+                ),
                 "Policies": [
                     {
                         "PolicyName": "InvokeScheduledFunctions",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 
 from pyarc.template.context import Draft, Json
-from pyarc.template.intrinsics import get_att, sub
+from pyarc.template.intrinsics import assume_role, get_att, sub
 
 LOG_RETENTION_DAYS = 30
 DEFAULT_RATE = 500  # requests per second, steady
@@ -88,16 +88,7 @@ def add_logging_account(draft: Draft) -> None:
             "DeletionPolicy": "Retain",
             "UpdateReplacePolicy": "Retain",
             "Properties": {
-                "AssumeRolePolicyDocument": {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "apigateway.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
-                },
+                "AssumeRolePolicyDocument": assume_role("apigateway.amazonaws.com"),
                 "ManagedPolicyArns": [sub(PUSH_TO_LOGS)],
             },
         },
