@@ -115,12 +115,14 @@ def _local(
         from pyarc.inventory.lookup import find_function
 
         key = find_function(inventory, pragma, name).key
-    click.echo(f"Recent log of the sandbox of {identity.describe()} on port {port}", err=True)
     query: dict[str, int] = {"lines": lines}
     try:
         while True:
             answer = httpx.get(f"http://127.0.0.1:{port}{LOGS_PATH}", params=query, timeout=10)
             data = answer.json()
+            if "after" not in query:  # after the first read: a follower misses nothing after it
+                header = f"Recent log of the sandbox of {identity.describe()} on port {port}"
+                click.echo(header, err=True)
             for line in data.get("lines", []):
                 if key is None or key in line:
                     click.echo(line)
