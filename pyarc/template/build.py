@@ -14,6 +14,7 @@ from pyarc.template.functions import add_functions
 from pyarc.template.http import add_http
 from pyarc.template.iam import add_logging_grant, add_role
 from pyarc.template.queues import add_queues
+from pyarc.template.scanners import add_scanner_notes
 from pyarc.template.scheduled import add_scheduled
 from pyarc.template.ssm import add_parameters
 from pyarc.template.static import add_static
@@ -41,6 +42,7 @@ STEPS = (
     add_parameters,
     add_logging_grant,
     add_role,
+    add_scanner_notes,
 )
 
 

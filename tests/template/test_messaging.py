@@ -28,6 +28,7 @@ def test_event_topic_and_subscription(app):
 def test_queue_is_fifo_by_default(app):
     app.queue("work", timeout=30)
     resources = build(app.inventory)["Resources"]
+    assert resources["WorkQueue"].pop("Metadata")["checkov"]["skip"][0]["id"] == "CKV_AWS_27"
     assert resources["WorkQueue"] == {
         "Type": "AWS::SQS::Queue",
         "DeletionPolicy": "Delete",
