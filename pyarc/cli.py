@@ -30,7 +30,7 @@ class LazyGroup(click.Group):
     """Imports a command's module only when it runs, so `pyarc --help` stays instant."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name in COMMANDS if self._load(name) is not None)
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         return self._load(cmd_name)
@@ -40,13 +40,7 @@ class LazyGroup(click.Group):
         module_name = COMMANDS.get(name)
         if module_name is None:
             return None
-        try:
-            module = importlib.import_module(f"pyarc.commands.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"pyarc.commands.{module_name}":
-                return None  # not built yet
-            raise
-        return module.command
+        return importlib.import_module(f"pyarc.commands.{module_name}").command
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -21,6 +21,7 @@ from pathlib import Path
 from pyarc.deploy.dependencies import DependencyInstaller
 from pyarc.deploy.runtime_helper import copy_runtime_helper
 from pyarc.errors import PyarcError
+from pyarc.inventory.functions import missing_handler
 from pyarc.inventory.lambda_package import requirement_files
 from pyarc.inventory.model import Function, Inventory
 
@@ -74,17 +75,9 @@ def build_function(
 
 
 def _check_handler(inventory: Inventory, fn: Function) -> None:
-    where = _relative(inventory, fn.src)
-    if not fn.src.is_dir():
-        raise PyarcError(
-            f"The handler directory {where} for {fn.key} does not exist; create it with a "
-            "lambda.py that defines handler(event, context)."
-        )
-    if fn.handler_file is None:
-        raise PyarcError(
-            f"The handler directory {where} for {fn.key} has no handler file; add lambda.py, "
-            "handler.py or index.py defining handler(event, context)."
-        )
+    problem = missing_handler(fn, inventory.cwd)
+    if problem is not None:
+        raise PyarcError(problem)
 
 
 def _copy_code_dir(src: Path, dest: Path) -> None:
@@ -100,10 +93,3 @@ def _merge_tree(src: Path, dest: Path) -> None:
             shutil.copytree(entry, target, ignore=COPY_IGNORE, dirs_exist_ok=True)
         elif not target.exists():
             shutil.copy2(entry, target)
-
-
-def _relative(inventory: Inventory, path: Path) -> str:
-    try:
-        return path.relative_to(inventory.cwd).as_posix()
-    except ValueError:
-        return str(path)

@@ -32,10 +32,6 @@ from pyarc.errors import PyarcError
 
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
 SUCCESS = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"}
-FAILURE = {
-    "CREATE_FAILED", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "UPDATE_ROLLBACK_COMPLETE",
-    "UPDATE_ROLLBACK_FAILED", "UPDATE_FAILED", "DELETE_FAILED", "IMPORT_ROLLBACK_COMPLETE",
-}  # fmt: skip
 NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
 # Reasons CloudFormation gives to resources stopped because another one failed: not a cause.
 CONSEQUENCES = ("Resource creation cancelled", "Resource update cancelled")

@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pyarc.inventory.model import Function, FunctionConfig, FunctionKind, Location
+from pyarc.inventory.model import (
+    HANDLER_FILES,
+    Function,
+    FunctionConfig,
+    FunctionKind,
+    Location,
+)
 from pyarc.inventory.settings import (
     FUNCTION_KEYS,
     Setting,
@@ -110,3 +116,29 @@ def resolve_src(cwd: Path, default: str, custom: Any) -> Path:
     """Absolute source dir: the verbose `src` override (relative to the app) or the default."""
     relative = str(custom) if custom is not None else default
     return Path(os.path.normpath(cwd / relative))
+
+
+def missing_handler(fn: Function, cwd: Path | None = None) -> str | None:
+    """The one sentence saying a function's handler is missing and how to create it; None
+    when its handler file exists. `cwd` (default: the process's) shortens the paths.
+
+    The sandbox's HTTP response and log, its workers and `pyarc deploy` all say this.
+    """
+    if fn.handler_file is not None:
+        return None
+    try:
+        where = os.path.relpath(fn.src, cwd or Path.cwd())
+    except ValueError:  # another drive (Windows)
+        where = str(fn.src)
+    module, function = fn.handler.rsplit(".", 1)
+    file = f"{where}/{module.replace('.', '/')}.py"
+    if not fn.src.is_dir():
+        problem = "does not exist"
+    elif fn.config.handler:
+        problem = f"has no {module.replace('.', '/')}.py (config.arc sets handler {fn.handler})"
+    else:
+        problem = f"has no handler file ({', '.join(HANDLER_FILES[:-1])} or {HANDLER_FILES[-1]})"
+    return (
+        f"The handler directory {where} of {fn.key} {problem}: run `mkdir -p {where}` and add "
+        f"{file} defining `def {function}(event, context):`."
+    )

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import html
-import os
-from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from pyarc.inventory.model import Function
+from pyarc.inventory.functions import missing_handler
 from pyarc.sandbox.http_events import HttpRequestInfo, build_v1, build_v2
 from pyarc.sandbox.http_responses import (
     HttpResponseParts,
@@ -28,19 +26,6 @@ _SKIPPED_RESPONSE_HEADERS = {"content-length", "transfer-encoding", "connection"
 
 class BodyTooLarge(Exception):
     pass
-
-
-def missing_handler_hint(fn: Function, cwd: Path) -> str:
-    """One sentence naming the missing handler and the command that creates it."""
-    try:
-        relative = os.path.relpath(fn.src, cwd)
-    except ValueError:
-        relative = str(fn.src)
-    return (
-        f"{relative} has no handler file (lambda.py, handler.py or index.py): run "
-        f"`mkdir -p {relative}` and add {relative}/lambda.py with "
-        '`def handler(event, context): return {"statusCode": 200, "body": "ok"}`.'
-    )
 
 
 class HttpGateway:
@@ -76,8 +61,8 @@ class HttpGateway:
     async def _invoke(self, request: Request, match: RouteMatch, raw_path: str) -> Response:
         fn = match.route.function
         label = match.route.route_key
-        if fn.handler_file is None:
-            hint = missing_handler_hint(fn, self.state.inventory.cwd)
+        hint = missing_handler(fn, self.state.inventory.cwd)
+        if hint is not None:
             self.state.log.error(f"{label}: {hint}")
             return _to_response(json_error(500, "Internal Server Error", pyarc=hint))
         try:

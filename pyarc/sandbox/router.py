@@ -54,10 +54,6 @@ class HttpRouter:
     def __init__(self, routes: list[HttpRoute]) -> None:
         self._routes = sorted((_compile(r) for r in routes), key=lambda c: c.rank)
 
-    @property
-    def has_root_get(self) -> bool:
-        return any(c.segments == () and c.method in ("GET", "ANY") for c in self._routes)
-
     def match(self, method: str, raw_path: str) -> RouteMatch | None:
         parts = [p for p in raw_path.split("/") if p != ""]
         method = method.upper()

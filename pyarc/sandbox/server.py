@@ -18,10 +18,8 @@ import errno
 import importlib
 import logging
 import socket
-import time
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -38,7 +36,11 @@ from pyarc.sandbox.logs import SandboxLog
 from pyarc.sandbox.management_api import ManagementApi
 from pyarc.sandbox.shared_code import SharedCode
 from pyarc.sandbox.state import SandboxState
+from pyarc.sandbox.tables import ensure_tables, load_seed
+from pyarc.sandbox.watcher import Watcher
 from pyarc.sandbox.ws_gateway import WebSocketGateway
+from pyarc.tables.engine import Engine
+from pyarc.tables.service import TablesService
 
 InventoryLoader = Callable[[], Inventory]
 
@@ -137,7 +139,6 @@ class SandboxServer:
         self.state: SandboxState | None = None
         self.gateway: WebSocketGateway | None = None
         self.ports: Ports | None = None
-        self.started_at = 0.0
         self._servers: list[tuple[str, _Uvicorn, asyncio.Task[None]]] = []
         self._background: list[asyncio.Task[None]] = []
         self._sockets: dict[str, socket.socket] = {}
@@ -156,7 +157,6 @@ class SandboxServer:
 
     # lifecycle ----------------------------------------------------------------------
     async def start(self) -> None:
-        self.started_at = time.monotonic()
         config = self.config
         self._attach_plugins()
         self._sockets["http"] = bind(config.host, config.port, "sandbox (HTTP/WebSocket)")
@@ -274,13 +274,7 @@ class SandboxServer:
         self._ensure_tables()
         self._load_seed()
 
-    def _tables_service(self) -> Any:
-        try:
-            from pyarc.tables.engine import Engine
-            from pyarc.tables.service import TablesService
-        except ImportError as exc:
-            self.log.warning(f"tables endpoint unavailable ({exc}); @tables will not be served")
-            return None
+    def _tables_service(self) -> TablesService:
         persist = self.config.persist or self.inventory.prefs.sandbox.persist
         persist_dir = (self.inventory.cwd / persist) if persist else None
         self.tables_engine = Engine(persist_dir)
@@ -289,28 +283,12 @@ class SandboxServer:
         return TablesService(self.tables_engine)
 
     def _ensure_tables(self) -> None:
-        try:
-            from pyarc.sandbox.tables import ensure_tables
-        except ImportError as exc:
-            self.log.warning(f"cannot create @tables ({exc})")
-            return
         ensure_tables(self.tables_engine, self.inventory)
 
     def _load_seed(self) -> None:
-        seed = self.config.seed or self.inventory.prefs.sandbox.seed_data
-        path: Path | None = self.inventory.cwd / seed if seed else None
-        if path is None and (self.inventory.cwd / "sandbox-seed.json").is_file():
-            path = self.inventory.cwd / "sandbox-seed.json"
-        if path is None:
-            return
-        if not path.is_file():
-            raise PyarcError(f"The seed file {path} does not exist; create it or drop --seed.")
-        try:
-            from pyarc.sandbox.tables import load_seed
-        except ImportError as exc:
-            self.log.warning(f"cannot load seed data ({exc})")
-            return
-        load_seed(self.tables_engine, self.inventory, path)
+        """`--seed` when given; else what `load_seed` finds (prefs.arc, sandbox-seed.json)."""
+        given = self.inventory.cwd / self.config.seed if self.config.seed else None
+        load_seed(self.tables_engine, self.inventory, given)
 
     # internals ----------------------------------------------------------------------
     def _make_pools(self) -> Any:
@@ -381,9 +359,5 @@ class SandboxServer:
             await asyncio.sleep(0.005)
 
     def _start_watcher(self) -> None:
-        try:
-            from pyarc.sandbox.watcher import Watcher
-        except ImportError:
-            return
         self._watcher = Watcher(self)
         self._watcher.start()

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pyarc.errors import PyarcError
+from pyarc.inventory import load
 from pyarc.inventory.model import Inventory
 from pyarc.sandbox.config import SandboxConfig
 from pyarc.sandbox.environment import sandbox_env
@@ -30,14 +31,6 @@ from pyarc.sandbox.logs import SandboxLog
 from pyarc.sandbox.server import SandboxServer
 
 T = TypeVar("T")
-
-
-def load_inventory(path: Path) -> Inventory:
-    try:
-        from pyarc.inventory import load
-    except ImportError:
-        from pyarc.inventory.loader import load
-    return load(path)
 
 
 class CapturingLog(SandboxLog):
@@ -126,7 +119,7 @@ class Sandbox:
         each reload), or refused under `strict`."""
         from pyarc.inventory.strict import report
 
-        inventory = load_inventory(self.path)
+        inventory = load(self.path)
         report(inventory, self._log.warning, self.strict)
         return inventory
 

@@ -179,7 +179,7 @@ def test_dependencies_take_every_manylinux_wheel_the_runtime_can_load(
 def test_missing_handler_directory_is_a_clear_error(tmp_path: Path, make_app) -> None:
     inventory = make_app(tmp_path / "app")
     (inventory.function("http:post-things").src / "lambda.py").unlink()
-    with pytest.raises(PyarcError, match=r"src/http/post-things .*add lambda.py"):
+    with pytest.raises(PyarcError, match=r"src/http/post-things .*add src/http/post-things/lambda.py"):
         package_functions(inventory, tmp_path / "work", OFFLINE)
 
 

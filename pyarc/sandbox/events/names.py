@@ -6,7 +6,7 @@ carry them, so `pyarc.functions` finds the same things locally as on AWS.
 
 from __future__ import annotations
 
-ACCOUNT_ID = "123456789012"
+from pyarc.sandbox.config import ACCOUNT_ID
 
 
 def topic_name(app: str, event: str, env: str = "testing") -> str:

@@ -10,7 +10,7 @@ import hashlib
 import uuid
 from datetime import UTC, datetime
 
-from pyarc.sandbox.events.names import ACCOUNT_ID
+from pyarc.sandbox.config import ACCOUNT_ID
 
 
 def iso_millis(moment: datetime) -> str:

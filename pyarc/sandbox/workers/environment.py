@@ -8,6 +8,9 @@ import uuid
 from pathlib import Path
 
 from pyarc.inventory.model import DEFAULT_REGION, Function
+from pyarc.sandbox.config import ACCOUNT_ID
+
+from .runtime import ACCOUNT_ID_VARIABLE
 
 RUNTIME_DIR = str(Path(__file__).resolve().parent)
 DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -49,6 +52,7 @@ def worker_environment(fn: Function, given: dict[str, str]) -> dict[str, str]:
         "PYTHONDONTWRITEBYTECODE": "1",  # keep __pycache__ out of handler dirs (and the watcher)
         "PATH": os.environ.get("PATH") or DEFAULT_PATH,
         "LANG": os.environ.get("LANG") or "C.UTF-8",
+        ACCOUNT_ID_VARIABLE: ACCOUNT_ID,  # the runtime takes it out before the handler runs
     }
     home = os.environ.get("HOME")
     if home:

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from pyarc.inventory.functions import missing_handler
 from pyarc.inventory.lambda_package import REQUIREMENTS_FILE
 from pyarc.inventory.model import Function
 
@@ -39,23 +40,9 @@ def _display(path: Path) -> str:
 
 
 def missing_handler_error(fn: Function) -> InvokeError | None:
-    """A clear error when the function's directory or handler file does not exist yet."""
-    if not fn.src.is_dir():
-        return InvokeError(
-            "Runtime.ImportModuleError",
-            f"Unable to import module for {fn.key}: the handler directory {_display(fn.src)} "
-            f"does not exist; create {_display(fn.src / 'lambda.py')} defining "
-            "`def handler(event, context):`",
-        )
-    if fn.handler_file is None:
-        module = fn.handler.rsplit(".", 1)[0].replace(".", "/")
-        return InvokeError(
-            "Runtime.ImportModuleError",
-            f"Unable to import module '{module}' for {fn.key}: {_display(fn.src)} has no "
-            f"handler file; create {_display(fn.src / (module + '.py'))} defining "
-            f"`def {fn.handler.rsplit('.', 1)[-1]}(event, context):`",
-        )
-    return None
+    """Lambda's import error, in the sandbox's words, when the handler file does not exist yet."""
+    problem = missing_handler(fn)
+    return None if problem is None else InvokeError("Runtime.ImportModuleError", problem)
 
 
 def import_hint(fn: Function, error: InvokeError) -> str:

@@ -10,6 +10,10 @@ no imports of pyarc or its dependencies. The parent talks to it over the socket 
 with length-prefixed JSON frames; the handler's stdout/stderr stay the handler's own
 (the parent forwards them line by line). After each invocation the runtime writes
 `END_MARKER` to fd 1 so the parent knows that invocation's output is complete.
+
+The frames (the TypedDicts below, the only definition of them; the pool imports them):
+the runtime sends `ReadyFrame` or `InitErrorFrame` once, then answers each `InvokeFrame`
+with a `ResultFrame`, an `ErrorFrame` or (after `sys.exit`) an `ExitFrame`.
 """
 
 from __future__ import annotations
@@ -23,11 +27,13 @@ import socket
 import struct
 import sys
 import time
-from typing import Any
+from typing import Any, Literal, NotRequired, TypedDict
 
 HEADER = struct.Struct(">I")  # frame = 4-byte big-endian length + UTF-8 JSON
 END_MARKER = b"\x1e\x1fpyarc-invocation-end\x1f\x1e\n"
-ACCOUNT_ID = "123456789012"
+# The sandbox's account id (pyarc.sandbox.config.ACCOUNT_ID), given in this variable and
+# removed from the environment before the handler is imported, so the handler never sees it.
+ACCOUNT_ID_VARIABLE = "_PYARC_ACCOUNT_ID"
 MAX_RESPONSE_BYTES = 6291556  # Lambda's synchronous response limit, as its error message says
 RUNTIME_FILE = os.path.abspath(__file__)
 # The root logger's format in Lambda's Python runtime (awslambdaric, text log format).
@@ -35,6 +41,66 @@ LOG_FORMAT = "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(m
 LOG_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 _request_id = ""  # the invocation being served, for log records (Lambda's _GLOBAL_AWS_REQUEST_ID)
+_account_id = ""  # read from ACCOUNT_ID_VARIABLE by main()
+
+
+class ErrorBody(TypedDict):
+    """Lambda's error payload, as awslambdaric writes it."""
+
+    errorMessage: str
+    errorType: str
+    requestId: str
+    stackTrace: list[str]
+
+
+class ReadyFrame(TypedDict):
+    """Runtime -> pool: the handler imported; invocations may come."""
+
+    ready: Literal[True]
+    pid: int
+
+
+class InitErrorFrame(TypedDict):
+    """Runtime -> pool: the import failed (Lambda's INIT error); the runtime then exits."""
+
+    init_error: ErrorBody
+    hint: NotRequired[str]  # the sandbox's advice, logged, never returned
+
+
+class InvokeFrame(TypedDict):
+    """Pool -> runtime: run the handler once."""
+
+    id: str  # the request id
+    deadline_ms: float  # epoch milliseconds, for context.get_remaining_time_in_millis()
+    event: Any
+
+
+class ResultFrame(TypedDict):
+    """Runtime -> pool: the handler returned `payload`."""
+
+    id: str
+    ok: Literal[True]
+    payload: Any
+    rss: int  # resident bytes after the invocation, for the memory limit
+
+
+class ErrorFrame(TypedDict):
+    """Runtime -> pool: the handler raised, or its result could not be returned."""
+
+    id: str
+    ok: Literal[False]
+    error: ErrorBody
+    rss: int
+
+
+class ExitFrame(TypedDict):
+    """Runtime -> pool: the handler called sys.exit(); the runtime exits with `exit`."""
+
+    id: str
+    exit: int
+
+
+RuntimeFrame = ReadyFrame | InitErrorFrame | ResultFrame | ErrorFrame | ExitFrame
 
 
 class CognitoIdentity:
@@ -60,7 +126,7 @@ class LambdaContext:
         self.aws_request_id = request_id
         self.function_name = name
         self.function_version = env.get("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        self.invoked_function_arn = f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{name}"
+        self.invoked_function_arn = f"arn:aws:lambda:{region}:{_account_id}:function:{name}"
         self.memory_limit_in_mb = env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")  # a str, as on AWS
         self.log_group_name = env.get("AWS_LAMBDA_LOG_GROUP_NAME", f"/aws/lambda/{name}")
         self.log_stream_name = env.get("AWS_LAMBDA_LOG_STREAM_NAME", "")
@@ -159,7 +225,7 @@ def _user_frames(tb: Any) -> list[str]:
     return traceback.format_list(frames)
 
 
-def error_body(exc: BaseException, request_id: str = "") -> dict:
+def error_body(exc: BaseException, request_id: str = "") -> ErrorBody:
     """Lambda's error payload for an exception raised by user code."""
     return {
         "errorMessage": str(exc),
@@ -169,7 +235,7 @@ def error_body(exc: BaseException, request_id: str = "") -> dict:
     }
 
 
-def fault_body(error_type: str, message: str, request_id: str = "") -> dict:
+def fault_body(error_type: str, message: str, request_id: str = "") -> ErrorBody:
     """Lambda's error payload for a runtime fault (marshalling, response size): no trace."""
     return {
         "errorMessage": message,
@@ -225,7 +291,7 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def encode(message: dict) -> bytes:
+def encode(message: RuntimeFrame) -> bytes:
     return json.dumps(message, default=_json_default, ensure_ascii=False).encode()
 
 
@@ -244,13 +310,13 @@ class Channel:
     def __init__(self, fd: int) -> None:
         self.sock = socket.socket(fileno=fd)
 
-    def send(self, message: dict) -> None:
+    def send(self, message: RuntimeFrame) -> None:
         self.send_encoded(encode(message))
 
     def send_encoded(self, body: bytes) -> None:
         self.sock.sendall(HEADER.pack(len(body)) + body)
 
-    def receive(self) -> dict | None:
+    def receive(self) -> InvokeFrame | None:
         header = self._read_exactly(HEADER.size)
         if header is None:
             return None
@@ -313,7 +379,11 @@ def exit_status(code: object) -> int:
     return 1
 
 
-def invoke_once(channel: Channel, handler: Any, message: dict) -> None:
+def _error_frame(request_id: str, error: ErrorBody) -> ErrorFrame:
+    return {"id": request_id, "ok": False, "error": error, "rss": resident_bytes()}
+
+
+def invoke_once(channel: Channel, handler: Any, message: InvokeFrame) -> None:
     global _request_id
     request_id = _request_id = message["id"]
     context = LambdaContext(request_id, message["deadline_ms"])
@@ -323,19 +393,20 @@ def invoke_once(channel: Channel, handler: Any, message: dict) -> None:
         # Lambda's runtime does not catch SystemExit: the runtime process exits.
         status = exit_status(e.code)
         end_of_output()
-        channel.send({"id": request_id, "exit": status})
+        exited: ExitFrame = {"id": request_id, "exit": status}
+        channel.send(exited)
         os._exit(status)
     except Exception as e:  # noqa: BLE001 - every user error becomes Lambda's payload
         end_of_output()
-        error = error_body(e, request_id)
-        channel.send({"id": request_id, "ok": False, "error": error, "rss": resident_bytes()})
+        channel.send(_error_frame(request_id, error_body(e, request_id)))
         return
     end_of_output()
+    returned: ResultFrame = {"id": request_id, "ok": True, "payload": result, "rss": resident_bytes()}
     try:
-        body = encode({"id": request_id, "ok": True, "payload": result, "rss": resident_bytes()})
+        body = encode(returned)
     except (TypeError, ValueError) as e:
         error = fault_body("Runtime.MarshalError", f"Unable to marshal response: {e}", request_id)
-        channel.send({"id": request_id, "ok": False, "error": error, "rss": resident_bytes()})
+        channel.send(_error_frame(request_id, error))
         return
     if len(body) > MAX_RESPONSE_BYTES:
         error = fault_body(
@@ -344,15 +415,17 @@ def invoke_once(channel: Channel, handler: Any, message: dict) -> None:
             f"allowed payload size ({MAX_RESPONSE_BYTES} bytes).",
             request_id,
         )
-        channel.send({"id": request_id, "ok": False, "error": error, "rss": resident_bytes()})
+        channel.send(_error_frame(request_id, error))
         return
     channel.send_encoded(body)
 
 
 def main(argv: list[str]) -> None:
+    global _account_id
     fd, handler_name, src = int(argv[1]), argv[2], argv[3]
     before = [p for p in (argv[4] if len(argv) > 4 else "").split(os.pathsep) if p]
     after = [p for p in (argv[5] if len(argv) > 5 else "").split(os.pathsep) if p]
+    _account_id = os.environ.pop(ACCOUNT_ID_VARIABLE, "")
     die_with_parent()
     channel = Channel(fd)
     sys.argv = [argv[0]]
@@ -365,14 +438,15 @@ def main(argv: list[str]) -> None:
     except Fault as fault:
         error = fault_body(fault.error_type, fault.message)
         error["stackTrace"] = fault.trace
-        channel.send({"init_error": error, "hint": fault.hint})
+        failed: InitErrorFrame = {"init_error": error, "hint": fault.hint}
+        channel.send(failed)
         end_of_output()
         return
     except Exception as e:  # noqa: BLE001 - an exception at import time fails init
-        channel.send({"init_error": error_body(e)})
+        channel.send(InitErrorFrame(init_error=error_body(e)))
         end_of_output()
         return
-    channel.send({"ready": True, "pid": os.getpid()})
+    channel.send(ReadyFrame(ready=True, pid=os.getpid()))
     while (message := channel.receive()) is not None:
         invoke_once(channel, handler, message)
 

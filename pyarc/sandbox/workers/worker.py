@@ -13,10 +13,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from .results import InvokeError, exit_error, out_of_memory_error, timeout_error
-from .runtime import END_MARKER, HEADER, MAX_RESPONSE_BYTES
+from .runtime import (
+    END_MARKER,
+    HEADER,
+    MAX_RESPONSE_BYTES,
+    ErrorFrame,
+    ExitFrame,
+    InitErrorFrame,
+    ReadyFrame,
+    ResultFrame,
+    RuntimeFrame,
+)
 
 RUNTIME_FILE = str(Path(__file__).resolve().with_name("runtime.py"))
 # Lambda's limit for the init phase. An on-demand init that takes longer is not fatal on
@@ -62,6 +72,15 @@ async def spawn(worker: Worker, child_sock: socket.socket) -> asyncio.subprocess
         pass_fds=(child_sock.fileno(),),
         start_new_session=True,  # Ctrl-C reaches the sandbox only; killpg reaps children
     )
+
+
+class _Unreadable(TypedDict):
+    """What `_read_frame` returns for a frame that is not a JSON object."""
+
+    unreadable: bool
+
+
+_UNREADABLE: _Unreadable = {"unreadable": True}
 
 
 @dataclass
@@ -155,7 +174,8 @@ class Worker:
         if hello is None:
             return await self._death(request_id, "crash")
         if "init_error" in hello:
-            body = hello["init_error"]
+            failed = cast(InitErrorFrame, hello)
+            body = failed["init_error"]
             await self._wait_drained()
             self.kill()
             return InvokeError(
@@ -163,9 +183,9 @@ class Worker:
                 body["errorMessage"],
                 body["stackTrace"],
                 request_id=body.get("requestId", ""),
-                hint=hello.get("hint") or "",
+                hint=failed.get("hint") or "",
             )
-        if not hello.get("ready"):
+        if not cast(ReadyFrame, hello).get("ready"):
             self.kill()
             return InvokeError(
                 "Runtime.InvalidResponse",
@@ -193,6 +213,7 @@ class Worker:
         self.invocations += 1
         budget = max(timeout - spent, 0.0)
         deadline_ms = time.time() * 1000 + budget * 1000
+        # an InvokeFrame, with the event spliced in as it was encoded once by the pool
         head = json.dumps({"id": request_id, "deadline_ms": deadline_ms}).encode()
         body = head[:-1] + b', "event": ' + event_json + b"}"
         self._drained.clear()
@@ -230,16 +251,17 @@ class Worker:
             )
             return Outcome(False, None, error, False)
         if "exit" in reply:
-            code = reply["exit"]
+            code = cast(ExitFrame, reply)["exit"]
             await self._reap()
             return Outcome(False, None, exit_error(request_id, code, "exit"), False)
-        rss = reply.get("rss", 0)
+        answer = cast(ResultFrame | ErrorFrame, reply)
+        rss = answer.get("rss", 0)
         if limit and rss > limit:
             self.kill()
             return Outcome(False, None, out_of_memory_error(request_id, memory_mb, rss), False)
-        if reply.get("ok"):
-            return Outcome(True, reply.get("payload"), None, True)
-        body_error = reply["error"]
+        if answer["ok"]:
+            return Outcome(True, answer.get("payload"), None, True)
+        body_error = answer["error"]
         kind = "bad-response" if body_error["errorType"] in _BAD_RESPONSE else "exception"
         error = InvokeError(
             body_error["errorType"],
@@ -321,7 +343,7 @@ class Worker:
     async def _outcome_of_death(self, request_id: str) -> Outcome:
         return Outcome(False, None, await self._death(request_id, "crash"), False)
 
-    async def _read_frame(self) -> dict | None:
+    async def _read_frame(self) -> RuntimeFrame | _Unreadable | None:
         assert self._reader is not None
         try:
             header = await self._reader.readexactly(HEADER.size)
@@ -331,8 +353,8 @@ class Worker:
         try:
             message = json.loads(body)
         except ValueError:
-            return {"unreadable": True}
-        return message if isinstance(message, dict) else {"unreadable": True}
+            return _UNREADABLE
+        return message if isinstance(message, dict) else _UNREADABLE
 
     async def _wait_drained(self, timeout: float = OUTPUT_DRAIN_S) -> None:
         if self._drained.is_set():
