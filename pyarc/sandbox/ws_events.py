@@ -1,13 +1,56 @@
-"""Build the Lambda events API Gateway sends for WebSocket routes ($connect, messages, $disconnect)."""
+"""Build the Lambda events API Gateway sends for WebSocket routes ($connect, messages, $disconnect).
+
+The gateway calls these for real sockets and `pyarc invoke ws` / `Sandbox.invoke("ws", ...)`
+for a made-up one (`invoked_peer()`), so both deliver the same fields, stage, apiId and ids.
+"""
 
 from __future__ import annotations
 
 import base64
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from pyarc.sandbox.config import API_ID, WS_STAGE
-from pyarc.sandbox.connections import Connection
 from pyarc.sandbox.ids import aws_id, clf_time, now_ms
+
+
+class Peer(Protocol):
+    """What an event says about the client: a gateway `Connection` or an `InvokedPeer`."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def connected_at(self) -> int: ...
+    @property
+    def source_ip(self) -> str: ...
+    @property
+    def user_agent(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class InvokedPeer:
+    """The client `pyarc invoke ws` pretends to be: a fresh connection from this machine."""
+
+    id: str
+    connected_at: int
+    source_ip: str = "127.0.0.1"
+    user_agent: str = "pyarc invoke"
+
+
+def invoked_peer() -> InvokedPeer:
+    return InvokedPeer(aws_id(), now_ms())
+
+
+def invoked_event(route_key: str, body: str, domain: str) -> dict[str, Any]:
+    """The event of `route_key` ($connect, $disconnect or a message route) for `pyarc invoke`."""
+    peer = invoked_peer()
+    if route_key == "$connect":
+        headers = {"Host": domain, "User-Agent": peer.user_agent}
+        headers, multi = handshake_headers(list(headers.items()), peer.source_ip, 0)
+        return connect_event(peer, domain, headers, multi, [])
+    if route_key == "$disconnect":
+        return disconnect_event(peer, domain, 1005, "")  # the client closed without a code
+    return message_event(peer, domain, route_key, body)
 
 # API Gateway forwards handshake headers with their conventional spelling
 _SPELLING = {"websocket": "WebSocket", "id": "ID"}
@@ -19,7 +62,7 @@ def header_case(name: str) -> str:
 
 
 def _request_context(
-    connection: Connection, route_key: str, event_type: str, domain: str
+    connection: Peer, route_key: str, event_type: str, domain: str
 ) -> dict[str, Any]:
     request_id = aws_id()
     epoch = now_ms()
@@ -59,7 +102,7 @@ def handshake_headers(
 
 
 def connect_event(
-    connection: Connection,
+    connection: Peer,
     domain: str,
     headers: dict[str, str],
     multi_headers: dict[str, list[str]],
@@ -80,7 +123,7 @@ def connect_event(
 
 
 def message_event(
-    connection: Connection, domain: str, route_key: str, frame: str | bytes
+    connection: Peer, domain: str, route_key: str, frame: str | bytes
 ) -> dict[str, Any]:
     context = _request_context(connection, route_key, "MESSAGE", domain)
     context["messageId"] = aws_id()
@@ -92,7 +135,7 @@ def message_event(
 
 
 def disconnect_event(
-    connection: Connection, domain: str, status_code: int, reason: str
+    connection: Peer, domain: str, status_code: int, reason: str
 ) -> dict[str, Any]:
     context = _request_context(connection, "$disconnect", "DISCONNECT", domain)
     context["disconnectStatusCode"] = status_code

@@ -369,3 +369,47 @@ def test_post_to_a_connection_during_its_connect_is_gone(tmp_path) -> None:
 
     with Sandbox(app, watch=False) as sb:
         assert asyncio.run(scenario(sb.ws_url)) == "open"
+
+
+SOCKET_APP = {
+    "app.arc": "@app\ninvoked-vs-socket\n\n@ws\n",
+    "src/ws/connect/lambda.py": "def handler(event, context):\n    return {'statusCode': 200}\n",
+    "src/ws/disconnect/lambda.py": "def handler(event, context):\n    return {'statusCode': 200}\n",
+    "src/ws/default/lambda.py": (
+        "import json\n\n"
+        "def handler(event, context):\n"
+        "    print('EVENT ' + json.dumps(event))\n"
+        "    return {'statusCode': 200}\n"
+    ),
+}
+AWS_ID = r"[A-Za-z0-9]{15}="  # API Gateway's connection, request and message ids
+
+
+def test_pyarc_invoke_ws_sends_what_a_real_socket_sends(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    for name, text in SOCKET_APP.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+
+    def events(sb: Sandbox) -> list[dict]:
+        return [json.loads(line[6:]) for line in sb.output() if line.startswith("EVENT ")]
+
+    with Sandbox(tmp_path) as sb:
+
+        async def send_one() -> None:
+            async with connect(sb.ws_url) as ws:
+                await ws.send("hello")
+                wait_until(lambda: len(events(sb)) == 1)
+
+        asyncio.run(send_one())
+        assert sb.invoke("ws", "default", "hello")["ok"]
+        wait_until(lambda: len(events(sb)) == 2)
+        real, invoked = (event["requestContext"] for event in events(sb))
+
+    assert sorted(invoked) == sorted(real)
+    for key in ("stage", "apiId", "routeKey", "eventType", "messageDirection", "domainName"):
+        assert invoked[key] == real[key], key
+    for key in ("connectionId", "requestId", "extendedRequestId", "messageId"):
+        assert re.fullmatch(AWS_ID, real[key]) and re.fullmatch(AWS_ID, invoked[key]), key
+    assert type(invoked["connectedAt"]) is int and type(invoked["requestTimeEpoch"]) is int

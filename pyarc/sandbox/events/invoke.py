@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from boto3.dynamodb.types import TypeSerializer
@@ -20,6 +21,7 @@ from boto3.dynamodb.types import TypeSerializer
 from pyarc.inventory.model import Function, Inventory
 from pyarc.sandbox.events import names, shapes
 from pyarc.sandbox.events.bus import EventBus, UnknownTarget
+from pyarc.sandbox.ws_events import invoked_event
 
 PRAGMAS = ("http", "ws", "events", "queues", "scheduled", "tables-streams")
 
@@ -95,7 +97,8 @@ class Invoker:
             route = next((r for r in inv.ws if name in (r.name, r.route_key)), None)
             if route is None:
                 raise UnknownTarget(_unknown(name, "@ws", [r.route_key for r in inv.ws]))
-            return route.function, _ws_message(route.route_key, text)
+            domain = urlsplit(self.http_url()).netloc
+            return route.function, invoked_event(route.route_key, text, domain)
         raise UnknownTarget(f"'{pragma}' is not a pragma with functions; use one of {', '.join(PRAGMAS)}")
 
     async def _http(self, name: str, payload: object) -> dict:
@@ -127,31 +130,6 @@ def _find(items: list, name: str, pragma: str):  # type: ignore[no-untyped-def]
 
 def _unknown(name: str, pragma: str, known: list[str]) -> str:
     return f"there is no {pragma} '{name}' (declared: {', '.join(known) or 'none'})"
-
-
-def _ws_message(route_key: str, body: str) -> dict:
-    now = shapes.now()
-    epoch = int(now.timestamp() * 1000)
-    request_id = uuid.uuid4().hex[:16]
-    event_type = {"$connect": "CONNECT", "$disconnect": "DISCONNECT"}.get(route_key, "MESSAGE")
-    context = {
-        "routeKey": route_key,
-        "eventType": event_type,
-        "messageDirection": "IN",
-        "connectionId": "pyarcInvoke0=",
-        "connectedAt": epoch,
-        "requestId": request_id,
-        "extendedRequestId": request_id,
-        "requestTimeEpoch": epoch,
-        "stage": "testing",
-        "apiId": "pyarcsandbox",
-        "domainName": "localhost",
-        "identity": {"sourceIp": "127.0.0.1", "userAgent": "pyarc invoke"},
-    }
-    if event_type == "MESSAGE":
-        context["messageId"] = uuid.uuid4().hex[:16]
-        return {"requestContext": context, "body": body, "isBase64Encoded": False}
-    return {"requestContext": context, "isBase64Encoded": False}
 
 
 def _result(outcome: Any) -> dict:
