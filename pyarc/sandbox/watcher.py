@@ -1,20 +1,26 @@
 """Hot reload: watch the app directory and react to edits without a restart.
 
-- a file under a function's directory -> recycle that function's workers;
-- anything under `src/shared` or `src/views` -> recycle every function;
-- the manifest, `prefs.arc`, `.env` or a `config.arc` -> reload the Inventory and routes.
+`classify(changes, inventory)` (pure) decides; `Watcher` watches and applies its answer:
+- the manifest, `prefs.arc`, `.env` or a `config.arc` -> `Reload` the Inventory and routes;
+- anything under `src/shared`, `src/views` (or the manifest's shared/views dirs), or the
+  app's `requirements.txt` -> `Recycle` every function (requirements installed again);
+- a file under a function's directory -> `Recycle` that function (its own
+  `requirements.txt` installed again);
+- anything else -> None (nothing to do).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import watchfiles
 
 from pyarc.inventory.lambda_package import REQUIREMENTS_FILE
+from pyarc.inventory.model import Function, Inventory
 
 if TYPE_CHECKING:
     from pyarc.sandbox.server import SandboxServer
@@ -28,6 +34,49 @@ def _interesting(change: watchfiles.Change, path: str) -> bool:
     if any(part in _IGNORED_DIRS for part in parts):
         return False
     return not path.endswith((".pyc", ".swp", "~"))
+
+
+@dataclass(frozen=True)
+class Reload:
+    """Read the manifest again (routes, tables, settings may have changed)."""
+
+
+@dataclass(frozen=True)
+class Recycle:
+    """Retire the workers of `functions`; install `reinstall`'s requirements again first."""
+
+    functions: tuple[Function, ...]
+    shared: bool = False  # shared code or the app's requirements: every function
+    reinstall: tuple[Function, ...] = ()
+
+
+Reaction = Reload | Recycle | None
+
+
+def classify(changes: set[Path], inventory: Inventory) -> Reaction:
+    """What a batch of changed paths calls for (no I/O beyond resolving the paths)."""
+    changed = {p.resolve() for p in changes}
+    manifest = inventory.manifest.resolve()
+    if any(p == manifest or p.name in _RELOAD_NAMES for p in changed):
+        return Reload()
+    shared_dirs = [d.resolve() for d in (inventory.shared or []) + (inventory.views or [])]
+    shared_dirs += [inventory.cwd / "src" / "shared", inventory.cwd / "src" / "views"]
+    root_requirements = (inventory.cwd / REQUIREMENTS_FILE).resolve()
+    if root_requirements in changed:
+        functions = tuple(inventory.functions)
+        return Recycle(functions, shared=True, reinstall=functions)
+    if any(p.is_relative_to(d) for p in changed for d in shared_dirs):
+        return Recycle(tuple(inventory.functions), shared=True)
+    touched: list[Function] = []
+    reinstall: list[Function] = []
+    for fn in inventory.functions:
+        src = fn.src.resolve()
+        mine = [p for p in changed if p.is_relative_to(src)]
+        if mine:
+            touched.append(fn)
+            if any(p == src / REQUIREMENTS_FILE for p in mine):
+                reinstall.append(fn)
+    return Recycle(tuple(touched), reinstall=tuple(reinstall)) if touched else None
 
 
 class Watcher:
@@ -67,27 +116,16 @@ class Watcher:
         if state is None:
             return
         inventory = self.server.inventory
-        manifest = inventory.manifest.resolve()
-        if any(p.resolve() == manifest or p.name in _RELOAD_NAMES for p in changed):
+        reaction = classify(changed, inventory)
+        if isinstance(reaction, Reload):
             self.server.reload_inventory()
-            return
-        shared_dirs = [d.resolve() for d in (inventory.shared or []) + (inventory.views or [])]
-        shared_dirs += [inventory.cwd / "src" / "shared", inventory.cwd / "src" / "views"]
-        root_requirements = (inventory.cwd / REQUIREMENTS_FILE).resolve()
-        if any(p.resolve() == root_requirements for p in changed):
-            self.server.dependencies.start(inventory, inventory.functions)  # install it again
-        if any(
-            p.resolve() == root_requirements or p.resolve().is_relative_to(d)
-            for p in changed
-            for d in shared_dirs
-        ):
-            count = state.pools.recycle(None)
-            self.server.log.info(f"shared code changed: recycled {count} workers")
-            return
-        for fn in inventory.functions:
-            src = fn.src.resolve()
-            if any(p.resolve().is_relative_to(src) for p in changed):
-                if any(p.name == REQUIREMENTS_FILE for p in changed):
-                    self.server.dependencies.start(inventory, [fn])  # in the background
+        elif isinstance(reaction, Recycle):
+            if reaction.reinstall:
+                self.server.dependencies.start(inventory, list(reaction.reinstall))
+            if reaction.shared:
+                count = state.pools.recycle(None)
+                self.server.log.info(f"shared code changed: recycled {count} workers")
+                return
+            for fn in reaction.functions:
                 state.pools.recycle(fn.src)
                 self.server.log.info(f"{fn.key} changed: next invocation runs the new code")
