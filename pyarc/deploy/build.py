@@ -19,11 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyarc.deploy.dependencies import DependencyInstaller
-from pyarc.deploy.runtime_helper import copy_runtime_helper
+from pyarc.deploy.runtime_helper import (
+    copy_runtime_helper,
+    requirements_for,
+    runtime_helper_requirements,
+)
 from pyarc.errors import PyarcError
 from pyarc.inventory.functions import missing_handler
 from pyarc.inventory.lambda_package import requirement_files
 from pyarc.inventory.model import Function, Inventory
+from pyarc.template.analysis import function_uses
 
 COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".git", ".venv")
 
@@ -68,7 +73,12 @@ def build_function(
         shutil.copyfile(source, out_dir / name)
     if options.include_runtime_helper:
         copy_runtime_helper(out_dir)
-        helper_deps = installer.install_runtime_helper_deps(fn.config, options.runtime_requirements)
+        wanted = options.runtime_requirements
+        wanted = runtime_helper_requirements() if wanted is None else wanted
+        uses = {use.service for use in function_uses(inventory, fn)}
+        helper_deps = installer.install_runtime_helper_deps(
+            fn.config, requirements_for(wanted, uses)
+        )
         if helper_deps is not None:
             _merge_tree(helper_deps, out_dir)
     return out_dir

@@ -93,6 +93,8 @@ def deploy(
         f"Functions: {len(artifacts)} packaged, {len(uploads.uploaded)} uploaded, "
         f"{len(uploads.skipped)} unchanged"
     )
+    for key, artifact in artifacts.items():
+        console.print(f"  {key:<40} {artifact.size / 1024:>9.1f} KB", highlight=False)
     inventory = with_ssm_variables(inventory, options.env, ssm)
     sam = template.build(
         inventory, options.env, name_suffix=options.name_suffix, code_uris=code_uris

@@ -40,6 +40,21 @@ def copy_runtime_helper(package_root: Path) -> None:
     )
 
 
+# Distributions only an optional part of the helper needs -> the analysis' name for that use.
+OPTIONAL_PARTS = {"cryptography": "sessions"}
+
+
+def requirements_for(all_requirements: list[str], uses: set[str]) -> list[str]:
+    """The helper's requirements a function needs: optional parts (sessions' crypto) only
+    when the function's code uses them (`uses`: services seen by the code analysis)."""
+    kept = []
+    for pin in all_requirements:
+        name = pin.split("==")[0].lower()
+        if OPTIONAL_PARTS.get(name, "") in uses | {""}:
+            kept.append(pin)
+    return kept
+
+
 def runtime_helper_requirements(root: Path | None = None) -> list[str]:
     """Pinned requirements (`cryptography==44.0.0`) of the helper that Lambda does not provide."""
     third_party = helper_third_party_modules(root or helper_dir())

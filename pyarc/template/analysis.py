@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pyarc.inventory.model import Function, Inventory
+
 HELPERS = "pyarc.functions"
 SKIPPED_DIRS = frozenset({"vendor", "node_modules", "__pycache__", ".venv", "tests"})
 SERVICES = ("dynamodb", "sns", "sqs", "s3", "apigatewaymanagementapi")
@@ -256,3 +258,15 @@ def literal(call: ast.Call) -> str | None:
     if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
         return call.args[0].value
     return None
+
+
+def code_roots(inventory: Inventory, fn: Function) -> list[Path]:
+    """What goes into the function's package as code: its folder, @shared, @views (http)."""
+    roots = [fn.src, *(inventory.shared or [])]
+    if fn.kind == "http":
+        roots += inventory.views or []
+    return roots
+
+
+def function_uses(inventory: Inventory, fn: Function) -> list[Use]:
+    return analyse(code_roots(inventory, fn), inventory.cwd)

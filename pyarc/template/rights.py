@@ -19,7 +19,7 @@ from typing import Any
 
 from pyarc.inventory.model import DeclaredAccess, Function, Inventory
 from pyarc.template import names
-from pyarc.template.analysis import Use, analyse
+from pyarc.template.analysis import Use, function_uses
 from pyarc.template.context import Draft
 from pyarc.template.functions import log_group_name
 from pyarc.template.intrinsics import arn, get_att, ref, sub
@@ -103,7 +103,7 @@ def function_rights(draft: Draft, fn: Function) -> FunctionRights:
               "the app's SSM parameters", "every function finds the app's resources by name")
     )  # fmt: skip
     result.rights += trigger_rights(inventory, env, fn)
-    uses = analyse(code_roots(inventory, fn), inventory.cwd)
+    uses = function_uses(inventory, fn)
     result.uses_sessions = any(u.service == "sessions" for u in uses)
     declared = {DECLARED_SERVICE[d.kind] for d in fn.config.access}
     for access in fn.config.access:
@@ -119,14 +119,6 @@ def function_rights(draft: Draft, fn: Function) -> FunctionRights:
         if right is not None:
             result.rights.append(right)
     return result
-
-
-def code_roots(inventory: Inventory, fn: Function) -> list:
-    """What goes into the function's package as code: its folder, @shared, @views (http)."""
-    roots = [fn.src, *(inventory.shared or [])]
-    if fn.kind == "http":
-        roots += inventory.views or []
-    return roots
 
 
 def trigger_rights(inventory: Inventory, env: str, fn: Function) -> list[Right]:

@@ -209,3 +209,26 @@ def test_runtime_helper_dependencies_are_detected_and_pinned(tmp_path: Path) -> 
     pins = runtime_helper_requirements(helper)
     assert [pin.split("==")[0].lower() for pin in pins] == ["click", "pyyaml"]
     assert all("==" in pin for pin in pins)
+
+
+def test_sessions_crypto_goes_only_into_functions_that_use_sessions(
+    tmp_path: Path, make_app, build_wheel
+) -> None:
+    inventory = make_app(tmp_path / "app")
+    wheels = tmp_path / "wheels"
+    build_wheel(wheels, "cryptography", "99.0")  # a stand-in wheel: no network
+    src = inventory.function("http:get-index").src
+    (src / "lambda.py").write_text(
+        "from pyarc.functions import http\n\n\ndef handler(event, context):\n"
+        "    return http.session_write({}, http.json(http.session_read(event)))\n"
+    )
+    options = BuildOptions(
+        runtime_requirements=["cryptography==99.0"],
+        pip_args=["--no-index", "--find-links", str(wheels)],
+    )
+    artifacts = package_functions(inventory, tmp_path / "work", options)
+    assert "cryptography/__init__.py" in names_in(artifacts["http:get-index"].path)
+    lean = names_in(artifacts["http:post-things"].path)
+    assert "cryptography/__init__.py" not in lean
+    assert "pyarc/functions/__init__.py" in lean  # the helper itself always goes in
+    assert artifacts["http:post-things"].size < artifacts["http:get-index"].size
