@@ -20,8 +20,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from boto3.dynamodb.types import TypeSerializer
-
 from pyarc.errors import PyarcError
 from pyarc.inventory.model import Inventory
 from pyarc.inventory.table_definition import table_definition
@@ -29,7 +27,6 @@ from pyarc.tables.engine import Engine
 from pyarc.tables.errors import DynamoError
 
 SEED_FILE = "sandbox-seed.json"
-_serializer = TypeSerializer()
 
 
 def _streamed(inventory: Inventory) -> set[str]:
@@ -97,6 +94,9 @@ def load_seed(engine: Engine, inventory: Inventory, path: Path | None = None) ->
         if not isinstance(items, list):
             raise PyarcError(f"{found}: '{logical}' must be a list of items; fix the file.")
         physical = table.physical_name(inventory.app, "staging")
+        from boto3.dynamodb.types import TypeSerializer  # here: boto3 costs start-up ~0.3 s
+
+        serializer = TypeSerializer()
         for position, plain in enumerate(items):
             shown = json.dumps(plain, default=str)[:200]
             if not isinstance(plain, dict):
@@ -106,7 +106,7 @@ def load_seed(engine: Engine, inventory: Inventory, path: Path | None = None) ->
             try:
                 request = {
                     "TableName": physical,
-                    "Item": {k: _serializer.serialize(v) for k, v in plain.items()},
+                    "Item": {k: serializer.serialize(v) for k, v in plain.items()},
                 }
                 engine.check("PutItem", request)  # all or nothing: every item first
             except (DynamoError, TypeError) as exc:

@@ -15,9 +15,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-from boto3.dynamodb.types import TypeSerializer
-
 from pyarc.inventory.model import Function, Inventory
 from pyarc.sandbox.events import names, shapes
 from pyarc.sandbox.events.bus import EventBus, UnknownTarget
@@ -78,6 +75,8 @@ class Invoker:
             stream = _find(inv.streams, name, "@tables-streams")
             table = inv.table(stream.table)
             image = payload if isinstance(payload, dict) else {}
+            from boto3.dynamodb.types import TypeSerializer  # here: boto3 costs start-up ~0.3 s
+
             marshal = TypeSerializer().serialize
             keys = {k: image[k] for k in (table.partition_key, table.sort_key) if k and k in image}
             record = {
@@ -106,6 +105,8 @@ class Invoker:
         if not path:
             raise UnknownTarget(f"name an @http route as 'METHOD /path', e.g. 'get /', not '{name}'")
         body = None if payload is None else json.dumps(payload)
+        import httpx  # here, not at start-up (~0.1 s)
+
         async with httpx.AsyncClient(base_url=self.http_url(), timeout=None) as client:
             response = await client.request(
                 method.upper(), path, content=body,
