@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import importlib
 import logging
 import socket
 from collections.abc import Awaitable, Callable, Generator
@@ -30,6 +29,9 @@ from pyarc.inventory.model import Inventory
 from pyarc.sandbox.arc_service import ArcService, service_parameters
 from pyarc.sandbox.config import SandboxConfig
 from pyarc.sandbox.environment import Ports, handler_env
+from pyarc.sandbox.events import attach as attach_bus
+from pyarc.sandbox.events.bus import EventBus
+from pyarc.sandbox.events.invoke import Invoker
 from pyarc.sandbox.http_gateway import HttpGateway
 from pyarc.sandbox.local_api import AppIdentity, LocalApi, ask_identity, identity_of
 from pyarc.sandbox.logs import SandboxLog
@@ -43,10 +45,6 @@ from pyarc.tables.engine import Engine
 from pyarc.tables.service import TablesService
 
 InventoryLoader = Callable[[], Inventory]
-
-# Modules that may extend a sandbox: each one's `attach(server: SandboxServer) -> None`,
-# when present, runs before the ports are bound (e.g. to `add_service("events", app, 4444)`).
-PLUGINS = ("pyarc.sandbox.events",)
 
 
 @dataclass
@@ -129,11 +127,11 @@ class SandboxServer:
         self.prewarm = prewarm
         self.extra_services: list[Service] = []
         self.extra_env: dict[str, str] = {}
-        self.tables_engine: Any = None
+        self.tables_engine: Engine | None = None
         self.shared_code = SharedCode()
         self.dependencies: Any = None  # the function's requirements, installed (workers)
-        self.event_bus: Any = None  # set by the pyarc.sandbox.events plugin
-        self.invoker: Any = None  # `await invoker(pragma, name, payload)`, same plugin
+        self.event_bus: EventBus | None = None  # set once the events port serves
+        self.invoker: Invoker | None = None  # `await invoker(pragma, name, payload)`
         # awaited at the end of start(), once every port serves (plugins add to it)
         self.start_hooks: list[Callable[[], Awaitable[None]]] = []
         self.state: SandboxState | None = None
@@ -158,7 +156,7 @@ class SandboxServer:
     # lifecycle ----------------------------------------------------------------------
     async def start(self) -> None:
         config = self.config
-        self._attach_plugins()
+        attach_bus(self)  # the events port (4444) and, once started, the bus and invoker
         self._sockets["http"] = bind(config.host, config.port, "sandbox (HTTP/WebSocket)")
         tables = self._tables_service()
         try:
@@ -316,16 +314,6 @@ class SandboxServer:
             max_workers=self.config.max_workers,
             path_for=path_for,
         )
-
-    def _attach_plugins(self) -> None:
-        for module_name in PLUGINS:
-            try:
-                module = importlib.import_module(module_name)
-            except ImportError:
-                continue
-            attach = getattr(module, "attach", None)
-            if callable(attach):
-                attach(self)
 
     def _serve(self, name: str, app: ASGIApp, websocket: bool = False) -> None:
         config = uvicorn.Config(

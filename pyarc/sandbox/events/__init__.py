@@ -1,6 +1,6 @@
 """Events, queues, schedules and table streams in the sandbox.
 
-`attach(server)` is the sandbox plugin hook (see `pyarc.sandbox.server.PLUGINS`): it
+`attach(server)` is called by `SandboxServer.start()` (pyarc.sandbox.server): it
 adds the events port (default 4444) and, once the sandbox is up, an `EventBus` that
 delivers to the app's subscribers through the sandbox's worker pools.
 """
