@@ -1,8 +1,9 @@
-"""DESIGN.md's import rules, checked on the source: who may import whom."""
+"""The import rules of docs/architecture.md, checked on the source: who may import whom."""
 
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,5 +85,34 @@ def test_tables_layers_point_one_way() -> None:
         for path in files
         for module in sorted(imported_modules(path))
         if forbidden(part, module)
+    ]
+    assert breaches == []
+
+
+# The Lambda event shapes (what a function receives) are plain builders: standard library,
+# the inventory, and the sandbox's constants, ids and names; no server, gateway, bus or
+# third-party import, so the gateways, the bus and `pyarc invoke` can all call them.
+EVENT_SHAPES = ("sandbox/lambda_events/*.py", "sandbox/http_events.py", "sandbox/ws_events.py",
+                "sandbox/events/shapes.py")
+SHAPES_MAY_IMPORT = ("pyarc.inventory", "pyarc.sandbox.config", "pyarc.sandbox.ids",
+                     "pyarc.sandbox.router", "pyarc.sandbox.events.names",
+                     "pyarc.sandbox.bus.names", "pyarc.sandbox.lambda_events")
+
+
+def test_event_shapes_are_plain_builders() -> None:
+    files = sorted({path for pattern in EVENT_SHAPES for path in PACKAGE.glob(pattern)})
+    assert files, "no event-shape modules found"
+
+    def allowed(module: str) -> bool:
+        top = module.split(".")[0]
+        if top != "pyarc":
+            return top in sys.stdlib_module_names
+        return any(module == ok or module.startswith(ok + ".") for ok in SHAPES_MAY_IMPORT)
+
+    breaches = [
+        f"{path.relative_to(PACKAGE.parent)} imports {module}"
+        for path in files
+        for module in sorted(imported_modules(path))
+        if not allowed(module) and not allowed(module.rsplit(".", 1)[0])
     ]
     assert breaches == []
