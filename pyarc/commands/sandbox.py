@@ -70,7 +70,9 @@ def command(
         persist=persist,
         seed=seed,
     )
-    asyncio.run(_serve(app_dir, inventory, config, started, strict))
+    from pyarc.sandbox import stack
+
+    stack.run(_serve(app_dir, inventory, config, started, strict))
 
 
 HTTP_PORT_VARIABLES = ("ARC_HTTP_PORT", "PORT")
@@ -103,6 +105,7 @@ def _checked_port(value: object, source: str) -> int:
 async def _serve(
     app_dir: Path, inventory, config: SandboxConfig, started: float, strict: bool | None
 ) -> None:
+    from pyarc.sandbox import stack
     from pyarc.sandbox.banner import banner_lines
     from pyarc.sandbox.logs import SandboxLog
     from pyarc.sandbox.server import SandboxServer
@@ -126,7 +129,9 @@ async def _serve(
         elapsed = (time.monotonic() - started) * 1000
         await asyncio.sleep(0)  # let the event bus's schedule tasks compute their first fire
         fires = server.event_bus.next_fire_times() if server.event_bus is not None else {}
-        for line in banner_lines(inventory, server.ports, config.host, elapsed, fires):
+        for line in banner_lines(
+            inventory, server.ports, config.host, elapsed, fires, stack.describe()
+        ):
             log.console.print(line, highlight=False)
     await stop.wait()
     open_sockets = len(server.state.registry) if server.state else 0

@@ -59,9 +59,11 @@ def banner_lines(
     host: str,
     elapsed_ms: float,
     next_fires: dict[str, datetime | None] | None = None,
+    stack: str | None = None,
 ) -> list[str]:
     """Rich-markup lines describing a running sandbox.
 
+    `stack` names the uvicorn stack serving (`pyarc.sandbox.stack.describe()`).
     `next_fires` maps each `@scheduled` name to its next fire time (the event bus's
     `next_fire_times()`); a schedule missing from it is listed without a time.
     """
@@ -110,5 +112,6 @@ def banner_lines(
             "[yellow]missing handlers[/] (each dir needs a lambda.py with handler(event, context)):"
         )
         lines += [f"  mkdir -p {escape(relative)}" for relative in missing]
-    lines.append(f"[green]Ready[/] in {elapsed_ms:.0f} ms")
+    served_by = f" (uvicorn: {escape(stack)})" if stack else ""
+    lines.append(f"[green]Ready[/] in {elapsed_ms:.0f} ms{served_by}")
     return lines
