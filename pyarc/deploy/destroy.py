@@ -100,6 +100,16 @@ def empty_bucket(s3: Any, bucket: str) -> None:
             s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True})
 
 
+def left_behind(inventory: Inventory, env: str) -> list[str]:
+    """What the stack's deletion keeps (DeletionPolicy Retain in the template)."""
+    kept = []
+    if env == "production" or inventory.aws.retain_tables:
+        kept += [f"table {t.name}" for t in inventory.tables]
+    if inventory.ws:
+        kept.append("the account's API Gateway CloudWatch role (ApiGatewayCloudWatchRole)")
+    return kept
+
+
 def destroy(
     inventory: Inventory,
     env: str,
@@ -109,6 +119,7 @@ def destroy(
     console: Console | None = None,
     session: boto3.Session | None = None,
     poll_seconds: float = 2.0,
+    production: bool = False,
 ) -> DestroyResult:
     from pyarc import template
 
@@ -117,6 +128,12 @@ def destroy(
         raise PyarcError(
             f"--app {app_confirmation!r} does not match the app name {inventory.app!r} in "
             f"{inventory.manifest.name}; pass --app {inventory.app} to confirm."
+        )
+    kept = left_behind(inventory, env)
+    if env == "production" and not (production and force):
+        raise PyarcError(
+            f"Destroying production needs --production --force; it would leave behind "
+            f"{', '.join(kept) or 'nothing'} (retained by the template, delete by hand)."
         )
     session = session or aws_session(inventory.aws)
     account = account_id(session)
@@ -154,4 +171,6 @@ def destroy(
         f"Destroyed {stack_name}: removed {result.deleted_artifacts} deployment file(s) "
         f"from {bucket}"
     )
+    if kept:
+        console.print(f"Left behind (retained): {', '.join(kept)}")
     return result

@@ -125,3 +125,20 @@ def test_changed_or_extra_objects_are_data_and_a_few_are_named(
         "it, then run the command again with --force."
     )
     assert stack_exists()
+
+
+def test_production_needs_production_and_force_and_says_what_stays(
+    aws: str, tmp_path: Path, make_app
+) -> None:
+    inventory = make_app(tmp_path / "app")
+    for flags in ({}, {"force": True}, {"production": True}):
+        with pytest.raises(PyarcError, match="needs --production --force") as refused:
+            destroy(inventory, "production", "cage-socket", console=Console(quiet=True), **flags)
+    table = inventory.tables[0].name
+    assert f"leave behind table {table}" in str(refused.value)
+    # with both flags it goes ahead (there is no production stack: deployment files only)
+    outcome = destroy(
+        inventory, "production", "cage-socket", force=True, production=True,
+        console=Console(quiet=True), poll_seconds=0.01,
+    )  # fmt: skip
+    assert not outcome.deleted_stack
