@@ -40,6 +40,7 @@ from pathlib import Path
 import httpx
 from websockets.asyncio.client import connect
 
+from pyarc.sandbox import stack as sandbox_stack
 from pyarc.testing import free_port, wait_for_port, wait_until
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "cage_socket"
@@ -143,16 +144,10 @@ def python(stack: str, module: str) -> list[str]:
 
 
 def describe_stack(stack: str) -> str:
+    """The stack both processes run; `fast` is what the sandbox picks by itself."""
     if stack == "pure":
         return "h11 + asyncio (pure-Python fallback, forced)"
-    found = []
-    for module, fallback in (("httptools", "h11"), ("uvloop", "asyncio")):
-        try:
-            __import__(module)
-            found.append(module)
-        except ImportError:
-            found.append(f"{fallback} ({module} not installed)")
-    return " + ".join(found)
+    return sandbox_stack.describe()
 
 
 def write_tree(root: Path, files: dict[str, str]) -> Path:
