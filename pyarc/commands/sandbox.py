@@ -36,6 +36,21 @@ PORT = click.IntRange(0, 65535)
 @click.option("--arc-port", type=PORT, default=None, help="_arc service (SSM) port (2222).")
 @click.option("--persist", type=click.Path(file_okay=False), default=None, help="Keep tables here.")
 @click.option("--seed", type=click.Path(dir_okay=False), default=None, help="Seed data JSON file.")
+@click.option(
+    "--idle-timeout",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="SECONDS",
+    help="Retire a worker idle this long (default 60, or prefs.arc @sandbox idle-timeout).",
+)
+@click.option(
+    "--max-workers",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Workers per function without a config.arc concurrency "
+    "(default 8, or prefs.arc @sandbox max-workers).",
+)
 @strict_option
 def command(
     port: int | None,
@@ -48,9 +63,15 @@ def command(
     arc_port: int | None,
     persist: str | None,
     seed: str | None,
+    idle_timeout: int | None,
+    max_workers: int | None,
     strict: bool | None,
 ) -> None:
-    """Run the app's sandbox until Ctrl-C."""
+    """Run the app's sandbox until Ctrl-C.
+
+    Each function runs in warm worker processes, as Lambda keeps execution environments:
+    up to --max-workers per function (8), each retired after --idle-timeout seconds idle (60).
+    """
     started = time.monotonic()
     app_dir = cwd.resolve()
     inventory = load_app(app_dir, strict=strict)
@@ -69,6 +90,8 @@ def command(
         quiet=quiet,
         persist=persist,
         seed=seed,
+        idle_timeout=idle_timeout,
+        max_workers=max_workers,
     )
     from pyarc.sandbox import stack
 
@@ -129,9 +152,11 @@ async def _serve(
         elapsed = (time.monotonic() - started) * 1000
         await asyncio.sleep(0)  # let the event bus's schedule tasks compute their first fire
         fires = server.event_bus.next_fire_times() if server.event_bus is not None else {}
-        for line in banner_lines(
-            inventory, server.ports, config.host, elapsed, fires, stack.describe()
-        ):
+        lines = banner_lines(
+            inventory, server.ports, config.host, elapsed, fires, stack.describe(),
+            worker_limits=server.worker_limits(),
+        )
+        for line in lines:
             log.console.print(line, highlight=False)
     await stop.wait()
     open_sockets = len(server.state.registry) if server.state else 0

@@ -266,6 +266,8 @@ class SandboxPrefs:
     seed_data: str | None = None  # path to the seed file, relative to the app dir
     persist: str | None = None  # directory for table persistence
     useAWS: bool = False
+    idle_timeout: int | None = None  # seconds before an idle worker is retired
+    max_workers: int | None = None  # workers per function (when config.arc sets no concurrency)
 
 
 @dataclass

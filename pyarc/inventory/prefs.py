@@ -18,7 +18,9 @@ PREFS_FILES = ("prefs.arc", "preferences.arc")
 ENVIRONMENTS = ("testing", "staging", "production")
 ENV_VAR = re.compile(r"^[a-zA-Z0-9_]+$")
 PORT_NAMES = ("http", "tables", "events", "_arc")
-SANDBOX_KEYS = ("ports", *PORT_NAMES, "env", "seed-data", "persist", "useAWS")
+SANDBOX_KEYS = (
+    "ports", *PORT_NAMES, "env", "seed-data", "persist", "useAWS", "idle-timeout", "max-workers"
+)
 # prefs.arc pragmas: pyarc reads the first two; Architect's others are accepted quietly
 PREFS_PRAGMAS = ("sandbox", "env", "sandbox-startup", "create")
 
@@ -81,6 +83,20 @@ def _sandbox(source: Source) -> SandboxPrefs:
             sandbox.persist = as_str(source, "sandbox", setting)
         elif key == "useAWS":
             sandbox.useAWS = as_bool(source, "sandbox", setting)
+        elif key in ("idle-timeout", "max-workers"):
+            number = as_int(source, "sandbox", setting)
+            if number < 1:
+                source.fail(
+                    f"@sandbox {key} {number} is too small; use a whole number of "
+                    + ("seconds" if key == "idle-timeout" else "workers")
+                    + " from 1",
+                    "sandbox",
+                    setting.index,
+                )
+            if key == "idle-timeout":
+                sandbox.idle_timeout = number
+            else:
+                sandbox.max_workers = number
         else:
             source.warn_unknown(f"@sandbox {key}", key, SANDBOX_KEYS, "sandbox", setting.index)
     return sandbox

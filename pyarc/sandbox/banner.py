@@ -60,12 +60,14 @@ def banner_lines(
     elapsed_ms: float,
     next_fires: dict[str, datetime | None] | None = None,
     stack: str | None = None,
+    worker_limits: tuple[float, int] | None = None,
 ) -> list[str]:
     """Rich-markup lines describing a running sandbox.
 
     `stack` names the uvicorn stack serving (`pyarc.sandbox.stack.describe()`).
     `next_fires` maps each `@scheduled` name to its next fire time (the event bus's
     `next_fire_times()`); a schedule missing from it is listed without a time.
+    `worker_limits`: (idle seconds before a worker is retired, workers per function).
     """
     base = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{ports.http}"
     lines = [f"[bold]pyarc sandbox[/] [cyan]{escape(inventory.app)}[/] {base}  (bound to {host})"]
@@ -106,6 +108,12 @@ def banner_lines(
     for name, port in ports.as_arc_sandbox().items():
         if name not in ("http", "tables"):
             lines.append(f"[dim]{escape(name)} on port {port}[/]")
+    if worker_limits is not None:
+        idle, most = worker_limits
+        lines.append(
+            f"[dim]workers: up to {most} per function, each retired after {idle:g} s idle "
+            "(--max-workers, --idle-timeout or prefs.arc @sandbox max-workers / idle-timeout)[/]"
+        )
     missing = [_relative(fn, inventory) for fn in inventory.functions if fn.handler_file is None]
     if missing:
         lines.append(

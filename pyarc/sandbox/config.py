@@ -42,5 +42,6 @@ class SandboxConfig:
     ws_max_lifetime: float = WS_MAX_LIFETIME_S
     ws_message_limit: int = WS_MESSAGE_LIMIT
     http_body_limit: int = HTTP_BODY_LIMIT
-    max_workers: int = 8
+    max_workers: int | None = None  # per function; None: prefs.arc, else 8
+    idle_timeout: float | None = None  # seconds an idle worker is kept; None: prefs.arc, else 60
     schedules: bool = True  # fire @scheduled functions on their schedule

@@ -307,13 +307,24 @@ class SandboxServer:
                 return installed.invoke_error()
             return [self.shared_code.path_for(fn), *installed]
 
+        idle_timeout, max_workers = self.worker_limits()
         return WorkerPools(
             env_for=env_for,
             cold=self.config.cold,
             log=self.log.handler_output,
-            max_workers=self.config.max_workers,
+            max_workers=max_workers,
             path_for=path_for,
+            idle_timeout=idle_timeout,
         )
+
+    def worker_limits(self) -> tuple[float, int]:
+        """(seconds an idle worker is kept, workers per function): flag, prefs.arc, default."""
+        from pyarc.sandbox.workers.pool import DEFAULT_IDLE_TIMEOUT_S, DEFAULT_MAX_WORKERS
+
+        prefs = self.inventory.prefs.sandbox
+        idle = self.config.idle_timeout or prefs.idle_timeout or DEFAULT_IDLE_TIMEOUT_S
+        most = self.config.max_workers or prefs.max_workers or DEFAULT_MAX_WORKERS
+        return float(idle), int(most)
 
     def _serve(self, name: str, app: ASGIApp, websocket: bool = False) -> None:
         config = uvicorn.Config(

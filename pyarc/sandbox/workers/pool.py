@@ -25,6 +25,9 @@ from .worker import INIT_TIMEOUT_S, ImportPath, Worker
 # `fn -> the folders its worker imports from besides its own` (shared code, installed
 # requirements), or the error that keeps it from starting (an install that failed)
 PathFor = Callable[[Function], Awaitable[list[str] | InvokeError]]
+DEFAULT_IDLE_TIMEOUT_S = 60.0  # an idle worker is retired after this long (prefs `idle-timeout`)
+DEFAULT_MAX_WORKERS = 8  # per function, when its config.arc sets no `concurrency`
+MIN_REAP_DELAY_S = 0.05
 _NO_MODULE = re.compile(r"No module named '([^'.]+)")
 
 
@@ -107,10 +110,14 @@ class WorkerPools:
         env_for: Callable[[Function], dict[str, str]],
         cold: bool = False,
         log: Callable[[str, str], None] | None = None,
-        max_workers: int = 8,
+        max_workers: int = DEFAULT_MAX_WORKERS,
         init_timeout: float = INIT_TIMEOUT_S,
         path_for: PathFor | None = None,
+        idle_timeout: float | None = DEFAULT_IDLE_TIMEOUT_S,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`idle_timeout`: seconds an idle worker is kept (None: kept until recycled);
+        `clock`: the time source for idleness (tests inject one)."""
         self.env_for = env_for
         self.path_for = path_for
         # the runtime layout takes a few hundred ms to link: have it ready for the first worker
@@ -120,6 +127,9 @@ class WorkerPools:
         self.cold = cold
         self.log = log or _print_log
         self.max_workers = max_workers
+        self.idle_timeout = idle_timeout
+        self.clock = clock
+        self._reaper: asyncio.TimerHandle | None = None
         self._pools: dict[str, FunctionPool] = {}
         self._closing: set[asyncio.Task] = set()
         self._workers: set[Worker] = set()  # every worker not yet disposed of, in any pool
@@ -233,6 +243,9 @@ class WorkerPools:
     async def aclose(self) -> None:
         """Kill every worker and wait for each to be reaped."""
         self._closed = True
+        if self._reaper is not None:
+            self._reaper.cancel()
+            self._reaper = None
         for pool in self._pools.values():
             pool.retire_idle()
         workers = list(self._workers)
@@ -249,6 +262,22 @@ class WorkerPools:
             pending = [asyncio.create_task(w.close()) for w in stragglers]
             pending += [task for task in self._closing if not task.done()]
         self._pools.clear()
+
+    def retire_idle_workers(self) -> int:
+        """Stop every worker idle for `idle_timeout` or longer (by `clock`); how many.
+
+        Runs on a timer armed whenever a worker goes idle; tests call it directly."""
+        if self.idle_timeout is None:
+            return 0
+        now = self.clock()
+        retired: list[Worker] = []
+        for pool in self._pools.values():
+            stale = [w for w in pool.idle if now - w.idle_since >= self.idle_timeout]
+            pool.idle = [w for w in pool.idle if w not in stale]
+            retired += stale
+        for worker in retired:
+            self._dispose(worker)
+        return len(retired)
 
     def pids(self, fn: Function | None = None) -> list[int]:
         """Process ids of live workers (of `fn`, or of all functions): for tests and status."""
@@ -300,9 +329,27 @@ class WorkerPools:
             and worker.generation == pool.generation
         )
         if reuse:
+            worker.idle_since = self.clock()
             pool.idle.append(worker)
+            self._arm_reaper()
         else:
             self._dispose(worker)
+
+    def _arm_reaper(self) -> None:
+        """Have `retire_idle_workers` run when the oldest idle worker's time is up."""
+        if self.idle_timeout is None or self._reaper is not None or self._loop is None:
+            return
+        idle = [w.idle_since for pool in self._pools.values() for w in pool.idle]
+        if not idle:
+            return
+        delay = max(min(idle) + self.idle_timeout - self.clock(), MIN_REAP_DELAY_S)
+        self._reaper = self._loop.call_later(delay, self._reap)
+
+    def _reap(self) -> None:
+        self._reaper = None
+        if not self._closed:
+            self.retire_idle_workers()
+            self._arm_reaper()
 
     def _dispose(self, worker: Worker) -> None:
         """Kill now; reap in the background (aclose waits for it)."""

@@ -112,6 +112,7 @@ class Worker:
         self.env = env
         self.log = log
         self.generation = 0
+        self.idle_since = 0.0  # the pool's clock when it last went idle
         self.pid: int | None = None
         self.invocations = 0
         self.init_seconds = 0.0
