@@ -111,8 +111,8 @@ def banner_lines(
     if worker_limits is not None:
         idle, most = worker_limits
         lines.append(
-            f"[dim]workers: up to {most} per function, each retired after {idle:g} s idle "
-            "(--max-workers, --idle-timeout or prefs.arc @sandbox max-workers / idle-timeout)[/]"
+            f"[dim]workers: up to {most} per function, retired after {idle:g} s idle "
+            "(see --help)[/]"
         )
     missing = [_relative(fn, inventory) for fn in inventory.functions if fn.handler_file is None]
     if missing:

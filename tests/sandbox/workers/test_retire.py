@@ -101,7 +101,7 @@ def test_limits_come_from_the_flag_then_prefs_then_the_default_and_the_banner_sa
     flagged = SandboxConfig(idle_timeout=7, max_workers=3)
     assert SandboxServer(prefs, flagged).worker_limits() == (7.0, 3)
     lines = banner_lines(prefs, Ports(3333), "127.0.0.1", 1.0, worker_limits=(5.0, 2))
-    assert any("up to 2 per function, each retired after 5 s idle" in line for line in lines)
+    assert any("up to 2 per function, retired after 5 s idle" in line for line in lines)
 
 
 def test_a_bad_setting_is_refused_naming_it(tmp_path):
