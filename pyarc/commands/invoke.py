@@ -75,7 +75,7 @@ def command(pragma: str, name: str, payload: str | None, port: int, cwd: Path) -
 
 
 def _one_off(cwd: Path, body: dict, console: Console) -> dict:
-    from pyarc.sandbox.events.bus import UnknownTarget
+    from pyarc.sandbox.bus.bus import UnknownTarget
     from pyarc.testing import Sandbox
 
     console.print(f"[dim]No sandbox answers; starting a one-off sandbox for {cwd.resolve()}[/]")

@@ -17,9 +17,9 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from pyarc.inventory.model import Inventory, stack_name
+from pyarc.sandbox.bus import names
 from pyarc.sandbox.config import ACCOUNT_ID, ENV_NAME
 from pyarc.sandbox.environment import Ports, static_path
-from pyarc.sandbox.events import names
 from pyarc.sandbox.management_api import ManagementApi, connection_id_from
 
 JSON_11 = "application/x-amz-json-1.1"

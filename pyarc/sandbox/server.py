@@ -27,11 +27,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from pyarc.errors import PyarcError
 from pyarc.inventory.model import Inventory
 from pyarc.sandbox.arc_service import ArcService, service_parameters
+from pyarc.sandbox.bus import attach as attach_bus
+from pyarc.sandbox.bus.bus import EventBus
+from pyarc.sandbox.bus.invoke import Invoker
 from pyarc.sandbox.config import SandboxConfig
 from pyarc.sandbox.environment import Ports, handler_env
-from pyarc.sandbox.events import attach as attach_bus
-from pyarc.sandbox.events.bus import EventBus
-from pyarc.sandbox.events.invoke import Invoker
 from pyarc.sandbox.http_gateway import HttpGateway
 from pyarc.sandbox.local_api import AppIdentity, LocalApi, ask_identity, identity_of
 from pyarc.sandbox.logs import SandboxLog

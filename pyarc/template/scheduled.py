@@ -14,7 +14,7 @@ EXPRESSION = re.compile(r"^(rate|cron|at)\(.+\)$")
 
 
 # What the function receives: the scheduled-event shape, filled in by Scheduler's context
-# attributes. The sandbox sends the same shape (pyarc/sandbox/events/shapes.py).
+# attributes. The sandbox sends the same shape (pyarc/sandbox/lambda_events/scheduler.py).
 SCHEDULED_EVENT_INPUT = (
     '{"version": "0", "id": "<aws.scheduler.execution-id>", '
     '"detail-type": "Scheduled Event", "source": "aws.scheduler", '

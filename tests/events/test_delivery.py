@@ -26,8 +26,8 @@ from pyarc.inventory.model import (
     Table,
     TableStream,
 )
-from pyarc.sandbox.events.bus import EventBus, MessageTooLarge, UnknownTarget
-from pyarc.sandbox.events.delivery import DeliveryPolicy
+from pyarc.sandbox.bus.bus import EventBus, MessageTooLarge, UnknownTarget
+from pyarc.sandbox.bus.delivery import DeliveryPolicy
 
 FAST = DeliveryPolicy(
     event_retry_delays=(0.01, 0.01), queue_retry_delay=0.01, queue_max_receives=3

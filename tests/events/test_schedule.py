@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pyarc.sandbox.events.schedule import (
+from pyarc.sandbox.bus.schedule import (
     Cron,
     Rate,
     ScheduleError,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from pyarc.errors import PyarcError
-from pyarc.sandbox.events.shapes import scheduler_event
+from pyarc.sandbox.lambda_events.scheduler import scheduler_event
 from pyarc.template import build
 
 

@@ -14,8 +14,8 @@ from datetime import datetime
 
 from pyarc.errors import PyarcError
 from pyarc.inventory.model import Inventory, Scheduled
-from pyarc.sandbox.events import names, shapes
-from pyarc.sandbox.events.delivery import (
+from pyarc.sandbox.bus import clock, names
+from pyarc.sandbox.bus.delivery import (
     DeliveryPolicy,
     Invoke,
     Log,
@@ -25,7 +25,7 @@ from pyarc.sandbox.events.delivery import (
     Tracker,
     deliver_event,
 )
-from pyarc.sandbox.events.schedule import (
+from pyarc.sandbox.bus.schedule import (
     Rate,
     Schedule,
     ScheduleError,
@@ -33,6 +33,7 @@ from pyarc.sandbox.events.schedule import (
     parse_schedule,
     timezone,
 )
+from pyarc.sandbox.lambda_events import scheduler, sns
 
 MAX_MESSAGE_BYTES = 256 * 1024  # SNS and SQS
 
@@ -76,13 +77,13 @@ class EventBus:
         self.schedules: dict[str, ScheduleState] = {}
         self._tasks: set[asyncio.Task[object]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._started = shapes.now()
+        self._started = clock.now()
 
     # life cycle -------------------------------------------------------------------------
     async def start(self) -> None:
         parsed = check_schedules(self.inventory)  # before anything runs: fail whole
         self._loop = asyncio.get_running_loop()
-        self._started = shapes.now()
+        self._started = clock.now()
         app = self.inventory.app
         for queue in self.inventory.queues:
             runner = QueueRunner(
@@ -171,11 +172,11 @@ class EventBus:
             )
         _check_size(message)
         message_id = str(uuid.uuid4())
-        payload = shapes.sns_event(
+        payload = sns.sns_event(
             topic_arn=names.topic_arn(self.inventory.app, event_name, self.region),
             message=message,
             message_id=message_id,
-            published=shapes.now(),
+            published=clock.now(),
             subject=subject,
             attributes=attributes,
         )
@@ -244,19 +245,19 @@ class EventBus:
         if state is None:
             known = ", ".join(self.schedules) or "none"
             raise UnknownTarget(f"there is no @scheduled '{name}' (declared: {known})")
-        return await self._invoke_schedule(state, shapes.now())
+        return await self._invoke_schedule(state, clock.now())
 
     def _first_fire(self, state: ScheduleState) -> datetime | None:
         if isinstance(state.schedule, Rate):
             return self._started  # EventBridge Scheduler fires a rate schedule at once
-        fires = next_fires(state.schedule, shapes.now(), 1, tz=timezone(state.spec.timezone))
+        fires = next_fires(state.schedule, clock.now(), 1, tz=timezone(state.spec.timezone))
         return fires[0] if fires else None
 
     async def _run_schedule(self, state: ScheduleState) -> None:
         zone = timezone(state.spec.timezone)
         state.next_fire = self._first_fire(state)
         while state.next_fire is not None:
-            delay = (state.next_fire - shapes.now()).total_seconds()
+            delay = (state.next_fire - clock.now()).total_seconds()
             if delay > 0:
                 await asyncio.sleep(delay)  # waiting for the clock, not synchronising
             fired = state.next_fire
@@ -274,7 +275,7 @@ class EventBus:
                 self.tracker.end()
 
     async def _invoke_schedule(self, state: ScheduleState, fired: datetime) -> Outcome:
-        event = shapes.scheduler_event(
+        event = scheduler.scheduler_event(
             schedule_arn=names.schedule_arn(self.inventory.app, state.spec.name, self.region),
             fired=fired,
             execution_id=str(uuid.uuid4()),

@@ -21,7 +21,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from pyarc.inventory.model import Function
-from pyarc.sandbox.events import shapes
+from pyarc.sandbox.bus import clock
+from pyarc.sandbox.lambda_events import sqs, streams
 
 
 class Outcome(Protocol):
@@ -194,7 +195,7 @@ class QueueRunner(_Runner):
             sequence=sequence,
             message_id=str(uuid.uuid4()),
             body=body,
-            sent=shapes.now(),
+            sent=clock.now(),
             group_id=group_id,
             dedup_id=dedup_id,
             attributes=attributes or {},
@@ -263,13 +264,13 @@ class QueueRunner(_Runner):
 
     async def _deliver(self, batch: list[QueuedMessage]) -> None:
         loop = asyncio.get_running_loop()
-        received = shapes.now()
+        received = clock.now()
         records = []
         for message in batch:
             message.receive_count += 1
             message.first_received = message.first_received or received
             records.append(
-                shapes.sqs_record(
+                sqs.sqs_record(
                     queue_arn=self.queue_arn,
                     message_id=message.message_id,
                     body=message.body,
@@ -357,7 +358,7 @@ class StreamRunner(_Runner):
                 continue
             batch = self.pending[: self.policy.stream_batch_size]
             del self.pending[: len(batch)]
-            event = shapes.stream_event(batch, self.stream_arn)
+            event = streams.stream_event(batch, self.stream_arn)
             for attempt in range(1, self.policy.stream_max_attempts + 1):
                 result = await self.invoke(self.fn, event)
                 if result.ok:

@@ -36,10 +36,10 @@ class _Deferred:
 
 
 def attach(server: SandboxServer) -> None:
+    from pyarc.sandbox.bus.bus import EventBus
+    from pyarc.sandbox.bus.invoke import Invoker
+    from pyarc.sandbox.bus.wire import create_app
     from pyarc.sandbox.environment import local_host
-    from pyarc.sandbox.events.bus import EventBus
-    from pyarc.sandbox.events.invoke import Invoker
-    from pyarc.sandbox.events.wire import create_app
 
     deferred = _Deferred()
 

@@ -22,8 +22,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from pyarc.sandbox.events import names
-from pyarc.sandbox.events.bus import (
+from pyarc.sandbox.bus import names
+from pyarc.sandbox.bus.bus import (
     MAX_MESSAGE_BYTES,
     EventBus,
     MessageTooLarge,

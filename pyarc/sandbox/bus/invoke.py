@@ -16,8 +16,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pyarc.inventory.model import Function, Inventory
-from pyarc.sandbox.events import names, shapes
-from pyarc.sandbox.events.bus import EventBus, UnknownTarget
+from pyarc.sandbox.bus import clock, names
+from pyarc.sandbox.bus.bus import EventBus, UnknownTarget
+from pyarc.sandbox.lambda_events import sns, sqs, streams
 from pyarc.sandbox.ws_events import invoked_event
 
 PRAGMAS = ("http", "ws", "events", "queues", "scheduled", "tables-streams")
@@ -52,16 +53,16 @@ class Invoker:
         text = json.dumps(payload)
         if pragma == "events":
             event = _find(inv.events, name, "@events")
-            return event.function, shapes.sns_event(
+            return event.function, sns.sns_event(
                 topic_arn=names.topic_arn(inv.app, name, region),
                 message=text,
                 message_id=str(uuid.uuid4()),
-                published=shapes.now(),
+                published=clock.now(),
             )
         if pragma == "queues":
             queue = _find(inv.queues, name, "@queues")
-            now = shapes.now()
-            record = shapes.sqs_record(
+            now = clock.now()
+            record = sqs.sqs_record(
                 queue_arn=names.queue_arn(inv.app, name, queue.fifo, region),
                 message_id=str(uuid.uuid4()),
                 body=text,
@@ -82,7 +83,7 @@ class Invoker:
             record = {
                 "eventName": "INSERT",
                 "dynamodb": {
-                    "ApproximateCreationDateTime": float(int(shapes.now().timestamp())),
+                    "ApproximateCreationDateTime": float(int(clock.now().timestamp())),
                     "Keys": {k: marshal(v) for k, v in keys.items()},
                     "NewImage": {k: marshal(v) for k, v in image.items()},
                     "SequenceNumber": f"{time.time_ns():021d}",
@@ -91,7 +92,7 @@ class Invoker:
                 },
             }
             physical = table.physical_name(inv.app, "staging")
-            return stream.function, shapes.stream_event([record], names.stream_arn(physical, region))
+            return stream.function, streams.stream_event([record], names.stream_arn(physical, region))
         if pragma == "ws":
             route = next((r for r in inv.ws if name in (r.name, r.route_key)), None)
             if route is None:

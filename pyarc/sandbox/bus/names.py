@@ -1,6 +1,6 @@
 """Local names and ARNs of topics, queues, schedules and streams.
 
-The sandbox's SSM discovery answers with these, the bus accepts them, and the shapes
+The sandbox's SSM discovery answers with these, the bus accepts them, and the events
 carry them, so `pyarc.functions` finds the same things locally as on AWS.
 """
 

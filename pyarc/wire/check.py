@@ -1,0 +1,145 @@
+"""The model-driven request check: JSON types and required members, in AWS's wording.
+
+AWS's JSON front ends refuse a member of the wrong JSON type before any operation runs,
+with the JSON parser's wording plus where the value was, e.g.
+`Start of list found where not expected (at 'RequestItems', which must be a map)`, and a
+missing required member with `1 validation error detected: Value null at 'tableName'
+failed to satisfy constraint: Member must not be null` (AWS names members lowerCamelCase,
+list items `.N.member`). Each endpoint turns these into its own error shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pyarc.wire.model import Shape
+
+# (value, name of the shape holding it, its key or index there) -> the value to keep
+OpaqueHook = Callable[[object, str, object], object]
+
+
+class WireError(Exception):
+    """A request the service's model refuses; `message` is AWS's wording."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class WrongType(WireError):
+    """A member of the wrong JSON type (AWS's `SerializationException` on JSON protocols)."""
+
+    def __init__(self, path: str, kind: str, value: object) -> None:
+        self.path, self.kind, self.value = path, kind, value
+        super().__init__(f"{found(value)} (at '{path}', which must be {EXPECTED.get(kind, kind)})")
+
+
+class MissingMember(WireError):
+    """A required member absent (AWS's `ValidationException`)."""
+
+    def __init__(self, member: str) -> None:
+        self.member = member
+        super().__init__(
+            f"1 validation error detected: Value null at '{member}' failed to satisfy "
+            "constraint: Member must not be null"
+        )
+
+
+EXPECTED = {
+    "structure": "an object", "map": "a map", "list": "a list", "string": "a string",
+    "blob": "a base64 string", "boolean": "true or false", "integer": "an integer",
+    "long": "an integer", "double": "a number", "float": "a number", "timestamp": "a number",
+    "opaque": "a value",
+}
+
+
+def found(value: object) -> str:
+    """The JSON parser's words for what it found where another type belongs."""
+    if value is None:
+        return "Unexpected null value in payload"
+    if isinstance(value, dict):
+        return "Start of structure or map found where not expected"
+    if isinstance(value, list):
+        return "Start of list found where not expected"
+    if isinstance(value, bool):
+        return "BOOLEAN_VALUE cannot be converted"
+    if isinstance(value, int | float):
+        return "NUMBER_VALUE cannot be converted"
+    if isinstance(value, str):
+        return "STRING_VALUE cannot be converted"
+    return "Unexpected value type in payload"
+
+
+def fits(kind: str, value: object) -> bool:
+    if kind in ("structure", "map"):
+        return isinstance(value, dict)
+    if kind == "list":
+        return isinstance(value, list)
+    if kind in ("string", "blob"):
+        return isinstance(value, str)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind in ("integer", "long"):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind in ("double", "float", "timestamp"):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return True
+
+
+def member_path(path: str, name: str) -> str:
+    """AWS's way of naming a member in a validation message: `keySchema.1.member.x`."""
+    camel = name[:1].lower() + name[1:]
+    return f"{path}.{camel}" if path else camel
+
+
+def check(shape: Shape, request: object, opaque: OpaqueHook | None = None) -> None:
+    """Raise WrongType or MissingMember for the first member the model refuses. A null
+    member is removed (JSON protocols read it as absent); an `opaque` shape's value is
+    passed to `opaque`, and replaced in place by what it returns."""
+    _check(shape, request, "", "", "", None, opaque)
+
+
+def _check(
+    node: Shape, value: object, path: str, wire: str, holder: str, key: object,
+    opaque: OpaqueHook | None,
+) -> object:  # fmt: skip
+    kind = node.kind
+    if kind == "opaque" and value is not None:
+        return opaque(value, holder, key) if opaque is not None else value
+    if value is None or not fits(kind, value):
+        raise WrongType(path, kind, value)
+    if kind == "structure":
+        members = node.members
+        for name in [k for k, v in value.items() if v is None]:  # type: ignore[union-attr]
+            del value[name]  # type: ignore[union-attr]
+        for name in node.required:
+            if name not in value:  # type: ignore[operator]
+                raise MissingMember(member_path(wire, name))
+        for name, item in value.items():  # type: ignore[union-attr]
+            if name in members:
+                checked = _check(
+                    members[name], item, f"{path}.{name}" if path else name,
+                    member_path(wire, name), node.name, name, opaque,
+                )  # fmt: skip
+                if checked is not item:
+                    value[name] = checked  # type: ignore[index]
+    elif kind == "list":
+        member = node.member
+        assert member is not None
+        for position, item in enumerate(value):  # type: ignore[arg-type]
+            checked = _check(
+                member, item, f"{path}[{position}]", f"{wire}.{position + 1}.member",
+                node.name, position, opaque,
+            )  # fmt: skip
+            if checked is not item:
+                value[position] = checked  # type: ignore[index]
+    elif kind == "map":
+        entry = node.value
+        assert entry is not None
+        for name, item in value.items():  # type: ignore[union-attr]
+            checked = _check(
+                entry, item, f"{path}.{name}", f"{wire}.{name}.member", node.name, name, opaque
+            )
+            if checked is not item:
+                value[name] = checked  # type: ignore[index]
+    return value
