@@ -123,23 +123,16 @@ def _check(
                 )  # fmt: skip
                 if checked is not item:
                     value[name] = checked  # type: ignore[index]
-    elif kind == "list":
-        member = node.member
-        assert member is not None
-        for position, item in enumerate(value):  # type: ignore[arg-type]
-            checked = _check(
-                member, item, f"{path}[{position}]", f"{wire}.{position + 1}.member",
-                node.name, position, opaque,
-            )  # fmt: skip
+    elif kind in ("list", "map"):
+        inner = node.member if kind == "list" else node.value
+        assert inner is not None
+        entries = enumerate(value) if kind == "list" else value.items()  # type: ignore[union-attr,arg-type]
+        for key, item in entries:  # replacing a value in place keeps the iteration valid
+            if kind == "list":
+                where, member = f"{path}[{key}]", f"{wire}.{key + 1}.member"
+            else:
+                where, member = f"{path}.{key}", f"{wire}.{key}.member"
+            checked = _check(inner, item, where, member, node.name, key, opaque)
             if checked is not item:
-                value[position] = checked  # type: ignore[index]
-    elif kind == "map":
-        entry = node.value
-        assert entry is not None
-        for name, item in value.items():  # type: ignore[union-attr]
-            checked = _check(
-                entry, item, f"{path}.{name}", f"{wire}.{name}.member", node.name, name, opaque
-            )
-            if checked is not item:
-                value[name] = checked  # type: ignore[index]
+                value[key] = checked  # type: ignore[index]
     return value
