@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,18 @@ import pytest
 from pyarc.testing import free_port
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The one environment scrub: no AWS_, ARC_ or LAMBDA_ variable of the machine running the
+    tests, and no AWS config, credentials or instance metadata reachable."""
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "ARC_", "LAMBDA_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ REGION = "us-west-2"
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
-    """One moto server for the session (reset before each test that uses `aws`)."""
+    """One moto server for the session (reset before each test that uses `moto_server`)."""
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -39,32 +39,17 @@ def moto_endpoint() -> Iterator[str]:
 
 
 @pytest.fixture
-def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+def moto_server(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, clean_environment: None) -> str:
     """Point boto3 at a freshly reset moto with dummy credentials; return the endpoint."""
     request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
     with urllib.request.urlopen(request) as response:
         assert response.status == 200
-    isolate_aws_config(monkeypatch, tmp_path)
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_REGION", REGION)
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)  # what plain boto3 clients in tests read
     return moto_endpoint
-
-
-def isolate_aws_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No credentials or profiles from the machine running the tests."""
-    for name in (
-        "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
-    ):  # fmt: skip
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
 HANDLER = textwrap.dedent(
@@ -167,6 +152,5 @@ def build_wheel():
 
 
 @pytest.fixture
-def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def isolated_aws(clean_environment: None) -> None:
     """No AWS credentials, profiles, region or endpoint from the machine running the tests."""
-    isolate_aws_config(monkeypatch, tmp_path)

@@ -29,7 +29,7 @@ def test_dry_run_writes_sam_yaml_and_needs_no_aws(tmp_path: Path, make_app, isol
 
 
 def test_deploy_env_and_destroy_from_the_command_line(
-    aws: str, tmp_path: Path, make_app, build_wheel, monkeypatch
+    moto_server: str, tmp_path: Path, make_app, build_wheel, monkeypatch
 ) -> None:
     app = tmp_path / "app"
     make_app(app)

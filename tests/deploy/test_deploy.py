@@ -38,7 +38,7 @@ def function_uploads(keys: list[str]) -> list[str]:
 
 
 def test_first_deploy_creates_bucket_artifacts_stack_and_static_files(
-    aws: str, tmp_path: Path, make_app
+    moto_server: str, tmp_path: Path, make_app
 ) -> None:
     inventory = make_app(tmp_path / "app")
     out = console()
@@ -98,7 +98,7 @@ def test_first_deploy_creates_bucket_artifacts_stack_and_static_files(
     assert f"CREATE_COMPLETE      AWS::CloudFormation::Stack           {STACK}" in text
 
 
-def test_second_deploy_without_changes_uploads_nothing(aws: str, tmp_path: Path, make_app) -> None:
+def test_second_deploy_without_changes_uploads_nothing(moto_server: str, tmp_path: Path, make_app) -> None:
     inventory = make_app(tmp_path / "app")
     deploy(inventory, options(), console())
     out = console()
@@ -110,7 +110,7 @@ def test_second_deploy_without_changes_uploads_nothing(aws: str, tmp_path: Path,
 
 
 def test_changed_handler_uploads_exactly_one_new_artifact(
-    aws: str, tmp_path: Path, make_app, write_handler
+    moto_server: str, tmp_path: Path, make_app, write_handler
 ) -> None:
     inventory = make_app(tmp_path / "app")
     first = deploy(inventory, options(), console())
@@ -132,7 +132,7 @@ def test_changed_handler_uploads_exactly_one_new_artifact(
 
 
 def test_deploy_prints_the_http_and_wss_urls_from_the_stack_outputs(
-    aws: str, tmp_path: Path, make_app
+    moto_server: str, tmp_path: Path, make_app
 ) -> None:
     # moto records Outputs only for stacks made by CreateStack, so the stack is created that
     # way first; the deploy then updates it through a change set and prints what it reports.
@@ -159,7 +159,7 @@ def test_deploy_prints_the_http_and_wss_urls_from_the_stack_outputs(
     assert f"WSS: {outputs['WSS']}" in text
 
 
-def test_tags_reach_the_stack(aws: str, tmp_path: Path, make_app) -> None:
+def test_tags_reach_the_stack(moto_server: str, tmp_path: Path, make_app) -> None:
     inventory = make_app(tmp_path / "app")
     deploy(inventory, options(tags={"team": "cage", "cost": "42"}), console())
     stack = boto3.client("cloudformation").describe_stacks(StackName=STACK)["Stacks"][0]

@@ -31,7 +31,7 @@ def stack_exists() -> bool:
 
 
 def test_destroy_removes_the_stack_and_what_deploy_uploaded(
-    aws: str, tmp_path: Path, make_app
+    moto_server: str, tmp_path: Path, make_app
 ) -> None:
     inventory, result = deployed(tmp_path, make_app)
     s3 = boto3.client("s3")
@@ -48,7 +48,7 @@ def test_destroy_removes_the_stack_and_what_deploy_uploaded(
     assert outcome.deleted_artifacts == len(result.uploads.uploaded)
 
 
-def test_destroy_needs_the_app_name(aws: str, tmp_path: Path, make_app) -> None:
+def test_destroy_needs_the_app_name(moto_server: str, tmp_path: Path, make_app) -> None:
     inventory, _ = deployed(tmp_path, make_app)
     with pytest.raises(PyarcError, match="pass --app cage-socket"):
         destroy(inventory, "staging", "cage", console=Console(quiet=True))
@@ -56,7 +56,7 @@ def test_destroy_needs_the_app_name(aws: str, tmp_path: Path, make_app) -> None:
 
 
 def test_destroy_refuses_when_a_table_holds_data_unless_forced(
-    aws: str, tmp_path: Path, make_app
+    moto_server: str, tmp_path: Path, make_app
 ) -> None:
     inventory, _ = deployed(tmp_path, make_app)
     table = boto3.client("ssm").get_parameter(Name=f"/{STACK}/tables/notes")["Parameter"]["Value"]
@@ -76,7 +76,7 @@ def test_destroy_refuses_when_a_table_holds_data_unless_forced(
 
 
 def test_destroy_refuses_when_the_static_bucket_holds_files_unless_forced(
-    aws: str, tmp_path: Path, make_app
+    moto_server: str, tmp_path: Path, make_app
 ) -> None:
     inventory, _ = deployed(tmp_path, make_app)
     bucket = boto3.client("ssm").get_parameter(Name=f"/{STACK}/static/bucket")["Parameter"]["Value"]
@@ -95,7 +95,7 @@ def test_destroy_refuses_when_the_static_bucket_holds_files_unless_forced(
     assert not stack_exists()
 
 
-def test_the_apps_own_public_files_are_not_data(aws: str, tmp_path: Path, make_app) -> None:
+def test_the_apps_own_public_files_are_not_data(moto_server: str, tmp_path: Path, make_app) -> None:
     inventory = make_app(tmp_path / "app")
     options = DeployOptions(build=BuildOptions(runtime_requirements=[]), poll_seconds=0.01)
     result = deploy(inventory, options, Console(quiet=True))
@@ -107,7 +107,7 @@ def test_the_apps_own_public_files_are_not_data(aws: str, tmp_path: Path, make_a
 
 
 def test_changed_or_extra_objects_are_data_and_a_few_are_named(
-    aws: str, tmp_path: Path, make_app
+    moto_server: str, tmp_path: Path, make_app
 ) -> None:
     inventory = make_app(tmp_path / "app")
     options = DeployOptions(build=BuildOptions(runtime_requirements=[]), poll_seconds=0.01)
@@ -128,7 +128,7 @@ def test_changed_or_extra_objects_are_data_and_a_few_are_named(
 
 
 def test_production_needs_production_and_force_and_says_what_stays(
-    aws: str, tmp_path: Path, make_app
+    moto_server: str, tmp_path: Path, make_app
 ) -> None:
     inventory = make_app(tmp_path / "app")
     for flags in ({}, {"force": True}, {"production": True}):

@@ -62,7 +62,7 @@ def test_testing_variables_round_trip_through_the_manifest_parser(tmp_path: Path
 
 
 def test_staging_variables_are_securestring_parameters_in_ssm(
-    aws: str, tmp_path: Path, make_app
+    moto_server: str, tmp_path: Path, make_app
 ) -> None:
     inventory = make_app(tmp_path / "app")
     where = add_variable(inventory, "staging", "DB_PASSWORD", "hunter2")

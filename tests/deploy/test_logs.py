@@ -46,7 +46,7 @@ def _pyarc(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_logs_reads_the_deployed_functions_group_since_a_duration(
-    aws: str, tmp_path: Path, make_app
+    moto_server: str, tmp_path: Path, make_app
 ) -> None:
     root = _deployed(tmp_path, make_app)
     now = int(time.time() * 1000)
@@ -66,7 +66,7 @@ def test_logs_reads_the_deployed_functions_group_since_a_duration(
     ]
 
 
-def test_logs_names_what_is_missing(aws: str, tmp_path: Path, make_app) -> None:
+def test_logs_names_what_is_missing(moto_server: str, tmp_path: Path, make_app) -> None:
     root = _deployed(tmp_path, make_app)
     production = _pyarc("logs", "http", "get /", "--production", cwd=root)
     assert production.returncode == 2
@@ -84,7 +84,7 @@ def test_logs_names_what_is_missing(aws: str, tmp_path: Path, make_app) -> None:
     assert "Traceback" not in production.stderr + unknown.stderr + since.stderr
 
 
-def test_follow_prints_new_events_once_each(aws: str, tmp_path: Path, make_app) -> None:
+def test_follow_prints_new_events_once_each(moto_server: str, tmp_path: Path, make_app) -> None:
     from pyarc.inventory import load
 
     root = _deployed(tmp_path, make_app)

@@ -44,7 +44,7 @@ def test_content_types_and_cache_headers(tmp_path: Path, make_app) -> None:
 
 
 def test_fingerprinted_assets_are_immutable_and_mapped_in_static_json(
-    aws: str, tmp_path: Path, make_app
+    moto_server: str, tmp_path: Path, make_app
 ) -> None:
     inventory = make_app(tmp_path / "app")
     inventory.static.fingerprint = True
@@ -66,7 +66,7 @@ def test_fingerprinted_assets_are_immutable_and_mapped_in_static_json(
         assert json.loads(zf.read("static.json")) == mapping
 
 
-def test_prune_deletes_what_the_folder_no_longer_has(aws: str, tmp_path: Path, make_app) -> None:
+def test_prune_deletes_what_the_folder_no_longer_has(moto_server: str, tmp_path: Path, make_app) -> None:
     inventory = make_app(tmp_path / "app")
     deploy(inventory, options(), Console(quiet=True))
     bucket = static_bucket()
@@ -83,7 +83,7 @@ def test_prune_deletes_what_the_folder_no_longer_has(aws: str, tmp_path: Path, m
 
 
 def test_static_only_touches_no_stack_and_no_deployment_bucket(
-    aws: str, tmp_path: Path, make_app
+    moto_server: str, tmp_path: Path, make_app
 ) -> None:
     inventory = make_app(tmp_path / "app")
     deploy(inventory, options(static=False), Console(quiet=True))

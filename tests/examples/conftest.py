@@ -142,7 +142,7 @@ def aws_tables() -> Iterator[Any]:
 
 
 @pytest.fixture
-def aws(aws_tables: Any) -> Any:
+def empty_data_table(aws_tables: Any) -> Any:
     """The `data` table, emptied before the test."""
     with aws_tables.batch_writer() as batch:
         for item in aws_tables.scan(ProjectionExpression="scopeID, dataID")["Items"]:

@@ -29,10 +29,10 @@ def stored(table: Any) -> dict[str, dict]:
     return {item["dataID"]: item for item in table.scan()["Items"]}
 
 
-def test_connect_stores_the_connection_looking_ahead_with_a_ttl(aws, handlers, make_event, gateway):
+def test_connect_stores_the_connection_looking_ahead_with_a_ttl(empty_data_table, handlers, make_event, gateway):
     connect(handlers, make_event, gateway, A, connected_at=1_795_631_400_000)
 
-    item = stored(aws)[A]
+    item = stored(empty_data_table)[A]
     assert item["scopeID"] == "connection"
     assert item["direction"] == "center"
     assert item["connectedAt"] == 1_795_631_400_000
@@ -40,7 +40,7 @@ def test_connect_stores_the_connection_looking_ahead_with_a_ttl(aws, handlers, m
 
 
 def test_hello_welcomes_the_sender_and_shows_the_newcomer_to_everyone_else(
-    aws, handlers, make_event, gateway
+    empty_data_table, handlers, make_event, gateway
 ):
     connect(handlers, make_event, gateway, A)
     connect(handlers, make_event, gateway, B)
@@ -56,12 +56,12 @@ def test_hello_welcomes_the_sender_and_shows_the_newcomer_to_everyone_else(
     assert {c["id"]: c["direction"] for c in state["connections"]} == {A: "center", B: "center"}
 
 
-def test_a_turn_is_stored_and_broadcast_to_every_connection(aws, handlers, make_event, gateway):
+def test_a_turn_is_stored_and_broadcast_to_every_connection(empty_data_table, handlers, make_event, gateway):
     connect(handlers, make_event, gateway, A, B)
 
     say(handlers, make_event, A, {"action": "direction", "direction": "left", "ref": "r1"})
 
-    assert stored(aws)[A]["direction"] == "left"
+    assert stored(empty_data_table)[A]["direction"] == "left"
     for receiver in (A, B):
         [state] = gateway.take(receiver)
         assert state["cause"] == {"kind": "turn", "id": A, "direction": "left", "ref": "r1"}
@@ -91,10 +91,10 @@ def test_a_turn_is_stored_and_broadcast_to_every_connection(aws, handlers, make_
     ],
 )
 def test_a_bad_message_gets_an_error_frame_to_the_sender_only(
-    aws, handlers, make_event, gateway, body, is_base64, code
+    empty_data_table, handlers, make_event, gateway, body, is_base64, code
 ):
     connect(handlers, make_event, gateway, A, B)
-    before = stored(aws)
+    before = stored(empty_data_table)
 
     event = make_event("$default", A, body, is_base64=is_base64)
     answer = handlers.default.handler(event, None)
@@ -104,11 +104,11 @@ def test_a_bad_message_gets_an_error_frame_to_the_sender_only(
     assert frame["type"] == "error" and frame["error"] == code
     assert frame["message"].endswith(".") and len(frame["message"]) < 200
     assert gateway.take(B) == []
-    assert stored(aws) == before
+    assert stored(empty_data_table) == before
 
 
 def test_an_error_for_a_sender_that_already_left_is_dropped_quietly(
-    aws, handlers, make_event, gateway
+    empty_data_table, handlers, make_event, gateway
 ):
     connect(handlers, make_event, gateway, A)
     gateway.open.discard(A)
@@ -120,7 +120,7 @@ def test_an_error_for_a_sender_that_already_left_is_dropped_quietly(
 
 
 def test_records_of_gone_connections_are_dropped_and_the_state_resent(
-    aws, handlers, make_event, gateway
+    empty_data_table, handlers, make_event, gateway
 ):
     minute_ago_ms = int(time.time() * 1000) - 60_000
     connect(handlers, make_event, gateway, A, B)
@@ -129,41 +129,41 @@ def test_records_of_gone_connections_are_dropped_and_the_state_resent(
 
     say(handlers, make_event, A, {"action": "direction", "direction": "right"})
 
-    assert set(stored(aws)) == {A, B}
+    assert set(stored(empty_data_table)) == {A, B}
     for receiver in (A, B):
         frames = gateway.take(receiver)
         assert [c["id"] for c in frames[-1]["connections"]] == [A, B]
 
 
-def test_a_gone_connection_still_in_its_handshake_is_kept(aws, handlers, make_event, gateway):
+def test_a_gone_connection_still_in_its_handshake_is_kept(empty_data_table, handlers, make_event, gateway):
     connect(handlers, make_event, gateway, A)
     connect(handlers, make_event, gateway, "newcomer")
     gateway.open.discard("newcomer")  # its $connect ran; the socket is not open yet
 
     say(handlers, make_event, A, {"action": "direction", "direction": "right"})
 
-    assert "newcomer" in stored(aws)
+    assert "newcomer" in stored(empty_data_table)
 
 
-def test_disconnect_forgets_the_connection_and_tells_everyone(aws, handlers, make_event, gateway):
+def test_disconnect_forgets_the_connection_and_tells_everyone(empty_data_table, handlers, make_event, gateway):
     connect(handlers, make_event, gateway, A, B)
     gateway.open.discard(B)
 
     answer = handlers.disconnect.handler(make_event("$disconnect", B), None)
 
     assert answer == {"statusCode": 200}
-    assert set(stored(aws)) == {A}
+    assert set(stored(empty_data_table)) == {A}
     [state] = gateway.take(A)
     assert state["cause"] == {"kind": "leave", "id": B}
     assert [c["id"] for c in state["connections"]] == [A]
 
 
 def test_get_connections_lists_every_live_connection_with_its_direction(
-    aws, handlers, make_event, gateway
+    empty_data_table, handlers, make_event, gateway
 ):
     connect(handlers, make_event, gateway, A, B)
     say(handlers, make_event, B, {"action": "direction", "direction": "left"})
-    aws.put_item(  # expired but not yet swept by DynamoDB's TTL process
+    empty_data_table.put_item(  # expired but not yet swept by DynamoDB's TTL process
         Item={
             "scopeID": "connection",
             "dataID": "old",
@@ -202,13 +202,13 @@ def test_the_page_loads_fingerprinted_assets_and_opens_arc_wss_url(handlers, mon
 
 
 def test_hello_dresses_each_bird_in_a_colour_and_name_no_other_tab_has(
-    aws, handlers, make_event, gateway
+    empty_data_table, handlers, make_event, gateway
 ):
     ids = [f"conn{n:02d}=" for n in range(9)]
     connect(handlers, make_event, gateway, *ids)
     for connection_id in ids:
         say(handlers, make_event, connection_id, {"action": "hello", "tab": connection_id[:6]})
-    birds = {i: (int(item["colour"]), item["name"]) for i, item in stored(aws).items()}
+    birds = {i: (int(item["colour"]), item["name"]) for i, item in stored(empty_data_table).items()}
     colours = [birds[i][0] for i in ids]
     assert sorted(colours[:8]) == list(range(8))  # distinct while colours are left
     assert colours[8] == 0  # then the least used
@@ -219,26 +219,26 @@ def test_hello_dresses_each_bird_in_a_colour_and_name_no_other_tab_has(
 
 
 def test_a_reconnecting_tab_gets_its_colour_and_name_back_unless_another_tab_has_them(
-    aws, handlers, make_event, gateway
+    empty_data_table, handlers, make_event, gateway
 ):
     connect(handlers, make_event, gateway, A, B)
     say(handlers, make_event, A, {"action": "hello", "tab": "tab-a"})
     say(handlers, make_event, B, {"action": "hello", "tab": "tab-b"})
-    a_bird = (int(stored(aws)[A]["colour"]), stored(aws)[A]["name"])
+    a_bird = (int(stored(empty_data_table)[A]["colour"]), stored(empty_data_table)[A]["name"])
     # tab a reconnects before its old socket is gone: its own old record does not count
     connect(handlers, make_event, gateway, "A2")
     say(handlers, make_event, "A2", {"action": "hello", "tab": "tab-a", "colour": a_bird[0],
                                      "name": a_bird[1]})
-    assert (int(stored(aws)["A2"]["colour"]), stored(aws)["A2"]["name"]) == a_bird
+    assert (int(stored(empty_data_table)["A2"]["colour"]), stored(empty_data_table)["A2"]["name"]) == a_bird
     # another tab asking for b's colour and name does not get them
-    b_bird = (int(stored(aws)[B]["colour"]), stored(aws)[B]["name"])
+    b_bird = (int(stored(empty_data_table)[B]["colour"]), stored(empty_data_table)[B]["name"])
     connect(handlers, make_event, gateway, "C")
     say(handlers, make_event, "C", {"action": "hello", "tab": "tab-c", "colour": b_bird[0],
                                     "name": b_bird[1]})
-    c_bird = (int(stored(aws)["C"]["colour"]), stored(aws)["C"]["name"])
+    c_bird = (int(stored(empty_data_table)["C"]["colour"]), stored(empty_data_table)["C"]["name"])
     assert c_bird[0] != b_bird[0] and c_bird[1] != b_bird[1]
     # a colour or name the app does not have is not honoured, and is no error
     connect(handlers, make_event, gateway, "D")
     assert say(handlers, make_event, "D", {"action": "hello", "colour": 99, "name": "Rex",
                                            "tab": "x" * 65}) == {"statusCode": 200}
-    assert 0 <= int(stored(aws)["D"]["colour"]) < 8 and stored(aws)["D"]["name"] != "Rex"
+    assert 0 <= int(stored(empty_data_table)["D"]["colour"]) < 8 and stored(empty_data_table)["D"]["name"] != "Rex"

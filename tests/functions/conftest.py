@@ -3,7 +3,6 @@ management-API server (uvicorn) that answers exactly as API Gateway does, incl. 
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,11 +23,8 @@ STACK = "CageSocketStaging"
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def clean_env(monkeypatch: pytest.MonkeyPatch, clean_environment: None) -> Iterator[None]:
     """No endpoint overrides or app settings leak in from the machine; caches start empty."""
-    for key in list(os.environ):
-        if key.startswith(("AWS_", "ARC_", "LAMBDA_")):
-            monkeypatch.delenv(key)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_REGION", REGION)
@@ -40,7 +36,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def aws() -> Iterator[None]:
+def moto_in_process() -> Iterator[None]:
     """Every boto3 call inside the test goes to moto, in process."""
     from moto import mock_aws
 

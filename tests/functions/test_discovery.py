@@ -8,7 +8,7 @@ import pytest
 import pyarc.functions
 from pyarc.functions import ConfigurationError, ServiceNotFoundError, services, tables
 
-pytestmark = pytest.mark.usefixtures("aws")
+pytestmark = pytest.mark.usefixtures("moto_in_process")
 
 STACK = "CageSocketStaging"
 

@@ -9,7 +9,7 @@ import pytest
 
 from pyarc.functions import events, queues
 
-pytestmark = pytest.mark.usefixtures("aws")
+pytestmark = pytest.mark.usefixtures("moto_in_process")
 
 STACK = "CageSocketStaging"
 

@@ -28,7 +28,7 @@ def _moto_connection(connection_id: str):
     ]
 
 
-@pytest.mark.usefixtures("aws")
+@pytest.mark.usefixtures("moto_in_process")
 def test_send_reaches_the_deployed_endpoint_derived_from_arc_wss_url(monkeypatch):
     monkeypatch.setenv("ARC_WSS_URL", AWS_WSS)
     # (moto keeps ids URL-encoded, so this id avoids "="; the wire test below uses one)
@@ -39,7 +39,7 @@ def test_send_reaches_the_deployed_endpoint_derived_from_arc_wss_url(monkeypatch
     assert data == b'{"hello":"world","n":[1,2]}' + b"plain text" + b"\x00\x01binary"
 
 
-@pytest.mark.usefixtures("aws")
+@pytest.mark.usefixtures("moto_in_process")
 def test_info_and_close_on_aws(monkeypatch):
     monkeypatch.setenv("ARC_WSS_URL", AWS_WSS)
     ws.send("conn-2", "x")
@@ -320,7 +320,7 @@ def test_errors_are_the_exceptions_boto3_raises(raw_server):
     assert type(fast.value).__name__ == "ForbiddenException"
 
 
-@pytest.mark.usefixtures("aws")
+@pytest.mark.usefixtures("moto_in_process")
 def test_broadcast_on_aws_goes_through_botocore_hooks(monkeypatch):
     monkeypatch.setenv("ARC_WSS_URL", AWS_WSS)
     ws.send("conn-a", "first")  # moto creates connections on first contact

@@ -14,7 +14,7 @@ AppFactory = Callable[..., Inventory]
 
 
 @pytest.fixture
-def app_dir(tmp_path: Path) -> Callable[..., Path]:
+def write_app_dir(tmp_path: Path) -> Callable[..., Path]:
     def write(manifest: str, files: dict[str, str] | None = None, name: str = "app.arc") -> Path:
         (tmp_path / name).write_text(manifest)
         for rel, text in (files or {}).items():
@@ -27,17 +27,17 @@ def app_dir(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def load_app(app_dir: Callable[..., Path]) -> AppFactory:
+def load_app(write_app_dir: Callable[..., Path]) -> AppFactory:
     def make(manifest: str, files: dict[str, str] | None = None) -> Inventory:
-        return load(app_dir(manifest, files))
+        return load(write_app_dir(manifest, files))
 
     return make
 
 
 @pytest.fixture
-def load_error(app_dir: Callable[..., Path]) -> Callable[..., ManifestError]:
+def load_error(write_app_dir: Callable[..., Path]) -> Callable[..., ManifestError]:
     def make(manifest: str, files: dict[str, str] | None = None) -> ManifestError:
-        root = app_dir(manifest, files)
+        root = write_app_dir(manifest, files)
         with pytest.raises(ManifestError) as caught:
             load(root)
         return caught.value

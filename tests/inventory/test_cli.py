@@ -68,8 +68,8 @@ def _run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_human_view(app_dir: Callable) -> None:
-    root = app_dir(ALL_PRAGMAS, {"src/http/get-index/lambda.py": "def handler(e, c): pass\n"})
+def test_human_view(write_app_dir: Callable) -> None:
+    root = write_app_dir(ALL_PRAGMAS, {"src/http/get-index/lambda.py": "def handler(e, c): pass\n"})
     code, out = _run("--cwd", str(root))
     assert code == 0
     for expected in [
@@ -84,8 +84,8 @@ def test_human_view(app_dir: Callable) -> None:
     assert "(missing)" in next(line for line in out.splitlines() if "get-things-000id" in line)
 
 
-def test_json_view_is_the_documented_schema(app_dir: Callable) -> None:
-    root = app_dir(ALL_PRAGMAS)
+def test_json_view_is_the_documented_schema(write_app_dir: Callable) -> None:
+    root = write_app_dir(ALL_PRAGMAS)
     code, out = _run("--json", "--cwd", str(root))
     assert code == 0
     data = json.loads(out)
@@ -113,14 +113,14 @@ def test_json_view_is_the_documented_schema(app_dir: Callable) -> None:
     assert data["unknownPragmas"] == ["custom-thing"]
 
 
-def test_error_is_one_sentence_with_location(app_dir: Callable) -> None:
-    root = app_dir("@app\nx\n@http\nget /things/\n")
+def test_error_is_one_sentence_with_location(write_app_dir: Callable) -> None:
+    root = write_app_dir("@app\nx\n@http\nget /things/\n")
     result = CliRunner().invoke(cli, ["inventory", "--cwd", str(root)])
     assert result.exit_code != 0
     assert "app.arc:4:1" in str(result.exception)
 
 
-def test_json_manifest_gives_the_same_inventory(app_dir: Callable, tmp_path: Path) -> None:
+def test_json_manifest_gives_the_same_inventory(write_app_dir: Callable, tmp_path: Path) -> None:
     arc_root = tmp_path / "arc"
     json_root = tmp_path / "json"
     arc_root.mkdir()

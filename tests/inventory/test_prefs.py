@@ -63,11 +63,11 @@ def test_prefs_errors(load_error: Callable) -> None:
     assert (error.line, error.column) == (3, 8)
 
 
-def test_load_rejects_unknown_environment(app_dir: Callable) -> None:
+def test_load_rejects_unknown_environment(write_app_dir: Callable) -> None:
     import pytest
 
     from pyarc.errors import ManifestError
     from pyarc.inventory import load
 
     with pytest.raises(ManifestError, match="unknown environment 'dev'"):
-        load(app_dir(APP), env="dev")
+        load(write_app_dir(APP), env="dev")

@@ -212,20 +212,20 @@ class DisconnectLog:
 
 
 @pytest.fixture(scope="session")
-def app_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def gateway_app_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("gateway")
     log = base / "disconnects.jsonl"
     return write_app(base / "app", MANIFEST, HANDLERS, {"EVENT_LOG": str(log), "GREETING": "hi"})
 
 
 @pytest.fixture(scope="session")
-def disconnects(app_dir: Path) -> DisconnectLog:
-    return DisconnectLog(app_dir.parent / "disconnects.jsonl")
+def disconnects(gateway_app_dir: Path) -> DisconnectLog:
+    return DisconnectLog(gateway_app_dir.parent / "disconnects.jsonl")
 
 
 @pytest.fixture(scope="session")
-def sandbox(app_dir: Path) -> Iterator[Sandbox]:
-    with Sandbox(app_dir, watch=False) as running:
+def sandbox(gateway_app_dir: Path) -> Iterator[Sandbox]:
+    with Sandbox(gateway_app_dir, watch=False) as running:
         yield running
 
 

@@ -56,9 +56,9 @@ class CliSandbox:
 
 
 @pytest.fixture
-def cli(app_dir: Path):
+def cli(gateway_app_dir: Path):
     port = free_port()
-    running = CliSandbox(app_dir, port)
+    running = CliSandbox(gateway_app_dir, port)
     running.port = port
     yield running
     if running.process.poll() is None:

@@ -63,10 +63,10 @@ def test_missing_static_file_is_404(sandbox: Sandbox) -> None:
         "/_static/link.arc",
     ],
 )
-def test_no_path_escapes_the_static_folder(sandbox: Sandbox, app_dir, raw_http, path: str) -> None:
-    link = app_dir / "public" / "link.arc"
+def test_no_path_escapes_the_static_folder(sandbox: Sandbox, gateway_app_dir, raw_http, path: str) -> None:
+    link = gateway_app_dir / "public" / "link.arc"
     if not link.is_symlink():
-        link.symlink_to(app_dir / "app.arc")
+        link.symlink_to(gateway_app_dir / "app.arc")
     status, body = raw_http(sandbox.port, f"GET {path} HTTP/1.1")
     assert status in (400, 404)
     assert b"gateway-test" not in body and b"root:" not in body and b"EVENT_LOG" not in body

@@ -280,8 +280,8 @@ def test_malformed_frames_close_the_socket_not_the_server(
     assert httpx.get(sandbox.url + "/").text == "home"
 
 
-def test_idle_timeout_closes_with_1001(app_dir, disconnects) -> None:
-    with Sandbox(app_dir, watch=False, ws_idle_timeout=0.3) as sb:
+def test_idle_timeout_closes_with_1001(gateway_app_dir, disconnects) -> None:
+    with Sandbox(gateway_app_dir, watch=False, ws_idle_timeout=0.3) as sb:
 
         async def scenario() -> tuple[str, int | None]:
             async with connect(sb.ws_url) as ws:
