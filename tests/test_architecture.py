@@ -94,7 +94,7 @@ def test_tables_layers_point_one_way() -> None:
 # The Lambda event shapes (what a function receives) are plain builders: standard library,
 # the inventory, and the sandbox's constants, ids and names; no server, gateway, bus or
 # third-party import, so the gateways, the bus and `pyarc invoke` can all call them.
-EVENT_SHAPES = ("sandbox/lambda_events/*.py", "sandbox/http_events.py", "sandbox/ws_events.py")
+EVENT_SHAPES = ("sandbox/lambda_events/*.py",)
 SHAPES_MAY_IMPORT = ("pyarc.inventory", "pyarc.sandbox.config", "pyarc.sandbox.ids",
                      "pyarc.sandbox.router", "pyarc.sandbox.bus.names", "pyarc.sandbox.lambda_events")
 

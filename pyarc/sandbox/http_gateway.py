@@ -9,13 +9,13 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from pyarc.inventory.functions import missing_handler
-from pyarc.sandbox.http_events import HttpRequestInfo, build_v1, build_v2
 from pyarc.sandbox.http_responses import (
     HttpResponseParts,
     MalformedResponse,
     json_error,
     normalise,
 )
+from pyarc.sandbox.lambda_events.http import HttpRequestInfo, build_v1, build_v2
 from pyarc.sandbox.management_api import ManagementApi, connection_id_from
 from pyarc.sandbox.router import RouteMatch, suggest_route
 from pyarc.sandbox.state import SandboxState

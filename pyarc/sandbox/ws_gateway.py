@@ -22,13 +22,13 @@ from starlette.websockets import WebSocket
 from pyarc.inventory.model import Function
 from pyarc.sandbox.connections import Connection, ConnectionGone
 from pyarc.sandbox.ids import aws_id, now_ms
-from pyarc.sandbox.state import SandboxState
-from pyarc.sandbox.ws_events import (
+from pyarc.sandbox.lambda_events.ws import (
     connect_event,
     disconnect_event,
     handshake_headers,
     message_event,
 )
+from pyarc.sandbox.state import SandboxState
 
 GOING_AWAY = 1001
 

@@ -10,8 +10,8 @@ import pytest
 from pyarc.inventory.model import Function, FunctionConfig, HttpRoute
 from pyarc.sandbox.http_responses import MalformedResponse, normalise_v1, normalise_v2
 from pyarc.sandbox.ids import clf_time, iso_time
+from pyarc.sandbox.lambda_events.ws import header_case
 from pyarc.sandbox.router import HttpRouter
-from pyarc.sandbox.ws_events import header_case
 
 
 def _route(method: str, path: str) -> HttpRoute:

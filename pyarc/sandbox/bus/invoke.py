@@ -19,7 +19,7 @@ from pyarc.inventory.model import Function, Inventory
 from pyarc.sandbox.bus import clock, names
 from pyarc.sandbox.bus.bus import EventBus, UnknownTarget
 from pyarc.sandbox.lambda_events import sns, sqs, streams
-from pyarc.sandbox.ws_events import invoked_event
+from pyarc.sandbox.lambda_events.ws import invoked_event
 
 PRAGMAS = ("http", "ws", "events", "queues", "scheduled", "tables-streams")
 
