@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections import deque
+from datetime import datetime
 
 from rich.console import Console
 from rich.markup import escape
@@ -22,6 +23,8 @@ class SandboxLog:
         self._printed = 0  # lines printed since start, so a follower asks only for new ones
 
     def _print(self, text: str) -> None:
+        stamp = datetime.now().strftime("%H:%M:%S.%f")[:-3]  # local time, as the user reads it
+        text = f"[dim]{stamp}[/] {text}"
         with self._lock:
             self.console.print(text)
             self._recent.append(text)
@@ -56,6 +59,10 @@ class SandboxLog:
     def handler_output(self, function_key: str, line: str) -> None:
         if not self.quiet:
             self._print(f"[cyan]{escape(function_key)}[/] {escape(line.rstrip())}")
+
+    def handler_error(self, function_key: str, line: str) -> None:
+        """A line of a handler failure (error, hint, traceback): printed even by --quiet."""
+        self._print(f"[cyan]{escape(function_key)}[/] {escape(line.rstrip())}")
 
     def not_found(self, method: str, path: str, hint: str) -> None:
         """`GET /nope 404 add `get /nope` under @http in app.arc` (no handler ran)."""

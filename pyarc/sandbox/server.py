@@ -312,6 +312,7 @@ class SandboxServer:
             env_for=env_for,
             cold=self.config.cold,
             log=self.log.handler_output,
+            report=self.log.handler_error,
             max_workers=max_workers,
             path_for=path_for,
             idle_timeout=idle_timeout,

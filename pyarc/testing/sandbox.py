@@ -46,6 +46,11 @@ class CapturingLog(SandboxLog):
             self.lines.append((function_key, line.rstrip()))
         super().handler_output(function_key, line)
 
+    def handler_error(self, function_key: str, line: str) -> None:
+        with self._lines_lock:
+            self.lines.append((function_key, line.rstrip()))
+        super().handler_error(function_key, line)
+
 
 class Sandbox:
     """A running sandbox for tests. Every port defaults to 0 (a free one)."""

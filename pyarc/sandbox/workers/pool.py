@@ -63,6 +63,21 @@ def import_hint(fn: Function, error: InvokeError) -> str:
     )
 
 
+def failure_hint(fn: Function, error: InvokeError) -> str:
+    """How to act on a timeout (which setting) or an exit (which file)."""
+    if error.kind == "timeout":
+        return (
+            f"the timeout is {fn.config.timeout} s: raise it with `timeout` in "
+            f"{_display(fn.src / 'config.arc')} (under @aws) or `@aws timeout` in the manifest"
+        )
+    if error.error_type == "Runtime.ExitError" and fn.handler_file is not None:
+        return (
+            f"the worker running {_display(fn.handler_file)} ended (sys.exit(), os._exit() or "
+            "a crash in native code); the next invocation starts a new one"
+        )
+    return ""
+
+
 def _covers(path: Path, src: Path) -> bool:
     """True when a change at `path` concerns the function whose directory is `src`."""
     return path == src or path.is_relative_to(src) or src.is_relative_to(path)
@@ -88,13 +103,16 @@ class FunctionPool:
                 return worker
         return None
 
-    async def take_idle_or_prewarmed(self) -> Worker | None:
-        """An idle worker; else the one being prewarmed, once it is ready; else None."""
+    async def take_idle_or_prewarmed(self) -> tuple[Worker | None, bool]:
+        """An idle worker; else the one being prewarmed, once it is ready; else None.
+
+        And whether this invocation waited for the worker's start (it is then a cold one)."""
         worker = self.take_idle()
         if worker is None and self.warming is not None and not self.warming.done():
             await asyncio.shield(self.warming)
             worker = self.take_idle()
-        return worker
+            return worker, worker is not None
+        return worker, False
 
     def retire_idle(self) -> list[Worker]:
         workers, self.idle = self.idle, []
@@ -115,6 +133,7 @@ class WorkerPools:
         path_for: PathFor | None = None,
         idle_timeout: float | None = DEFAULT_IDLE_TIMEOUT_S,
         clock: Callable[[], float] = time.monotonic,
+        report: Callable[[str, str], None] | None = None,
     ) -> None:
         """`idle_timeout`: seconds an idle worker is kept (None: kept until recycled);
         `clock`: the time source for idleness (tests inject one)."""
@@ -126,6 +145,8 @@ class WorkerPools:
         self.init_timeout = init_timeout
         self.cold = cold
         self.log = log or _print_log
+        # error reports (printed even by `--quiet`); the same sink as `log` unless given
+        self.report = report or self.log
         self.max_workers = max_workers
         self.idle_timeout = idle_timeout
         self.clock = clock
@@ -146,7 +167,7 @@ class WorkerPools:
 
         def finish(ok: bool, payload: Any, error: InvokeError | None, cold: bool) -> InvokeResult:
             if error is not None:
-                error.hint = error.hint or import_hint(fn, error)
+                error.hint = error.hint or import_hint(fn, error) or failure_hint(fn, error)
                 self._report(fn.key, error, request_id)
             duration = (time.perf_counter() - started) * 1000
             return InvokeResult(ok, payload, error, duration, cold, request_id)
@@ -171,8 +192,8 @@ class WorkerPools:
             return finish(False, None, error, False)
         pool = self._pool_for(fn)
         async with pool.slots:
-            worker = None if self.cold else await pool.take_idle_or_prewarmed()
-            cold = worker is None
+            worker, waited = (None, False) if self.cold else await pool.take_idle_or_prewarmed()
+            cold = worker is None or waited
             if worker is None:
                 problem = missing_handler_error(fn)
                 if problem is not None:
@@ -384,14 +405,14 @@ class WorkerPools:
             summary = error.summary()
             # Lambda's own messages (timeouts, exits) already name the request
             suffix = "" if request_id in summary else f" (request {request_id})"
-            self.log(key, summary + suffix)
+            self.report(key, summary + suffix)
             if error.hint:
-                self.log(key, error.hint)
+                self.report(key, error.hint)
             if error.stack_trace:
-                self.log(key, "Traceback (most recent call last):")
+                self.report(key, "Traceback (most recent call last):")
             for entry in error.stack_trace:
                 for line in entry.rstrip("\n").split("\n"):
-                    self.log(key, line)
+                    self.report(key, line)
         except Exception:  # noqa: BLE001 - a broken log sink must not fail the invocation
             pass
 

@@ -114,17 +114,21 @@ def test_cold_mode_starts_a_new_process_for_every_invocation(harness):
     assert live == []
 
 
-def test_prewarm_makes_the_first_invocation_warm(harness):
+def test_an_invocation_that_waits_for_the_prewarm_is_cold_and_one_after_it_is_warm(harness):
     fn = harness.function(SLOW_PID)
+    other = harness.function(SLOW_PID, name="get-other")
 
     async def scenario(pools):
-        await pools.prewarm([fn])
-        result = await pools.invoke(fn, {})
-        return result, pools.pids(fn)
+        await pools.prewarm([fn, other])
+        waited = await pools.invoke(fn, {})  # arrives while the worker is still importing
+        await asyncio.gather(*[t for t in list(pools._closing) if "prewarm" in t.get_name()])
+        ready = await pools.invoke(other, {})  # its prewarmed worker was already idle
+        return waited, ready, pools.pids(fn)
 
-    result, live = harness.run(scenario)
-    assert result.ok and not result.cold  # it waited for the prewarmed worker, no second spawn
-    assert live == [result.payload]
+    waited, ready, live = harness.run(scenario)
+    assert waited.ok and waited.cold  # it paid for the start (issue 12: was labelled warm)
+    assert live == [waited.payload]  # no second spawn
+    assert ready.ok and not ready.cold
 
 
 def test_changed_configuration_replaces_the_workers(harness):
