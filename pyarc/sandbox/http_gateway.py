@@ -112,6 +112,9 @@ class HttpGateway:
 
     def _not_found(self, request: Request, static: bool = False) -> Response:
         method, path = request.method, request.url.path
+        if path == BROWSER_ICON:  # browsers ask for it by themselves: no route to suggest
+            self.state.log.not_found(method, path, "")
+            return Response("Not Found", status_code=404, media_type="text/plain")
         if static:
             folder = self.state.static.folder
             name = path[len(STATIC_PREFIX) :]
@@ -136,6 +139,9 @@ class HttpGateway:
         if "text/html" in request.headers.get("accept", ""):
             return HTMLResponse(not_found_page(method, path, hint, line), status_code=404)
         return JSONResponse({"message": "Not Found", "pyarc": hint}, status_code=404)
+
+
+BROWSER_ICON = "/favicon.ico"
 
 
 def not_found_page(method: str, path: str, hint: str, line: str | None) -> str:

@@ -270,7 +270,9 @@ class EventBus:
             try:
                 result = await self._invoke_schedule(state, fired)
                 if not result.ok:
-                    self.log(f"scheduled {state.spec.name}: failed ({result.error})")
+                    error = result.error
+                    kind = getattr(error, "error_type", None) or str(error)
+                    self.log(f"scheduled {state.spec.name} failed: {kind} (its error is above)")
             finally:
                 self.tracker.end()
 

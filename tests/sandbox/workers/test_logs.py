@@ -72,3 +72,18 @@ def test_an_exit_names_the_handler_file(harness):
     text = "\n".join(harness.log.lines())
     assert "exit status 3" in text
     assert f"the worker running {fn.src / 'lambda.py'} ended" in text
+
+
+def test_a_browsers_favicon_request_gets_a_plain_404_without_a_route_hint(tmp_path):
+    import httpx
+
+    from pyarc.testing import Sandbox
+
+    (tmp_path / "src/http/get-index").mkdir(parents=True)
+    (tmp_path / "app.arc").write_text("@app\nicon\n\n@http\nget /\n")
+    (tmp_path / "src/http/get-index/lambda.py").write_text("def handler(e, c):\n    return 'hi'\n")
+    with Sandbox(tmp_path, watch=False) as sb:
+        icon = httpx.get(sb.url + "/favicon.ico", headers={"accept": "image/*,text/html"})
+        other = httpx.get(sb.url + "/nope", headers={"accept": "text/html"})
+    assert icon.status_code == 404 and icon.text == "Not Found"  # was an "add a route" page
+    assert other.status_code == 404 and "get /nope" in other.text
