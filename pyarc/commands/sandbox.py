@@ -30,7 +30,7 @@ PORT = click.IntRange(0, 65535)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @cwd_option
 @click.option("--cold", is_flag=True, help="A fresh process per invocation (no warm workers).")
-@click.option("--quiet", "-q", is_flag=True, help="Only print errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and warnings.")
 @click.option("--tables-port", type=PORT, default=None, help="DynamoDB endpoint port (5555).")
 @click.option("--events-port", type=PORT, default=None, help="Events/queues (SNS/SQS) port (4444).")
 @click.option("--arc-port", type=PORT, default=None, help="_arc service (SSM) port (2222).")
