@@ -92,6 +92,7 @@ EXAMPLES: dict[str, dict[int, str]] = {
         0: "test_events_app",
         1: "test_events_app",
         2: "test_events_app",
+        3: "test_events_fire_at_start",
     },
     "docs/cli.md": {0: "test_cli_init_then_pytest"},
 }
@@ -868,6 +869,13 @@ def test_functions_runs_as_is(tmp_path, monkeypatch):
 
 
 # ------------------------------------------------------------------------------ events.md
+
+
+def test_events_fire_at_start(tmp_path):
+    write(tmp_path / "app.arc", "@app\nshop\n")
+    assert load(tmp_path).prefs.sandbox.fire_at_start is False
+    write(tmp_path / "prefs.arc", block("docs/events.md", 3, "arc"))
+    assert load(tmp_path).prefs.sandbox.fire_at_start is True
 
 
 def test_events_app(tmp_path):

@@ -268,6 +268,7 @@ class SandboxPrefs:
     useAWS: bool = False
     idle_timeout: int | None = None  # seconds before an idle worker is retired
     max_workers: int | None = None  # workers per function (when config.arc sets no concurrency)
+    fire_at_start: bool = False  # rate() schedules fire when the sandbox starts, not a period later
 
 
 @dataclass

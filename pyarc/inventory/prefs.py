@@ -19,7 +19,8 @@ ENVIRONMENTS = ("testing", "staging", "production")
 ENV_VAR = re.compile(r"^[a-zA-Z0-9_]+$")
 PORT_NAMES = ("http", "tables", "events", "_arc")
 SANDBOX_KEYS = (
-    "ports", *PORT_NAMES, "env", "seed-data", "persist", "useAWS", "idle-timeout", "max-workers"
+    "ports", *PORT_NAMES, "env", "seed-data", "persist", "useAWS", "idle-timeout", "max-workers",
+    "fire-at-start",
 )
 # prefs.arc pragmas: pyarc reads the first two; Architect's others are accepted quietly
 PREFS_PRAGMAS = ("sandbox", "env", "sandbox-startup", "create")
@@ -83,6 +84,8 @@ def _sandbox(source: Source) -> SandboxPrefs:
             sandbox.persist = as_str(source, "sandbox", setting)
         elif key == "useAWS":
             sandbox.useAWS = as_bool(source, "sandbox", setting)
+        elif key == "fire-at-start":
+            sandbox.fire_at_start = as_bool(source, "sandbox", setting)
         elif key in ("idle-timeout", "max-workers"):
             number = as_int(source, "sandbox", setting)
             if number < 1:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -234,10 +235,14 @@ def test_pyarc_invoke_against_the_running_sandbox(sandbox: Sandbox, aws):  # typ
     assert bad.returncode == 2 and "--payload is not valid JSON" in bad.stderr
 
 
-def test_schedules_fire_by_themselves_while_the_sandbox_runs() -> None:
-    """`rate(...)` fires when the schedule starts (as EventBridge Scheduler does with no
-    start date), then every interval; the next fire time is reported for the banner."""
-    with Sandbox(APP, schedules=True) as sb:
+def test_schedules_fire_by_themselves_while_the_sandbox_runs(tmp_path: Path) -> None:
+    """With prefs.arc `@sandbox fire-at-start true` a `rate(...)` fires when the sandbox
+    starts (by default it first fires one period later, as a new EventBridge schedule),
+    then every interval; the next fire time is reported for the banner."""
+    app = tmp_path / "app"
+    shutil.copytree(APP, app)
+    (app / "prefs.arc").write_text("@sandbox\nfire-at-start true\n")
+    with Sandbox(app, schedules=True) as sb:
         env = sb.env
         table = boto3.resource(
             "dynamodb", endpoint_url=env["AWS_ENDPOINT_URL_DYNAMODB"], region_name=env["AWS_REGION"],

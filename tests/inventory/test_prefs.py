@@ -71,3 +71,11 @@ def test_load_rejects_unknown_environment(write_app_dir: Callable) -> None:
 
     with pytest.raises(ManifestError, match="unknown environment 'dev'"):
         load(write_app_dir(APP), env="dev")
+
+
+def test_fire_at_start_is_off_unless_prefs_say_true(load_app: Callable, load_error: Callable) -> None:
+    assert load_app(APP).prefs.sandbox.fire_at_start is False
+    inv = load_app(APP, {"prefs.arc": "@sandbox\nfire-at-start true\n"})
+    assert inv.prefs.sandbox.fire_at_start is True
+    error = load_error(APP, {"prefs.arc": "@sandbox\nfire-at-start soon\n"})
+    assert "fire-at-start" in error.message

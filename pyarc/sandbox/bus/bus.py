@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -63,6 +63,7 @@ class EventBus:
         policy: DeliveryPolicy | None = None,
         run_schedules: bool = True,
         endpoint: str = "http://127.0.0.1:4444",
+        now: Callable[[], datetime] = clock.now,
     ) -> None:
         self.endpoint = endpoint  # where SQS queue URLs point
         self.inventory = inventory
@@ -77,13 +78,16 @@ class EventBus:
         self.schedules: dict[str, ScheduleState] = {}
         self._tasks: set[asyncio.Task[object]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._started = clock.now()
+        self._now = now  # injected so tests compute fire times without waiting
+        self._schedule_runner: asyncio.Task[object] | None = None
 
     # life cycle -------------------------------------------------------------------------
     async def start(self) -> None:
+        await self._start({}, at_start=True)
+
+    async def _start(self, previous: dict[str, ScheduleState], *, at_start: bool) -> None:
         parsed = check_schedules(self.inventory)  # before anything runs: fail whole
         self._loop = asyncio.get_running_loop()
-        self._started = clock.now()
         app = self.inventory.app
         for queue in self.inventory.queues:
             runner = QueueRunner(
@@ -112,15 +116,21 @@ class EventBus:
                 )
                 runner.start()
                 self.streams.setdefault(table_name, []).append(runner)
-        for spec in self.inventory.scheduled:
-            state = ScheduleState(spec, parsed[spec.name], None)
-            self.schedules[spec.name] = state
-            if self.run_schedules:
-                self._spawn(self._run_schedule(state), track=False)
-            else:
-                state.next_fire = self._first_fire(state)
+        self.schedules = plan_schedules(
+            self.inventory,
+            parsed,
+            previous,
+            self._now(),
+            fire_at_start=at_start and self.inventory.prefs.sandbox.fire_at_start,
+        )
+        if self.run_schedules and self.schedules:
+            self._schedule_runner = asyncio.get_running_loop().create_task(self._run_schedules())
 
     async def aclose(self) -> None:
+        if self._schedule_runner is not None:
+            self._schedule_runner.cancel()
+            await asyncio.gather(self._schedule_runner, return_exceptions=True)
+            self._schedule_runner = None
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -131,7 +141,9 @@ class EventBus:
                 await runner.aclose()
 
     async def reload(self, inventory: Inventory) -> None:
-        """The manifest changed: rebuild topics, queues, streams and schedules. A schedule
+        """The manifest changed: rebuild topics, queues and streams. A reload fires no
+        schedule: one whose expression and time zone did not change keeps its next fire
+        time; a new or changed one fires at its next time counted from now. A schedule
         the sandbox cannot run is logged and the previous bus keeps running."""
         try:
             check_schedules(inventory)
@@ -141,9 +153,10 @@ class EventBus:
         await self.aclose()
         self.inventory = inventory
         self.region = inventory.aws.region
+        previous = self.schedules
         self.queues, self.streams, self.schedules = {}, {}, {}
         self.tracker = Tracker()
-        await self.start()
+        await self._start(previous, at_start=False)
 
     async def idle(self) -> None:
         """Wait until every published message, queued message and stream record is done."""
@@ -245,36 +258,39 @@ class EventBus:
         if state is None:
             known = ", ".join(self.schedules) or "none"
             raise UnknownTarget(f"there is no @scheduled '{name}' (declared: {known})")
-        return await self._invoke_schedule(state, clock.now())
+        return await self._invoke_schedule(state, self._now())
 
-    def _first_fire(self, state: ScheduleState) -> datetime | None:
-        if isinstance(state.schedule, Rate):
-            return self._started  # EventBridge Scheduler fires a rate schedule at once
-        fires = next_fires(state.schedule, clock.now(), 1, tz=timezone(state.spec.timezone))
-        return fires[0] if fires else None
+    def fire_due(self) -> list[str]:
+        """Start every schedule whose fire time has come and move it to its next time
+        after now (a sandbox that was suspended fires once, not once per missed time, as
+        EventBridge does not catch up); returns the names fired."""
+        now = self._now()
+        fired: list[str] = []
+        for state in self.schedules.values():
+            if state.next_fire is None or state.next_fire > now:
+                continue
+            when = state.next_fire
+            state.next_fire = following_fire(state, when, now)
+            fired.append(state.spec.name)
+            self._spawn(self._fire_logged(state, when))
+        return fired
 
-    async def _run_schedule(self, state: ScheduleState) -> None:
-        zone = timezone(state.spec.timezone)
-        state.next_fire = self._first_fire(state)
-        while state.next_fire is not None:
-            delay = (state.next_fire - clock.now()).total_seconds()
+    async def _run_schedules(self) -> None:
+        while True:
+            upcoming = [s.next_fire for s in self.schedules.values() if s.next_fire is not None]
+            if not upcoming:
+                return
+            delay = (min(upcoming) - self._now()).total_seconds()
             if delay > 0:
                 await asyncio.sleep(delay)  # waiting for the clock, not synchronising
-            fired = state.next_fire
-            if isinstance(state.schedule, Rate):
-                state.next_fire = fired + state.schedule.every
-            else:
-                following = next_fires(state.schedule, fired, 1, tz=zone)
-                state.next_fire = following[0] if following else None
-            self.tracker.begin()
-            try:
-                result = await self._invoke_schedule(state, fired)
-                if not result.ok:
-                    error = result.error
-                    kind = getattr(error, "error_type", None) or str(error)
-                    self.log(f"scheduled {state.spec.name} failed: {kind} (its error is above)")
-            finally:
-                self.tracker.end()
+            self.fire_due()
+
+    async def _fire_logged(self, state: ScheduleState, fired: datetime) -> None:
+        result = await self._invoke_schedule(state, fired)
+        if not result.ok:
+            error = result.error
+            kind = getattr(error, "error_type", None) or str(error)
+            self.log(f"scheduled {state.spec.name} failed: {kind} (its error is above)")
 
     async def _invoke_schedule(self, state: ScheduleState, fired: datetime) -> Outcome:
         event = scheduler.scheduler_event(
@@ -314,6 +330,45 @@ def check_schedules(inventory: Inventory) -> dict[str, Schedule]:
             where = f" ({spec.location})" if spec.location else ""
             raise PyarcError(f"@scheduled '{spec.name}'{where}: {exc}") from None
     return parsed
+
+
+def plan_schedules(
+    inventory: Inventory,
+    parsed: dict[str, Schedule],
+    previous: dict[str, ScheduleState],
+    now: datetime,
+    *,
+    fire_at_start: bool,
+) -> dict[str, ScheduleState]:
+    """Each schedule's state at start or reload: an unchanged one (same expression and
+    time zone) keeps its next fire time; a new or changed one gets its first fire."""
+    states: dict[str, ScheduleState] = {}
+    for spec in inventory.scheduled:
+        old = previous.get(spec.name)
+        if old is not None and (old.spec.expression, old.spec.timezone) == (spec.expression, spec.timezone):
+            states[spec.name] = ScheduleState(spec, old.schedule, old.next_fire)
+        else:
+            state = ScheduleState(spec, parsed[spec.name], None)
+            state.next_fire = first_fire(state, now, fire_at_start=fire_at_start)
+            states[spec.name] = state
+    return states
+
+
+def first_fire(state: ScheduleState, now: datetime, *, fire_at_start: bool) -> datetime | None:
+    """A new EventBridge rate schedule first fires one period after it is created
+    (prefs.arc `@sandbox fire-at-start true` fires it at once); a cron at its next time."""
+    if isinstance(state.schedule, Rate):
+        return now if fire_at_start else now + state.schedule.every
+    fires = next_fires(state.schedule, now, 1, tz=timezone(state.spec.timezone))
+    return fires[0] if fires else None
+
+
+def following_fire(state: ScheduleState, fired: datetime, now: datetime) -> datetime | None:
+    """The next fire strictly after `now`, keeping a rate's rhythm counted from `fired`."""
+    if isinstance(state.schedule, Rate):
+        return state.schedule.next_fire(now, fired)
+    fires = next_fires(state.schedule, now, 1, tz=timezone(state.spec.timezone))
+    return fires[0] if fires else None
 
 
 def _check_size(message: str) -> None:
