@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from pyarc.inventory.schedules import Schedule, parse_schedule
+
 FunctionKind = Literal["http", "ws", "events", "queues", "scheduled", "tables-streams"]
 HttpMethod = Literal["get", "post", "put", "patch", "delete", "options", "head", "any"]
 KeyType = Literal["String", "Number", "Binary"]
@@ -225,6 +227,12 @@ class Scheduled:
     function: Function
     timezone: str | None = None  # IANA name, e.g. "Europe/Paris"
     location: Location | None = None
+
+    @property
+    def schedule(self) -> Schedule:
+        """The parsed expression, what the sandbox fires and the template renders
+        (ScheduleError if it is invalid; the manifest loader has refused those)."""
+        return parse_schedule(self.expression)
 
 
 @dataclass

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pyarc.sandbox.bus.schedule import (
+from pyarc.inventory.schedules import (
     Cron,
     Rate,
     ScheduleError,

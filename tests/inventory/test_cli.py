@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pyarc.cli import cli
@@ -134,3 +137,26 @@ def test_json_manifest_gives_the_same_inventory(write_app_dir: Callable, tmp_pat
     for data in (left, right):
         data.pop("cwd"), data.pop("manifest")
     assert left == right
+
+
+@pytest.mark.parametrize(
+    ("cron", "words"),
+    [
+        ("cron(99 12 ? * ? *)", "exactly one of day-of-month and day-of-week must be '?'"),
+        ("cron(99 12 ? * MON *)", "minutes value 99 is outside 0-59"),
+    ],
+)
+def test_cron_aws_refuses_is_refused_at_its_line_and_column(
+    write_app_dir: Callable, cron: str, words: str
+) -> None:
+    # both passed the old regex check, then stopped the sandbox at start: the one parser
+    # now refuses them while loading, where the other manifest mistakes are reported
+    root = write_app_dir(f"@app\nx\n\n@scheduled\nnoon {cron}\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "pyarc", "inventory", "--cwd", str(root)],
+        capture_output=True, text=True, check=False, timeout=60,
+    )
+    assert done.returncode != 0
+    assert "app.arc:5:1" in done.stderr
+    assert words in done.stderr
+    assert "Traceback" not in done.stderr

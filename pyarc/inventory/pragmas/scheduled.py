@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import re
-import zoneinfo
 from typing import Any
 
 from pyarc.inventory.functions import build_function, resolve_src
 from pyarc.inventory.model import Scheduled
 from pyarc.inventory.pragmas.context import Context, check_loose_name, check_unique
+from pyarc.inventory.schedules import ScheduleError, parse_schedule
+from pyarc.inventory.schedules import timezone as schedule_zone
 from pyarc.inventory.source import describe
-
-SINGULAR = ("minute", "hour", "day")
-PLURAL = ("minutes", "hours", "days")
-CRON_FIELDS = (
-    ("minutes", re.compile(r"^[\d,\-*/]+$")),
-    ("hours", re.compile(r"^[\d,\-*/]+$")),
-    ("day-of-month", re.compile(r"^[\d,\-*/?LW]+$")),
-    ("month", re.compile(r"^[\da-zA-Z,\-*/?LW]+$")),
-    ("day-of-week", re.compile(r"^[\da-zA-Z,\-*?L#/]+$")),
-    ("year", re.compile(r"^[\d,\-*/]+$")),
-)
 
 
 def read_scheduled(ctx: Context) -> list[Scheduled]:
@@ -97,47 +86,16 @@ def _parse_item(ctx: Context, index: int, item: Any) -> tuple[str, str, str | No
 
 
 def validate_expression(ctx: Context, index: int, name: str, expression: str) -> str:
-    match = re.fullmatch(r"(rate|cron)\((.*)\)", expression.strip())
-    if not match:
-        ctx.source.fail(
-            f"@scheduled '{name}' schedule '{expression}' must be rate(...) or cron(...)",
-            "scheduled",
-            index,
-        )
-    kind, body = match.group(1), match.group(2).strip()
-    fields = body.split()
-
-    def fail(problem: str) -> None:
-        ctx.source.fail(f"@scheduled '{name}' {kind}({body}): {problem}", "scheduled", index)
-
-    if kind == "rate":
-        if len(fields) != 2:
-            fail("a rate has two fields, a number and a unit, as in rate(5 minutes)")
-        value, unit = fields
-        if not value.isdigit() or int(value) < 1:
-            fail("the rate value must be a whole number greater than 0")
-        if unit not in SINGULAR + PLURAL:
-            fail("the unit must be minute(s), hour(s) or day(s)")
-        if int(value) == 1 and unit in PLURAL:
-            fail(f"a value of 1 takes a singular unit: rate(1 {unit[:-1]})")
-        if int(value) > 1 and unit in SINGULAR:
-            fail(f"values above 1 take a plural unit: rate({value} {unit}s)")
-    else:
-        if len(fields) != 6:
-            fail(
-                "a cron expression has six fields: minutes hours day-of-month month "
-                "day-of-week year, as in cron(0 12 * * ? *)"
-            )
-        for (label, pattern), value in zip(CRON_FIELDS, fields, strict=True):
-            if not pattern.match(value):
-                fail(f"'{value}' is not a valid {label} value")
-        if fields[2] != "?" and fields[4] != "?":
-            fail("one of day-of-month or day-of-week must be '?' (EventBridge rule)")
-    return f"{kind}({' '.join(fields)})"
+    """Parse with the one schedule parser; refuse what AWS refuses, at the item's line."""
+    try:
+        return parse_schedule(expression).expression
+    except ScheduleError as exc:
+        ctx.source.fail(f"@scheduled '{name}': {exc}", "scheduled", index)
 
 
 def _known_timezone(name: str) -> bool:
-    available = zoneinfo.available_timezones()
-    if not available:  # no tz database on this machine: cannot check
-        return True
-    return name in available or name == "UTC"
+    try:
+        schedule_zone(name)  # the zone the sandbox fires in: one lookup for both
+    except ScheduleError:
+        return False
+    return True

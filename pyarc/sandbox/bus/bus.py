@@ -14,6 +14,14 @@ from datetime import datetime
 
 from pyarc.errors import PyarcError
 from pyarc.inventory.model import Inventory, Scheduled
+from pyarc.inventory.schedules import (
+    Rate,
+    Schedule,
+    ScheduleError,
+    next_fires,
+    parse_schedule,
+    timezone,
+)
 from pyarc.sandbox.bus import clock, names
 from pyarc.sandbox.bus.delivery import (
     DeliveryPolicy,
@@ -24,14 +32,6 @@ from pyarc.sandbox.bus.delivery import (
     StreamRunner,
     Tracker,
     deliver_event,
-)
-from pyarc.sandbox.bus.schedule import (
-    Rate,
-    Schedule,
-    ScheduleError,
-    next_fires,
-    parse_schedule,
-    timezone,
 )
 from pyarc.sandbox.lambda_events import scheduler, sns
 

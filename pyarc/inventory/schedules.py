@@ -1,5 +1,8 @@
 """EventBridge Scheduler expressions: `rate(...)` and 6-field `cron(...)`, and their fire times.
 
+The one home of the schedule rules (pure stdlib): the manifest loader validates with it,
+the sandbox bus fires from its parsed value and the template renders its expression.
+
 Semantics follow EventBridge Scheduler, which is what `pyarc deploy` creates:
 - cron fields: minutes hours day-of-month month day-of-week year; `, - * /` everywhere,
   `?` `L` `W` in day-of-month, `?` `L` `#` in day-of-week (1 = SUN ... 7 = SAT);
@@ -145,6 +148,7 @@ def parse_schedule(expression: str) -> Schedule:
             "e.g. rate(5 minutes) or cron(0 12 * * ? *)"
         )
     kind, body = match.groups()
+    text = f"{kind}({' '.join(body.split())})"  # one spelling whatever the spacing
     return _parse_rate(text, body) if kind == "rate" else _parse_cron(text, body)
 
 
