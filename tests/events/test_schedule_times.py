@@ -123,3 +123,28 @@ def test_fire_at_start_fires_a_rate_at_start_but_never_on_reload() -> None:
         assert [name for name, _ in recorder.calls] == ["mail"]
 
     asyncio.run(scenario())
+
+
+def test_a_failing_schedule_logs_one_plain_line_without_a_repr() -> None:
+    """The old bus logged `scheduled mail: failed (InvokeError(error_type=...))` before the
+    banner; the error and its traceback are the pool's to print, the bus adds one line."""
+    from pyarc.sandbox.workers.results import InvokeError, InvokeResult
+
+    async def failing(fn, event):  # type: ignore[no-untyped-def]
+        error = InvokeError("ZeroDivisionError", "division by zero", ["line 2"])
+        return InvokeResult(False, None, error, 1.0, True, "req")
+
+    async def scenario() -> list[str]:
+        clock, lines = Clock(T0), []
+        bus = EventBus(app(), failing, log=lines.append, run_schedules=True, now=clock)
+        await bus.start()
+        clock.at = T0 + timedelta(days=1)
+        assert "mail" in bus.fire_due()
+        await bus.idle()
+        await bus.aclose()
+        return lines
+
+    lines = asyncio.run(scenario())
+    failures = [line for line in lines if "mail" in line]
+    assert failures == ["scheduled mail failed: ZeroDivisionError (its error is above)"], lines
+    assert not any("InvokeError(" in line for line in lines)
