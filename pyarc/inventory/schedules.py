@@ -1,4 +1,5 @@
-"""EventBridge Scheduler expressions: `rate(...)` and 6-field `cron(...)`, and their fire times.
+"""EventBridge Scheduler expressions: `rate(...)`, 6-field `cron(...)` and one-time `at(...)`,
+and their fire times.
 
 The one home of the schedule rules (pure stdlib): the manifest loader validates with it,
 the sandbox bus fires from its parsed value and the template renders its expression.
@@ -12,6 +13,7 @@ Semantics follow EventBridge Scheduler, which is what `pyarc deploy` creates:
 - `rate(N unit)` (minute(s), hour(s), day(s); singular exactly when N is 1) is a fixed
   duration: a day is 24 hours whatever the clock does. With no start date, AWS fires a
   rate schedule immediately, then every interval.
+- `at(yyyy-mm-ddThh:mm:ss)` fires once, at that wall-clock time in the schedule's zone.
 """
 
 from __future__ import annotations
@@ -135,20 +137,33 @@ class Cron:
         return None
 
 
-Schedule = Rate | Cron
+@dataclass(frozen=True)
+class At:
+    expression: str
+    wall: datetime  # naive: a wall-clock time in the schedule's zone
+
+    def next_fire(self, after: datetime, tz: ZoneInfo) -> datetime | None:
+        """The one fire time if it is strictly after `after` (aware UTC), else None."""
+        fire = self.wall.replace(tzinfo=tz).astimezone(UTC)
+        return fire if fire > after else None
+
+
+Schedule = Rate | Cron | At
 
 
 def parse_schedule(expression: str) -> Schedule:
-    """Parse `rate(...)` or `cron(...)`; raise ScheduleError naming the fault."""
+    """Parse `rate(...)`, `cron(...)` or `at(...)`; raise ScheduleError naming the fault."""
     text = expression.strip()
-    match = re.fullmatch(r"(rate|cron)\((.*)\)", text)
+    match = re.fullmatch(r"(rate|cron|at)\((.*)\)", text)
     if not match:
         raise ScheduleError(
-            f"schedule '{expression}' must be rate(value unit) or cron(6 fields), "
-            "e.g. rate(5 minutes) or cron(0 12 * * ? *)"
+            f"schedule '{expression}' must be rate(value unit), cron(6 fields) or "
+            "at(yyyy-mm-ddThh:mm:ss), e.g. rate(5 minutes) or cron(0 12 * * ? *)"
         )
     kind, body = match.groups()
     text = f"{kind}({' '.join(body.split())})"  # one spelling whatever the spacing
+    if kind == "at":
+        return _parse_at(text, body.strip())
     return _parse_rate(text, body) if kind == "rate" else _parse_cron(text, body)
 
 
@@ -180,6 +195,16 @@ def next_fires(
         fires.append(nxt)
         cursor = nxt
     return fires
+
+
+def _parse_at(text: str, body: str) -> At:
+    try:
+        wall = datetime.strptime(body, "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        raise ScheduleError(
+            f"'{text}': a one-time schedule is at(yyyy-mm-ddThh:mm:ss), e.g. at(2027-01-31T09:30:00)"
+        ) from None
+    return At(text, wall)
 
 
 _RATE_UNITS = {"minute": 60, "hour": 3600, "day": 86400}

@@ -96,7 +96,7 @@ def test_rate_units(expression: str, seconds: int) -> None:
 @pytest.mark.parametrize(
     ("expression", "says"),
     [
-        ("every 5 minutes", "must be rate(value unit) or cron(6 fields)"),
+        ("every 5 minutes", "must be rate(value unit), cron(6 fields) or at("),
         ("rate(5 minute)", "plural"),
         ("rate(1 minutes)", "singular"),
         ("rate(0 minutes)", "positive"),
@@ -134,3 +134,17 @@ def test_cron_parses_names_and_lists() -> None:
     assert isinstance(cron, Cron)
     assert cron.minutes == (0, 30) and cron.hours == (9, 10, 11) and cron.months == (1, 2, 3)
     assert cron.days_of_week.weekdays == frozenset({2, 4, 6})
+
+
+def test_at_fires_once_at_its_wall_time_in_its_zone() -> None:
+    schedule = parse_schedule("at(2026-03-29T12:30:00)")
+    paris = timezone("Europe/Paris")
+    assert next_fires(schedule, START, 3, tz=paris) == [datetime(2026, 3, 29, 10, 30, tzinfo=UTC)]
+    assert next_fires(schedule, START, 3) == [datetime(2026, 3, 29, 12, 30, tzinfo=UTC)]
+    assert next_fires(schedule, datetime(2026, 4, 1, tzinfo=UTC), 1, tz=paris) == []
+
+
+@pytest.mark.parametrize("bad", ["at(2026-02-30T10:00:00)", "at(2026-01-01 10:00)", "at()"])
+def test_at_refuses_what_is_not_a_time(bad: str) -> None:
+    with pytest.raises(ScheduleError, match=r"at\(yyyy-mm-ddThh:mm:ss\)"):
+        parse_schedule(bad)

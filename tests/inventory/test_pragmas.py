@@ -240,11 +240,12 @@ def test_bad_event_name(load_error: Callable) -> None:
 def test_scheduled_forms(load_app: Callable) -> None:
     inv = load_app(APP + "@scheduled\ndaily rate(1 day)\nnoon cron(0 12 * * ? *)\n"
                    "paris\n  cron 0 9 ? * MON-FRI *\n  timezone Europe/Paris\n"
-                   "often\n  rate 5 minutes\n")
+                   "often\n  rate 5 minutes\nonce at(2027-01-31T09:30:00)\n")
     got = [(s.name, s.expression, s.timezone) for s in inv.scheduled]
     assert got == [("daily", "rate(1 day)", None), ("noon", "cron(0 12 * * ? *)", None),
                    ("paris", "cron(0 9 ? * MON-FRI *)", "Europe/Paris"),
-                   ("often", "rate(5 minutes)", None)]
+                   ("often", "rate(5 minutes)", None),
+                   ("once", "at(2027-01-31T09:30:00)", None)]
     assert inv.scheduled[0].function.src == inv.cwd / "src/scheduled/daily"
 
 
@@ -262,7 +263,8 @@ def test_scheduled_forms(load_app: Callable) -> None:
         ("x cron(99 12 ? * MON *)", "minutes value 99 is outside 0-59"),
         ("x cron(0 12 ? * ? *)", "exactly one of day-of-month and day-of-week"),
         ("x cron(0 12 30 FEB-JAN ? *)", "month range FEB-JAN runs backwards"),
-        ("x every day", "must be rate(value unit) or cron(6 fields)"),
+        ("x at(2027-02-30T09:00:00)", "at(yyyy-mm-ddThh:mm:ss)"),
+        ("x every day", "must be rate(value unit), cron(6 fields) or at("),
         ("x\n  rate 1 day\n  cron 0 12 * * ? *", "both rate and cron"),
         ("x\n  timezone UTC", "needs a schedule"),
         ("x\n  rate 1 day\n  timezone Mars/Base", "timezone 'Mars/Base'"),

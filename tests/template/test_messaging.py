@@ -138,5 +138,5 @@ def test_scheduler_role_may_invoke_only_the_scheduled_functions(app):
 
 def test_a_bad_schedule_expression_is_refused(app):
     app.scheduled("daily", "every day")
-    with pytest.raises(PyarcError, match=r"@scheduled daily: .*must be rate\(value unit\) or cron"):
+    with pytest.raises(PyarcError, match=r"@scheduled daily: .*must be rate\(value unit\), cron"):
         build(app.inventory)

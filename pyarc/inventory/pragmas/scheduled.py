@@ -1,4 +1,5 @@
-"""@scheduled: `name rate(...)` / `name cron(...)` (EventBridge syntax), optional timezone."""
+"""@scheduled: `name rate(...)` / `name cron(...)` / `name at(...)` (EventBridge Scheduler
+syntax, read by the one parser in pyarc/inventory/schedules.py), optional timezone."""
 
 from __future__ import annotations
 
