@@ -12,6 +12,7 @@ import asyncio
 import json
 import random
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,28 @@ class Recorder:
         if bodies & self.fail:
             return Result(False, "Boom: told to fail")
         return Result(True)
+
+
+class Clock:
+    """The bus's injected clock, moved by hand: time windows pass without waiting."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+class Hang:
+    """A handler stand-in that never returns, to see what stopping does to its delivery."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+
+    async def __call__(self, fn: Function, event: dict) -> Result:
+        self.started.set()
+        await asyncio.Event().wait()  # never set
+        raise AssertionError("unreachable")
 
 
 def fn(kind: str, name: str) -> Function:
@@ -300,8 +323,8 @@ def test_scheduled_fire_on_demand_shape() -> None:
 def test_fifo_content_based_dedup_lasts_five_minutes() -> None:
     async def scenario() -> None:
         recorder = Recorder()
-        policy = DeliveryPolicy(queue_retry_delay=0.01, dedup_window=0.2)
-        bus = EventBus(inventory(), recorder, log=LOG.append, policy=policy, run_schedules=False)
+        clock = Clock(datetime(2026, 6, 1, 10, 0, tzinfo=UTC))
+        bus = EventBus(inventory(), recorder, log=LOG.append, policy=FAST, run_schedules=False, now=clock)
         await bus.start()
         first = bus.send("jobs", "same body", group_id="g")
         assert bus.send("jobs", "same body", group_id="other") == first  # body decides
@@ -310,12 +333,33 @@ def test_fifo_content_based_dedup_lasts_five_minutes() -> None:
         assert len(recorder.calls) == 1
         record = recorder.calls[0][1]["Records"][0]
         assert record["attributes"]["SequenceNumber"] == first[1]
-        await asyncio.sleep(0.25)  # let the (shortened) deduplication window pass
+        clock.at += timedelta(minutes=5) - timedelta(seconds=1)
+        assert bus.send("jobs", "same body", group_id="g") == first  # still inside the window
+        clock.at += timedelta(seconds=1)  # the 5 minutes have passed
         later = bus.send("jobs", "same body", group_id="g")
         assert later[0] != first[0] and int(later[1]) > int(first[1])
         await bus.idle()
         await bus.aclose()
         assert len(recorder.calls) == 2
+        assert recorder.calls[1][1]["Records"][0]["attributes"]["SentTimestamp"] == str(
+            int(clock.at.timestamp() * 1000)
+        )
+
+    asyncio.run(scenario())
+
+
+def test_aclose_cancels_an_in_flight_delivery_and_leaves_no_task() -> None:
+    async def scenario() -> None:
+        hang = Hang()
+        bus = EventBus(inventory(), hang, log=LOG.append, policy=FAST, run_schedules=False)
+        await bus.start()
+        bus.send("loose", "stuck")
+        bus.publish("order-placed", "stuck too")
+        bus.stream_listener("shop-staging-data", [{"eventName": "INSERT"}])
+        await asyncio.wait_for(hang.started.wait(), timeout=5)
+        await asyncio.wait_for(bus.aclose(), timeout=5)
+        others = asyncio.all_tasks() - {asyncio.current_task()}
+        assert others == set(), others
 
     asyncio.run(scenario())
 

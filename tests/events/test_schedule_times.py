@@ -11,17 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pyarc.inventory.model import Inventory, Scheduled
 from pyarc.sandbox.bus.bus import EventBus
 
-from .test_delivery import LOG, Recorder, fn, inventory
+from .test_delivery import LOG, Clock, Recorder, fn, inventory
 
 T0 = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
 
 
 def app(mail: str = "rate(1 day)", nightly: str = "cron(0 3 * * ? *)") -> Inventory:

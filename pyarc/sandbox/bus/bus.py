@@ -100,6 +100,7 @@ class EventBus:
                 policy=self.policy,
                 tracker=self.tracker,
                 log=self.log,
+                now=self._now,
             )
             runner.start()
             self.queues[queue.name] = runner
@@ -189,7 +190,7 @@ class EventBus:
             topic_arn=names.topic_arn(self.inventory.app, event_name, self.region),
             message=message,
             message_id=message_id,
-            published=clock.now(),
+            published=self._now(),
             subject=subject,
             attributes=attributes,
         )

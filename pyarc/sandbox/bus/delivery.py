@@ -15,7 +15,7 @@ import hashlib
 import itertools
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -122,14 +122,23 @@ class _Runner:
         self.log = log
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._deliveries: set[asyncio.Task[None]] = set()  # in flight; aclose cancels them
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())
 
+    def _spawn_delivery(self, coro: Coroutine[None, None, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
+
     async def aclose(self) -> None:
-        if self._task:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        """Stop polling and cancel every delivery in flight; returns once all have ended."""
+        tasks = [t for t in (self._task, *self._deliveries) if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._task = None
 
     async def _run(self) -> None:
         raise NotImplementedError
@@ -153,8 +162,10 @@ class QueueRunner(_Runner):
         policy: DeliveryPolicy,
         tracker: Tracker,
         log: Log,
+        now: Callable[[], datetime] = clock.now,
     ) -> None:
         super().__init__(fn, invoke=invoke, policy=policy, tracker=tracker, log=log)
+        self._now = now  # the bus's clock: the deduplication window counts on it
         self.queue_arn = queue_arn
         self.fifo = fifo
         self.batch_size = max(1, batch_size)
@@ -163,7 +174,7 @@ class QueueRunner(_Runner):
         self.busy_groups: set[str] = set()
         self.in_flight = 0  # batches being delivered
         self.in_flight_messages = 0
-        self.dedup_seen: dict[str, tuple[float, str, str]] = {}  # id -> (sent at, MessageId, seq)
+        self.dedup_seen: dict[str, tuple[datetime, str, str]] = {}  # id -> (sent, MessageId, seq)
 
     def send(
         self,
@@ -182,10 +193,11 @@ class QueueRunner(_Runner):
         first message's MessageId and SequenceNumber.
         """
         now = asyncio.get_running_loop().time()
+        sent = self._now()
         if self.fifo:
             dedup_id = dedup_id or hashlib.sha256(body.encode()).hexdigest()
             for key, (at, _, _) in list(self.dedup_seen.items()):
-                if now - at >= self.policy.dedup_window:
+                if (sent - at).total_seconds() >= self.policy.dedup_window:
                     del self.dedup_seen[key]
             if dedup_id in self.dedup_seen:
                 _, message_id, sequence_number = self.dedup_seen[dedup_id]
@@ -195,14 +207,14 @@ class QueueRunner(_Runner):
             sequence=sequence,
             message_id=str(uuid.uuid4()),
             body=body,
-            sent=clock.now(),
+            sent=sent,
             group_id=group_id,
             dedup_id=dedup_id,
             attributes=attributes or {},
             ready_at=now + max(0, delay_seconds),
         )
         if self.fifo and dedup_id:
-            self.dedup_seen[dedup_id] = (now, message.message_id, str(sequence))
+            self.dedup_seen[dedup_id] = (sent, message.message_id, str(sequence))
         self.pending.append(message)
         self.tracker.begin()
         self._wake.set()
@@ -224,7 +236,7 @@ class QueueRunner(_Runner):
             batch, wait = self._take_batch(loop.time())
             if batch:
                 self.in_flight += 1
-                loop.create_task(self._deliver(batch))
+                self._spawn_delivery(self._deliver(batch))
                 continue
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
@@ -264,7 +276,7 @@ class QueueRunner(_Runner):
 
     async def _deliver(self, batch: list[QueuedMessage]) -> None:
         loop = asyncio.get_running_loop()
-        received = clock.now()
+        received = self._now()
         records = []
         for message in batch:
             message.receive_count += 1
