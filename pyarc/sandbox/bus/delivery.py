@@ -106,7 +106,7 @@ class QueuedMessage:
     attributes: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
     receive_count: int = field(default=0, compare=False)
     first_received: datetime | None = field(default=None, compare=False)
-    ready_at: float = field(default=0.0, compare=False)  # loop time it is visible from
+    ready_at: float = field(default=0.0, compare=False)  # bus-clock seconds it is visible from
 
 
 class _Runner:
@@ -126,6 +126,10 @@ class _Runner:
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def wake(self) -> None:
+        """Look again now: after the bus's clock moved (tests), a wait may be over."""
+        self._wake.set()
 
     def _spawn_delivery(self, coro: Coroutine[None, None, None]) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -192,8 +196,8 @@ class QueueRunner(_Runner):
         body, for 5 minutes; a duplicate is accepted, not delivered, and answered with the
         first message's MessageId and SequenceNumber.
         """
-        now = asyncio.get_running_loop().time()
         sent = self._now()
+        now = sent.timestamp()
         if self.fifo:
             dedup_id = dedup_id or hashlib.sha256(body.encode()).hexdigest()
             for key, (at, _, _) in list(self.dedup_seen.items()):
@@ -222,7 +226,7 @@ class QueueRunner(_Runner):
 
     def counts(self) -> dict[str, int]:
         """GetQueueAttributes' ApproximateNumberOfMessages{,NotVisible,Delayed}."""
-        now = asyncio.get_running_loop().time()
+        now = self._now().timestamp()
         waiting = [m for m in self.pending if m.ready_at > now]
         return {
             "visible": len(self.pending) - len(waiting),
@@ -231,9 +235,8 @@ class QueueRunner(_Runner):
         }
 
     async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
         while True:
-            batch, wait = self._take_batch(loop.time())
+            batch, wait = self._take_batch(self._now().timestamp())
             if batch:
                 self.in_flight += 1
                 self._spawn_delivery(self._deliver(batch))
@@ -275,7 +278,6 @@ class QueueRunner(_Runner):
         return ready, None
 
     async def _deliver(self, batch: list[QueuedMessage]) -> None:
-        loop = asyncio.get_running_loop()
         received = self._now()
         records = []
         for message in batch:
@@ -311,7 +313,7 @@ class QueueRunner(_Runner):
                     )
                     finished += 1
                 else:
-                    message.ready_at = loop.time() + self.policy.queue_retry_delay
+                    message.ready_at = self._now().timestamp() + self.policy.queue_retry_delay
                     bisect.insort(self.pending, message)
             if finished < len(batch):
                 self.log(
