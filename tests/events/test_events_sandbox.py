@@ -32,7 +32,7 @@ def sandbox() -> Iterator[Sandbox]:
 
 
 @pytest.fixture(scope="module")
-def aws(sandbox: Sandbox) -> Iterator[dict[str, str]]:
+def sandbox_env(sandbox: Sandbox) -> Iterator[dict[str, str]]:
     """The test process's boto3 reaches the sandbox through the same variables handlers get."""
     saved = dict(os.environ)
     os.environ.update(sandbox.env)
@@ -41,22 +41,22 @@ def aws(sandbox: Sandbox) -> Iterator[dict[str, str]]:
     os.environ.update(saved)
 
 
-def log_table(aws: dict[str, str]):  # type: ignore[no-untyped-def]
+def log_table(sandbox_env: dict[str, str]):  # type: ignore[no-untyped-def]
     return boto3.resource("dynamodb").Table("bus-test-staging-log")
 
 
-def received(aws: dict[str, str], sk: str) -> dict | None:
-    return log_table(aws).get_item(Key={"pk": "received", "sk": sk}).get("Item")
+def received(sandbox_env: dict[str, str], sk: str) -> dict | None:
+    return log_table(sandbox_env).get_item(Key={"pk": "received", "sk": sk}).get("Item")
 
 
-def wait_received(aws: dict[str, str], sk: str, timeout: float = 20) -> dict:
-    wait_until(lambda: received(aws, sk) is not None, timeout, f"{sk} to be received")
-    item = received(aws, sk)
+def wait_received(sandbox_env: dict[str, str], sk: str, timeout: float = 20) -> dict:
+    wait_until(lambda: received(sandbox_env, sk) is not None, timeout, f"{sk} to be received")
+    item = received(sandbox_env, sk)
     assert item is not None
     return json.loads(item["raw"])
 
 
-def test_boto3_sns_publish_reaches_the_subscriber_with_the_sns_shape(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+def test_boto3_sns_publish_reaches_the_subscriber_with_the_sns_shape(sandbox: Sandbox, sandbox_env):  # type: ignore[no-untyped-def]
     ssm = boto3.client("ssm")
     topic = ssm.get_parameter(Name="/BusTestTesting/events/ping")["Parameter"]["Value"]
     assert topic == "arn:aws:sns:us-west-2:123456789012:bus-test-testing-ping"
@@ -64,7 +64,7 @@ def test_boto3_sns_publish_reaches_the_subscriber_with_the_sns_shape(sandbox: Sa
         TopicArn=topic, Message=json.dumps({"id": "sns1"}), Subject="greetings",
         MessageAttributes={"kind": {"DataType": "String", "StringValue": "test"}},
     )
-    event = wait_received(aws, "sns1-event")
+    event = wait_received(sandbox_env, "sns1-event")
     [record] = event["Records"]
     assert record["EventSource"] == "aws:sns" and record["EventVersion"] == "1.0"
     assert record["EventSubscriptionArn"].startswith(topic + ":")
@@ -77,12 +77,12 @@ def test_boto3_sns_publish_reaches_the_subscriber_with_the_sns_shape(sandbox: Sa
     assert sns["Timestamp"].endswith("Z")
 
 
-def test_a_handler_publishes_with_the_runtime_helpers(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+def test_a_handler_publishes_with_the_runtime_helpers(sandbox: Sandbox, sandbox_env):  # type: ignore[no-untyped-def]
     response = httpx.post(f"{sandbox.url}/publish", json={"id": "h1"})
     assert response.status_code == 200, response.text
-    event = wait_received(aws, "h1-event")
+    event = wait_received(sandbox_env, "h1-event")
     assert json.loads(event["Records"][0]["Sns"]["Message"]) == {"id": "h1"}
-    record = wait_received(aws, "h1-queue")
+    record = wait_received(sandbox_env, "h1-queue")
     assert record["eventSource"] == "aws:sqs"
     assert record["eventSourceARN"] == "arn:aws:sqs:us-west-2:123456789012:bus-test-testing-jobs.fifo"
     assert record["attributes"]["MessageGroupId"] == "g"
@@ -90,14 +90,14 @@ def test_a_handler_publishes_with_the_runtime_helpers(sandbox: Sandbox, aws):  #
     assert json.loads(record["body"]) == {"id": "h1"}
 
 
-def test_architect_event_bus_endpoint_and_its_errors(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+def test_architect_event_bus_endpoint_and_its_errors(sandbox: Sandbox, sandbox_env):  # type: ignore[no-untyped-def]
     bus = sandbox.events_url
     ok = httpx.post(f"{bus}/events", json={"name": "ping", "payload": {"id": "arc1"}})
     assert ok.status_code == 202 and ok.json()["messageId"]
-    wait_received(aws, "arc1-event")
+    wait_received(sandbox_env, "arc1-event")
     queued = httpx.post(f"{bus}/queues", json={"name": "jobs", "payload": {"id": "arc2"}})
     assert queued.status_code == 202
-    wait_received(aws, "arc2-queue")
+    wait_received(sandbox_env, "arc2-queue")
     unknown = httpx.post(f"{bus}/events", json={"name": "nope", "payload": {}})
     assert unknown.status_code == 404 and "no event 'nope'" in unknown.json()["error"]
     broken = httpx.post(f"{bus}/events", content=b"{not json")
@@ -108,10 +108,10 @@ def test_architect_event_bus_endpoint_and_its_errors(sandbox: Sandbox, aws):  # 
     assert huge.status_code == 413 and "262144" in huge.json()["error"]
     # the bus is still serving
     assert httpx.post(f"{bus}/events", json={"name": "ping", "payload": {"id": "arc3"}}).status_code == 202
-    wait_received(aws, "arc3-event")
+    wait_received(sandbox_env, "arc3-event")
 
 
-def test_sns_and_sqs_errors_are_what_boto3_expects(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+def test_sns_and_sqs_errors_are_what_boto3_expects(sandbox: Sandbox, sandbox_env):  # type: ignore[no-untyped-def]
     sns, sqs = boto3.client("sns"), boto3.client("sqs")
     with pytest.raises(sns.exceptions.NotFoundException):
         sns.publish(TopicArn="arn:aws:sns:us-west-2:123456789012:nope", Message="x")
@@ -122,7 +122,7 @@ def test_sns_and_sqs_errors_are_what_boto3_expects(sandbox: Sandbox, aws):  # ty
         sqs.get_queue_url(QueueName="nope")
 
 
-def test_fifo_order_per_group_under_concurrent_sends(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+def test_fifo_order_per_group_under_concurrent_sends(sandbox: Sandbox, sandbox_env):  # type: ignore[no-untyped-def]
     sqs = boto3.client("sqs")
     url = sqs.get_queue_url(QueueName="bus-test-testing-jobs.fifo")["QueueUrl"]
     for start in range(0, 30, 10):  # three batches of ten, alternating two groups
@@ -133,51 +133,51 @@ def test_fifo_order_per_group_under_concurrent_sends(sandbox: Sandbox, aws):  # 
         ]
         assert len(sqs.send_message_batch(QueueUrl=url, Entries=entries)["Successful"]) == 10
     sandbox.idle()
-    table = log_table(aws)
+    table = log_table(sandbox_env)
     for group in (0, 1):
         seen = table.get_item(Key={"pk": f"order-o{group}", "sk": "order"})["Item"]["seen"]
         assert [int(v) for v in seen] == [n for n in range(30) if n % 2 == group]
 
 
-def test_a_failed_message_is_redelivered_with_a_higher_receive_count(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+def test_a_failed_message_is_redelivered_with_a_higher_receive_count(sandbox: Sandbox, sandbox_env):  # type: ignore[no-untyped-def]
     sqs = boto3.client("sqs")
     url = sqs.get_queue_url(QueueName="bus-test-testing-flaky")["QueueUrl"]
     sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"try": 1}))
-    record = wait_received(aws, "flaky")
+    record = wait_received(sandbox_env, "flaky")
     assert record["attributes"]["ApproximateReceiveCount"] == "2"
-    receives = log_table(aws).get_item(Key={"pk": "flaky-receives", "sk": "order"})["Item"]["seen"]
+    receives = log_table(sandbox_env).get_item(Key={"pk": "flaky-receives", "sk": "order"})["Item"]["seen"]
     assert receives == ["1", "2"]
 
 
-def test_a_crashing_subscriber_is_retried_and_does_not_break_publishing(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+def test_a_crashing_subscriber_is_retried_and_does_not_break_publishing(sandbox: Sandbox, sandbox_env):  # type: ignore[no-untyped-def]
     bus = sandbox.events_url
     assert httpx.post(f"{bus}/events", json={"name": "crash", "payload": {}}).status_code == 202
     assert httpx.post(f"{bus}/events", json={"name": "ping", "payload": {"id": "after-crash"}}).status_code == 202
-    wait_received(aws, "after-crash-event")
+    wait_received(sandbox_env, "after-crash-event")
     sandbox.idle()
-    attempts = log_table(aws).get_item(Key={"pk": "crash-attempts", "sk": "order"})["Item"]["seen"]
+    attempts = log_table(sandbox_env).get_item(Key={"pk": "crash-attempts", "sk": "order"})["Item"]["seen"]
     assert len(attempts) == 3 and len(set(attempts)) == 1  # Lambda async: 1 try + 2 retries
 
 
-def test_publishing_never_waits_for_a_slow_subscriber(sandbox: Sandbox, aws, tmp_path: Path):  # type: ignore[no-untyped-def]
+def test_publishing_never_waits_for_a_slow_subscriber(sandbox: Sandbox, sandbox_env, tmp_path: Path):  # type: ignore[no-untyped-def]
     release = tmp_path / "release"
     response = httpx.post(
         f"{sandbox.events_url}/events",
         json={"name": "blocked", "payload": {"id": "slow", "release": str(release)}},
     )
     assert response.status_code == 202  # answered while the subscriber is still waiting
-    assert received(aws, "slow-blocked") is None
+    assert received(sandbox_env, "slow-blocked") is None
     release.touch()
-    wait_received(aws, "slow-blocked")
+    wait_received(sandbox_env, "slow-blocked")
 
 
-def test_table_stream_records_for_insert_modify_remove(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+def test_table_stream_records_for_insert_modify_remove(sandbox: Sandbox, sandbox_env):  # type: ignore[no-untyped-def]
     data = boto3.resource("dynamodb").Table("bus-test-staging-data")
     data.put_item(Item={"id": "s1", "v": 1})
     data.update_item(Key={"id": "s1"}, UpdateExpression="SET v = :v", ExpressionAttributeValues={":v": 2})
     data.delete_item(Key={"id": "s1"})
     sandbox.idle()
-    seen = log_table(aws).get_item(Key={"pk": "stream", "sk": "order"})["Item"]["seen"]
+    seen = log_table(sandbox_env).get_item(Key={"pk": "stream", "sk": "order"})["Item"]["seen"]
     records = [json.loads(r) for r in seen if json.loads(r)["dynamodb"]["Keys"]["id"]["S"] == "s1"]
     assert [r["eventName"] for r in records] == ["INSERT", "MODIFY", "REMOVE"]
     insert, modify, remove = records
@@ -194,11 +194,11 @@ def test_table_stream_records_for_insert_modify_remove(sandbox: Sandbox, aws):  
     assert sequence == sorted(sequence)
 
 
-def test_fire_a_schedule_on_demand(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+def test_fire_a_schedule_on_demand(sandbox: Sandbox, sandbox_env):  # type: ignore[no-untyped-def]
     result = sandbox.fire("tick")
     assert result["ok"], result
     fired_at = result["payload"]["ticked"]
-    items = log_table(aws).query(KeyConditionExpression=Key("pk").eq("ticks"))["Items"]
+    items = log_table(sandbox_env).query(KeyConditionExpression=Key("pk").eq("ticks"))["Items"]
     events = [json.loads(i["raw"]) for i in items]
     [event] = [e for e in events if e["time"] == fired_at]
     assert event["detail-type"] == "Scheduled Event" and event["source"] == "aws.scheduler"
@@ -207,7 +207,7 @@ def test_fire_a_schedule_on_demand(sandbox: Sandbox, aws):  # type: ignore[no-un
     ]
 
 
-def test_pyarc_invoke_against_the_running_sandbox(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+def test_pyarc_invoke_against_the_running_sandbox(sandbox: Sandbox, sandbox_env):  # type: ignore[no-untyped-def]
     port = sandbox.events_url.rsplit(":", 1)[1]
     run = subprocess.run(
         [sys.executable, "-m", "pyarc", "invoke", "events", "ping",
@@ -216,7 +216,7 @@ def test_pyarc_invoke_against_the_running_sandbox(sandbox: Sandbox, aws):  # typ
     )
     assert run.returncode == 0, run.stderr
     assert "ok" in run.stdout
-    wait_received(aws, "cli1-event")
+    wait_received(sandbox_env, "cli1-event")
     failed = subprocess.run(
         [sys.executable, "-m", "pyarc", "invoke", "events", "crash", "--port", port],
         capture_output=True, text=True, timeout=60,
@@ -268,21 +268,21 @@ def error_code(info: pytest.ExceptionInfo) -> str:  # type: ignore[type-arg]
     return info.value.response["Error"]["Code"]  # type: ignore[attr-defined]
 
 
-def test_sns_message_structure_json_delivers_the_lambda_entry(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+def test_sns_message_structure_json_delivers_the_lambda_entry(sandbox: Sandbox, sandbox_env):  # type: ignore[no-untyped-def]
     sns = boto3.client("sns")
     message = json.dumps({"default": json.dumps({"id": "ms-default"}), "lambda": json.dumps({"id": "ms1"})})
     sns.publish(TopicArn=TOPIC, Message=message, MessageStructure="json")
     only_default = json.dumps({"default": json.dumps({"id": "ms2"}), "email": "hello"})
     sns.publish(TopicArn=TOPIC, Message=only_default, MessageStructure="json")
-    assert json.loads(wait_received(aws, "ms1-event")["Records"][0]["Sns"]["Message"]) == {"id": "ms1"}
-    assert json.loads(wait_received(aws, "ms2-event")["Records"][0]["Sns"]["Message"]) == {"id": "ms2"}
+    assert json.loads(wait_received(sandbox_env, "ms1-event")["Records"][0]["Sns"]["Message"]) == {"id": "ms1"}
+    assert json.loads(wait_received(sandbox_env, "ms2-event")["Records"][0]["Sns"]["Message"]) == {"id": "ms2"}
     with pytest.raises(sns.exceptions.InvalidParameterException, match="No default entry"):
         sns.publish(TopicArn=TOPIC, Message=json.dumps({"lambda": "x"}), MessageStructure="json")
     with pytest.raises(sns.exceptions.InvalidParameterException, match="failed to parse"):
         sns.publish(TopicArn=TOPIC, Message="not json", MessageStructure="json")
 
 
-def test_sns_message_attributes_of_every_type(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+def test_sns_message_attributes_of_every_type(sandbox: Sandbox, sandbox_env):  # type: ignore[no-untyped-def]
     sns = boto3.client("sns")
     sns.publish(
         TopicArn=TOPIC, Message=json.dumps({"id": "attrs1"}),
@@ -293,7 +293,7 @@ def test_sns_message_attributes_of_every_type(sandbox: Sandbox, aws):  # type: i
             "a": {"DataType": "String.Array", "StringValue": '["x", 1, true]'},
         },
     )
-    sns_event = wait_received(aws, "attrs1-event")["Records"][0]["Sns"]
+    sns_event = wait_received(sandbox_env, "attrs1-event")["Records"][0]["Sns"]
     assert sns_event["Subject"] is None  # SNS sends null when no subject was given
     assert sns_event["MessageAttributes"] == {
         "s": {"Type": "String", "Value": "text"},
@@ -310,7 +310,7 @@ def test_sns_message_attributes_of_every_type(sandbox: Sandbox, aws):  # type: i
                     MessageAttributes={"k": {"DataType": "Number", "StringValue": "ten"}})
 
 
-def test_sns_publish_batch_and_its_limits(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+def test_sns_publish_batch_and_its_limits(sandbox: Sandbox, sandbox_env):  # type: ignore[no-untyped-def]
     sns = boto3.client("sns")
     answer = sns.publish_batch(TopicArn=TOPIC, PublishBatchRequestEntries=[
         {"Id": "one", "Message": json.dumps({"id": "pb1"}), "Subject": "batch"},
@@ -321,9 +321,9 @@ def test_sns_publish_batch_and_its_limits(sandbox: Sandbox, aws):  # type: ignor
     assert [(e["Id"], e["Code"], e["SenderFault"]) for e in answer["Failed"]] == [
         ("bad", "ParameterValueInvalid", True)
     ]
-    first = wait_received(aws, "pb1-event")["Records"][0]["Sns"]
+    first = wait_received(sandbox_env, "pb1-event")["Records"][0]["Sns"]
     assert first["MessageId"] == answer["Successful"][0]["MessageId"] and first["Subject"] == "batch"
-    wait_received(aws, "pb2-event")
+    wait_received(sandbox_env, "pb2-event")
     eleven = [{"Id": f"m{n}", "Message": "x"} for n in range(11)]
     with pytest.raises(sns.exceptions.TooManyEntriesInBatchRequestException):
         sns.publish_batch(TopicArn=TOPIC, PublishBatchRequestEntries=eleven)
@@ -337,7 +337,7 @@ def test_sns_publish_batch_and_its_limits(sandbox: Sandbox, aws):  # type: ignor
         sns.publish_batch(TopicArn=TOPIC + "-nope", PublishBatchRequestEntries=[{"Id": "a", "Message": "x"}])
 
 
-def test_sqs_fifo_rules_as_aws_enforces_them(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+def test_sqs_fifo_rules_as_aws_enforces_them(sandbox: Sandbox, sandbox_env):  # type: ignore[no-untyped-def]
     sqs = boto3.client("sqs")
     url = sqs.get_queue_url(QueueName="bus-test-testing-jobs.fifo")["QueueUrl"]
     with pytest.raises(sqs.exceptions.ClientError) as info:
@@ -352,21 +352,21 @@ def test_sqs_fifo_rules_as_aws_enforces_them(sandbox: Sandbox, aws):  # type: ig
     ])
     assert [e["Id"] for e in batch["Successful"]] == ["ok"]
     assert [(e["Id"], e["Code"]) for e in batch["Failed"]] == [("late", "InvalidParameterValue")]
-    wait_received(aws, "fifo-ok-queue")
+    wait_received(sandbox_env, "fifo-ok-queue")
     # content-based deduplication, as the deployed queue has: same body -> same message
     body = json.dumps({"id": "dedup1"})
     first = sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId="g")
     again = sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId="g")
     assert again["MessageId"] == first["MessageId"]
     assert again["SequenceNumber"] == first["SequenceNumber"] and len(first["SequenceNumber"]) == 20
-    record = wait_received(aws, "dedup1-queue")
+    record = wait_received(sandbox_env, "dedup1-queue")
     assert record["attributes"]["SequenceNumber"] == first["SequenceNumber"]
     sandbox.idle()
-    deliveries = log_table(aws).get_item(Key={"pk": "deliveries-dedup1", "sk": "order"})["Item"]["seen"]
+    deliveries = log_table(sandbox_env).get_item(Key={"pk": "deliveries-dedup1", "sk": "order"})["Item"]["seen"]
     assert deliveries == [first["MessageId"]]
 
 
-def test_sqs_batch_limits_raise_the_exceptions_boto3_models(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+def test_sqs_batch_limits_raise_the_exceptions_boto3_models(sandbox: Sandbox, sandbox_env):  # type: ignore[no-untyped-def]
     sqs = boto3.client("sqs")
     url = sqs.get_queue_url(QueueName="bus-test-testing-flaky")["QueueUrl"]
     cases = [
@@ -392,7 +392,7 @@ def test_sqs_batch_limits_raise_the_exceptions_boto3_models(sandbox: Sandbox, aw
     assert error_code(info) == "InvalidParameterValue"
 
 
-def test_sqs_message_attributes_reach_the_consumer_in_lambda_shape(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+def test_sqs_message_attributes_reach_the_consumer_in_lambda_shape(sandbox: Sandbox, sandbox_env):  # type: ignore[no-untyped-def]
     sqs = boto3.client("sqs")
     url = sqs.get_queue_url(QueueName="bus-test-testing-jobs.fifo")["QueueUrl"]
     sqs.send_message(
@@ -403,7 +403,7 @@ def test_sqs_message_attributes_reach_the_consumer_in_lambda_shape(sandbox: Sand
             "b": {"DataType": "Binary", "BinaryValue": b"\x00\xff"},
         },
     )
-    attributes = wait_received(aws, "sqsattrs-queue")["messageAttributes"]
+    attributes = wait_received(sandbox_env, "sqsattrs-queue")["messageAttributes"]
     empty = {"stringListValues": [], "binaryListValues": []}
     assert attributes == {
         "s": {"stringValue": "text", **empty, "dataType": "String"},
@@ -416,7 +416,7 @@ def test_sqs_message_attributes_reach_the_consumer_in_lambda_shape(sandbox: Sand
     assert error_code(info) == "InvalidParameterValue"
 
 
-def test_sqs_get_queue_attributes(sandbox: Sandbox, aws):  # type: ignore[no-untyped-def]
+def test_sqs_get_queue_attributes(sandbox: Sandbox, sandbox_env):  # type: ignore[no-untyped-def]
     sqs = boto3.client("sqs")
     fifo = sqs.get_queue_url(QueueName="bus-test-testing-jobs.fifo")["QueueUrl"]
     everything = sqs.get_queue_attributes(QueueUrl=fifo, AttributeNames=["All"])["Attributes"]

@@ -246,3 +246,5 @@ def _raw_http(port: int, request_line: str, headers: str = "") -> tuple[int, byt
 def raw_http():
     """`raw_http(port, "GET /path HTTP/1.1") -> (status, body)`, path sent exactly as given."""
     return _raw_http
+
+from tests.fuzz_app import clients, sb  # noqa: E402, F401  (the fuzz app, for test_fuzz_regressions.py)

@@ -166,3 +166,5 @@ def serve_engine() -> Iterator[Any]:
 def client_for() -> Any:
     """`client_for(url)`: a boto3 DynamoDB client for another endpoint."""
     return make_client
+
+from tests.fuzz_app import clients, sb  # noqa: E402, F401  (the fuzz app, for test_fuzz_regressions.py)
