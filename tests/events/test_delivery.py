@@ -362,16 +362,48 @@ def test_a_failed_message_stays_invisible_until_the_bus_clock_passes_its_timeout
             await asyncio.sleep(0)
         assert runner.counts() == {"visible": 0, "not_visible": 1, "delayed": 0}
         clock.at += timedelta(seconds=29)
-        runner.wake()
-        await asyncio.sleep(0)
+        bus.clock_moved()
+        for _ in range(20):  # let the woken waits look at the clock
+            await asyncio.sleep(0)
         assert len(recorder.calls) == 1 and runner.counts()["not_visible"] == 1
         recorder.fail.clear()
         clock.at += timedelta(seconds=1)  # the visibility timeout has passed
-        runner.wake()
+        bus.clock_moved()
         await asyncio.wait_for(bus.idle(), timeout=5)
         await bus.aclose()
         receives = [e["Records"][0]["attributes"]["ApproximateReceiveCount"] for _, e in recorder.calls]
         assert receives == ["1", "2"]
+
+    asyncio.run(scenario())
+
+
+def test_event_retries_wait_on_the_bus_clock() -> None:
+    async def scenario() -> None:
+        recorder = Recorder()
+        recorder.fail.add("flaky")
+        clock = Clock(datetime(2026, 6, 1, 10, 0, tzinfo=UTC))
+        policy = DeliveryPolicy(event_retry_delays=(60.0, 120.0))  # minutes apart, as on AWS
+        bus = EventBus(inventory(), recorder, log=LOG.append, policy=policy, run_schedules=False, now=clock)
+        await bus.start()
+        bus.publish("order-placed", "flaky")
+        while not recorder.calls:  # poll: the first attempt ran
+            await asyncio.sleep(0)
+        clock.at += timedelta(seconds=59)
+        bus.clock_moved()
+        for _ in range(20):  # let the woken waits look at the clock
+            await asyncio.sleep(0)
+        assert len(recorder.calls) == 1  # the first back-off is not over
+        clock.at += timedelta(seconds=1)
+        bus.clock_moved()
+        while len(recorder.calls) < 2:  # poll: the first retry ran
+            await asyncio.sleep(0)
+        recorder.fail.clear()
+        clock.at += timedelta(seconds=120)
+        bus.clock_moved()
+        await asyncio.wait_for(bus.idle(), timeout=5)
+        await bus.aclose()
+        assert len(recorder.calls) == 3
+        assert any("attempt 1 of 3 failed" in line for line in LOG)
 
     asyncio.run(scenario())
 
@@ -406,7 +438,7 @@ def test_delay_seconds_holds_a_standard_queue_message_back() -> None:
             await asyncio.sleep(0)
         assert runner.counts()["delayed"] == 1
         clock.at += timedelta(seconds=1)  # the delay is over
-        runner.wake()
+        bus.clock_moved()
         await asyncio.wait_for(bus.idle(), timeout=5)
         await bus.aclose()
         bodies = [e["Records"][0]["body"] for _, e in recorder.calls]

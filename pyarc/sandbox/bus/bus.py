@@ -24,6 +24,7 @@ from pyarc.inventory.schedules import (
 )
 from pyarc.sandbox.bus import clock, names
 from pyarc.sandbox.bus.delivery import (
+    ClockWaits,
     DeliveryPolicy,
     Invoke,
     Log,
@@ -79,6 +80,7 @@ class EventBus:
         self._tasks: set[asyncio.Task[object]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._now = now  # injected so tests compute fire times without waiting
+        self._waits = ClockWaits(now)  # retry back-off counts on the same clock
         self._schedule_runner: asyncio.Task[object] | None = None
 
     # life cycle -------------------------------------------------------------------------
@@ -159,6 +161,12 @@ class EventBus:
         self.tracker = Tracker()
         await self._start(previous, at_start=False)
 
+    def clock_moved(self) -> None:
+        """The injected clock jumped (tests): end every wait that is now over."""
+        self._waits.moved()
+        for runner in self.queues.values():
+            runner.wake()
+
     async def idle(self) -> None:
         """Wait until every published message, queued message and stream record is done."""
         await self.tracker.idle()
@@ -195,7 +203,11 @@ class EventBus:
             attributes=attributes,
         )
         label = f"event {event_name} ({message_id})"
-        self._spawn(deliver_event(event.function, payload, self.invoke, self.policy, self.log, label))
+        self._spawn(
+            deliver_event(
+                event.function, payload, self.invoke, self.policy, self.log, label, self._waits.sleep
+            )
+        )
         return message_id
 
     def event_for_arn(self, topic_arn: str) -> str:

@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from pyarc.inventory.model import Function
@@ -71,6 +71,25 @@ class Tracker:
         await self._idle.wait()
 
 
+class ClockWaits:
+    """Waits measured on the bus's clock, so a test moves the clock instead of sleeping:
+    `moved()` after the clock jumps ends every wait that is now over."""
+
+    def __init__(self, now: Callable[[], datetime] = clock.now) -> None:
+        self.now = now
+        self._moved = asyncio.Event()
+
+    def moved(self) -> None:
+        self._moved.set()
+        self._moved = asyncio.Event()  # waiters hold the one just set
+
+    async def sleep(self, seconds: float) -> None:
+        deadline = self.now() + timedelta(seconds=seconds)
+        while (left := (deadline - self.now()).total_seconds()) > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._moved.wait(), timeout=left)
+
+
 def describe_failure(result: Outcome) -> str:
     error = result.error
     if error is None:
@@ -79,7 +98,13 @@ def describe_failure(result: Outcome) -> str:
 
 
 async def deliver_event(
-    fn: Function, event: dict, invoke: Invoke, policy: DeliveryPolicy, log: Log, label: str
+    fn: Function,
+    event: dict,
+    invoke: Invoke,
+    policy: DeliveryPolicy,
+    log: Log,
+    label: str,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> bool:
     """Invoke an `@events` subscriber like Lambda's async invocation: two retries, then drop."""
     attempts = 1 + len(policy.event_retry_delays)
@@ -89,7 +114,7 @@ async def deliver_event(
             return True
         if attempt < attempts:
             log(f"{label}: attempt {attempt} of {attempts} failed ({describe_failure(result)}); retrying")
-            await asyncio.sleep(policy.event_retry_delays[attempt - 1])
+            await sleep(policy.event_retry_delays[attempt - 1])
         else:
             log(f"{label}: dropped after {attempts} attempts ({describe_failure(result)})")
     return False
