@@ -2,12 +2,14 @@
 
 - the main port (default 3333): HTTP routes, static files, WebSocket upgrades and
   the Management API;
-- tables (default 5555): the DynamoDB-compatible endpoint, when `pyarc.tables` is there;
+- tables (default 5555): the DynamoDB-compatible endpoint;
 - `_arc` (default 2222): SSM service discovery and Architect's Management API path;
-- any further ASGI service registered with `add_service()` before `start()`
-  (e.g. the events bus on 4444).
+- events (default 4444): the event bus's SNS/SQS wire app;
+- any further ASGI service registered with `add_service()` before `start()`.
 
-Ports of 0 are bound to free ports; `ports` holds the real numbers once started.
+This module is the composition root: `start()` binds every port (0 = a free port;
+`ports` holds the real numbers), builds every service with those numbers and wires
+them together (`_build_services`), then serves.
 """
 
 from __future__ import annotations
@@ -19,19 +21,19 @@ import logging
 import socket
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pyarc.errors import PyarcError
-from pyarc.inventory.model import Inventory
+from pyarc.inventory.model import Function, Inventory
 from pyarc.sandbox.arc_service import ArcService, service_parameters
-from pyarc.sandbox.bus import attach as attach_bus
 from pyarc.sandbox.bus.bus import EventBus
 from pyarc.sandbox.bus.invoke import Invoker
+from pyarc.sandbox.bus.wire import create_app as create_bus_app
 from pyarc.sandbox.config import SandboxConfig
-from pyarc.sandbox.environment import Ports, handler_env
+from pyarc.sandbox.environment import Ports, handler_env, local_host
 from pyarc.sandbox.http_gateway import HttpGateway
 from pyarc.sandbox.local_api import AppIdentity, LocalApi, ask_identity, identity_of
 from pyarc.sandbox.logs import SandboxLog
@@ -43,6 +45,9 @@ from pyarc.sandbox.watcher import Watcher
 from pyarc.sandbox.ws_gateway import WebSocketGateway
 from pyarc.tables.engine import Engine
 from pyarc.tables.service import TablesService
+
+if TYPE_CHECKING:  # the workers package is imported when pools are made
+    from pyarc.sandbox.workers.results import InvokeResult
 
 InventoryLoader = Callable[[], Inventory]
 
@@ -106,6 +111,7 @@ def bind(host: str, port: int, what: str) -> socket.socket:
         raise PyarcError(
             f"Cannot listen on {host}:{port} for the {what}: {exc.strerror}."
         ) from None
+    sock.listen(4096)  # connections wait in the backlog until the port is served
     sock.setblocking(False)
     return sock
 
@@ -130,17 +136,21 @@ class SandboxServer:
         self.tables_engine: Engine | None = None
         self.shared_code = SharedCode()
         self.dependencies: Any = None  # the function's requirements, installed (workers)
-        self.event_bus: EventBus | None = None  # set once the events port serves
-        self.invoker: Invoker | None = None  # `await invoker(pragma, name, payload)`
-        # awaited at the end of start(), once every port serves (plugins add to it)
-        self.start_hooks: list[Callable[[], Awaitable[None]]] = []
-        self.state: SandboxState | None = None
-        self.gateway: WebSocketGateway | None = None
+        # the services, built by start() once the ports are bound (_build_services)
         self.ports: Ports | None = None
+        self.state: SandboxState | None = None
+        self.management: ManagementApi | None = None
+        self.gateway: WebSocketGateway | None = None  # WebSocket upgrades on the main port
+        self.http_gateway: HttpGateway | None = None
+        self.tables_service: TablesService | None = None
+        self.event_bus: EventBus | None = None
+        self.bus_app: ASGIApp | None = None  # the bus's SNS/SQS wire app (events port)
+        self.invoker: Invoker | None = None  # `await invoker(pragma, name, payload)`
+        self.arc_service: ArcService | None = None
+        self.watcher: Watcher | None = None
         self._servers: list[tuple[str, _Uvicorn, asyncio.Task[None]]] = []
         self._background: list[asyncio.Task[None]] = []
         self._sockets: dict[str, socket.socket] = {}
-        self._watcher: Any = None
 
     # configuration ------------------------------------------------------------------
     def add_service(
@@ -155,71 +165,112 @@ class SandboxServer:
 
     # lifecycle ----------------------------------------------------------------------
     async def start(self) -> None:
+        """Bind every port, build every service (the one place they are wired), then serve."""
+        self._bind_ports()
+        self._build_services()
+        assert self.event_bus is not None
+        await self.event_bus.start()  # its ports listen already; requests queue until served
+        self._serve_all()
+        await self._wait_started()
+        if self.config.watch:
+            self.watcher = Watcher(self)
+            self.watcher.start()
+        if self.prewarm and self.state is not None:
+            fns = [fn for fn in self.inventory.functions if fn.handler_file is not None]
+            self._background.append(asyncio.create_task(self.state.pools.prewarm(fns)))
+
+    def _bind_ports(self) -> None:
+        """Bind (and listen on) every port first: the services need the real numbers."""
         config = self.config
-        attach_bus(self)  # the events port (4444) and, once started, the bus and invoker
-        self._sockets["http"] = bind(config.host, config.port, "sandbox (HTTP/WebSocket)")
-        tables = self._tables_service()
+        wanted = [
+            ("http", config.port, "sandbox (HTTP/WebSocket)"),
+            ("tables", config.tables_port, "tables endpoint"),
+            ("_arc", config.arc_port, "_arc service"),
+            ("events", config.events_port, "events"),
+            *((s.name, s.port, s.name) for s in self.extra_services),
+        ]
         try:
-            if tables is not None:
-                self._sockets["tables"] = bind(config.host, config.tables_port, "tables endpoint")
-            self._sockets["_arc"] = bind(config.host, config.arc_port, "_arc service")
-            for service in self.extra_services:
-                self._sockets[service.name] = bind(config.host, service.port, service.name)
+            for name, port, what in wanted:
+                self._sockets[name] = bind(config.host, port, what)
         except PyarcError:
             for sock in self._sockets.values():
                 sock.close()
             raise
         bound = {name: sock.getsockname()[1] for name, sock in self._sockets.items()}
-        extra = {s.name: bound[s.name] for s in self.extra_services}
         self.ports = Ports(
             http=bound["http"],
-            tables=bound.get("tables"),
+            tables=bound["tables"],
             arc=bound["_arc"],
-            events=extra.get("events"),
-            extra={k: v for k, v in extra.items() if k != "events"},
+            events=bound["events"],
+            extra={s.name: bound[s.name] for s in self.extra_services},
         )
+
+    def _build_services(self) -> None:
+        config, ports = self.config, self.ports
+        assert ports is not None
+        dial = local_host(config.host)
+        self.tables_service = self._tables_service()
         self.shared_code.refresh(self.inventory)
-        pools = self._make_pools()
-        self.state = SandboxState(self.inventory, config, self.log, pools, self.ports)
-        management = ManagementApi(self.state.registry, config.ws_message_limit)
-        self.gateway = WebSocketGateway(self.state)
-        http = HttpGateway(self.state, management)
-        gateway = self.gateway
-
-        async def main_app(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] == "websocket":
-                await gateway(scope, receive, send)
-            elif scope["type"] == "http":
-                await http(scope, receive, send)
-
-        state = self.state
-        arc = ArcService(
-            lambda: service_parameters(state.inventory, self.ports or Ports(0)),
-            lambda: state.inventory.aws.region,
-            management,
+        state = self.state = SandboxState(
+            self.inventory, config, self.log, self._make_pools(), ports
         )
-        self._serve("http", main_app, websocket=True)
-        if tables is not None:
-            self._serve("tables", tables.app)
-            self._background.append(asyncio.create_task(tables.run_background()))
-        self._serve("_arc", arc)
+        self.management = ManagementApi(state.registry, config.ws_message_limit)
+        self.gateway = WebSocketGateway(state)
+        self.http_gateway = HttpGateway(state, self.management)
+        self.event_bus = EventBus(
+            self.inventory,
+            self._invoke_for_bus,
+            log=self._bus_log,
+            endpoint=f"http://{dial}:{ports.events}",
+            run_schedules=config.schedules,
+        )
+        assert self.tables_engine is not None
+        self.tables_engine.add_stream_listener(self.event_bus.stream_listener)
+        self.invoker = Invoker(self.event_bus, self._invoke_for_bus, lambda: f"http://{dial}:{ports.http}")
+        self.bus_app = create_bus_app(self.event_bus, self.invoker)
+        self.arc_service = ArcService(
+            lambda: service_parameters(state.inventory, ports),
+            lambda: state.inventory.aws.region,
+            self.management,
+        )
+
+    def _serve_all(self) -> None:
+        assert self.tables_service is not None and self.arc_service is not None
+        self._serve("http", self._main_app, websocket=True)
+        self._serve("tables", self.tables_service.app)
+        self._background.append(asyncio.create_task(self.tables_service.run_background()))
+        self._serve("_arc", self.arc_service)
+        self._serve("events", self.bus_app)
         for service in self.extra_services:
             self._serve(service.name, service.app)
             if service.background is not None:
                 self._background.append(asyncio.create_task(service.background()))
-        await self._wait_started()
-        for hook in self.start_hooks:
-            await hook()
-        if config.watch:
-            self._start_watcher()
-        if self.prewarm:
-            fns = [fn for fn in self.inventory.functions if fn.handler_file is not None]
-            self._background.append(asyncio.create_task(pools.prewarm(fns)))
+
+    async def _main_app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The main port: WebSocket upgrades to the gateway, the rest to HTTP routes."""
+        if scope["type"] == "websocket" and self.gateway is not None:
+            await self.gateway(scope, receive, send)
+        elif scope["type"] == "http" and self.http_gateway is not None:
+            await self.http_gateway(scope, receive, send)
+
+    async def _invoke_for_bus(self, fn: Function, event: dict) -> InvokeResult:
+        """How the bus (and `pyarc invoke`) runs a subscriber: the pools, one log line."""
+        assert self.state is not None
+        result = await self.state.pools.invoke(fn, event)
+        status = 200 if result.ok else (result.error.kind if result.error else "error")
+        self.log.invocation(f"{fn.kind} {fn.name}", status, result.duration_ms, result.cold)
+        return result
+
+    def _bus_log(self, message: str) -> None:
+        if "dropped" in message or "failed" in message:
+            self.log.warning(message)
+        else:
+            self.log.info(message)
 
     async def stop(self) -> None:
         """Close sockets with 1001 (running $disconnect for each), then stop every server."""
-        if self._watcher is not None:
-            await self._watcher.stop()
+        if self.watcher is not None:
+            await self.watcher.stop()
         if self.gateway is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.gateway.close_all(1001, "Going away"), 30)
@@ -228,6 +279,8 @@ class SandboxServer:
         for _, _, task in self._servers:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await task
+        if self.event_bus is not None:
+            await self.event_bus.aclose()
         for task in self._background:
             task.cancel()
         for task in self._background:
@@ -357,7 +410,3 @@ class SandboxServer:
                     error = task.exception()
                     raise PyarcError(f"The sandbox's {name} server failed to start: {error}.")
             await asyncio.sleep(0.005)
-
-    def _start_watcher(self) -> None:
-        self._watcher = Watcher(self)
-        self._watcher.start()

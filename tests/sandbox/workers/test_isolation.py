@@ -172,7 +172,7 @@ def test_a_changed_requirements_file_is_installed_again_in_the_background(
         assert get(sb, "/broken").status_code == 500
         requirements = app / "src/http/get-broken/requirements.txt"
         requirements.write_text("tabulate\n")  # the fix: already in the module's cache
-        assert sb.server is not None and sb.server._watcher is None
+        assert sb.server is not None and sb.server.watcher is None
         from pyarc.sandbox.watcher import Watcher
 
         sb.call(lambda: _handle(Watcher(sb.server), {requirements}))
