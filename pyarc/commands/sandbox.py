@@ -51,6 +51,12 @@ PORT = click.IntRange(0, 65535)
     help="Workers per function without a config.arc concurrency "
     "(default 8, or prefs.arc @sandbox max-workers).",
 )
+@click.option(
+    "--print-env",
+    is_flag=True,
+    help="Print the variables that point AWS clients at this sandbox (`export` lines for a "
+    "shell: eval \"$(pyarc sandbox --print-env)\") and exit.",
+)
 @strict_option
 def command(
     port: int | None,
@@ -66,6 +72,7 @@ def command(
     idle_timeout: int | None,
     max_workers: int | None,
     strict: bool | None,
+    print_env: bool,
 ) -> None:
     """Run the app's sandbox until Ctrl-C.
 
@@ -93,6 +100,9 @@ def command(
         idle_timeout=idle_timeout,
         max_workers=max_workers,
     )
+    if print_env:
+        click.echo(_export_lines(inventory, config))
+        return
     from pyarc.sandbox import stack
 
     stack.run(_serve(app_dir, inventory, config, started, strict))
@@ -116,6 +126,19 @@ def choose_port(
             return _checked_port(int(os.environ[name]), f"the environment variable {name}")
     value = prefs_ports.get(pref, default)
     return _checked_port(value, f"prefs.arc @sandbox ports {pref}")
+
+
+def _export_lines(inventory, config: SandboxConfig) -> str:
+    """`export NAME=value` for what a test process or shell needs to reach the sandbox."""
+    import shlex
+
+    from pyarc.sandbox.environment import Ports, sandbox_env
+
+    ports = Ports(
+        http=config.port, tables=config.tables_port, arc=config.arc_port, events=config.events_port
+    )
+    env = sandbox_env(inventory, ports, config.host)
+    return "\n".join(f"export {name}={shlex.quote(value)}" for name, value in sorted(env.items()))
 
 
 def _checked_port(value: object, source: str) -> int:

@@ -71,7 +71,8 @@ def sandbox_env(inventory: Inventory, ports: Ports, host: str = "127.0.0.1") -> 
         "ARC_WSS_URL": f"ws://localhost:{ports.http}",
         "AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI": f"http://{dial}:{ports.http}",
     }
-    if ports.tables is not None:
+    if ports.tables is not None:  # the one AWS endpoint (aws_endpoint/) listens there
+        env["AWS_ENDPOINT_URL"] = f"http://{dial}:{ports.tables}"
         env["AWS_ENDPOINT_URL_DYNAMODB"] = f"http://{dial}:{ports.tables}"
         env["ARC_TABLES_PORT"] = str(ports.tables)
     if ports.arc is not None:

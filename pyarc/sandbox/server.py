@@ -2,7 +2,8 @@
 
 - the main port (default 3333): HTTP routes, static files, WebSocket upgrades and
   the Management API;
-- tables (default 5555): the DynamoDB-compatible endpoint;
+- tables (default 5555): the one AWS endpoint (`aws_endpoint/`): DynamoDB, and every other
+  service a SigV4 request names (`AWS_ENDPOINT_URL` points here);
 - `_arc` (default 2222): SSM service discovery and Architect's Management API path;
 - events (default 4444): the event bus's SNS/SQS wire app;
 - any further ASGI service registered with `add_service()` before `start()`.
@@ -29,6 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from pyarc.errors import PyarcError
 from pyarc.inventory.model import Function, Inventory
 from pyarc.sandbox.arc_service import ArcService, service_parameters
+from pyarc.sandbox.aws_endpoint import AwsEndpoint, installed_fallback
 from pyarc.sandbox.bus.bus import EventBus
 from pyarc.sandbox.bus.invoke import Invoker
 from pyarc.sandbox.bus.wire import create_app as create_bus_app
@@ -147,6 +149,7 @@ class SandboxServer:
         self.bus_app: ASGIApp | None = None  # the bus's SNS/SQS wire app (events port)
         self.invoker: Invoker | None = None  # `await invoker(pragma, name, payload)`
         self.arc_service: ArcService | None = None
+        self.aws_endpoint: AwsEndpoint | None = None  # the tables port: every AWS service
         self.watcher: Watcher | None = None
         self._servers: list[tuple[str, _Uvicorn, asyncio.Task[None]]] = []
         self._background: list[asyncio.Task[None]] = []
@@ -233,11 +236,22 @@ class SandboxServer:
             lambda: state.inventory.aws.region,
             self.management,
         )
+        self.aws_endpoint = AwsEndpoint(
+            {
+                "dynamodb": self.tables_service.app,
+                "sns": self.bus_app,
+                "sqs": self.bus_app,
+                "ssm": self.arc_service,
+                "execute-api": self.arc_service,  # the Management API's @connections paths
+            },
+            fallback=installed_fallback(),
+        )
 
     def _serve_all(self) -> None:
         assert self.tables_service is not None and self.arc_service is not None
+        assert self.aws_endpoint is not None
         self._serve("http", self._main_app, websocket=True)
-        self._serve("tables", self.tables_service.app)
+        self._serve("tables", self.aws_endpoint)
         self._background.append(asyncio.create_task(self.tables_service.run_background()))
         self._serve("_arc", self.arc_service)
         self._serve("events", self.bus_app)
