@@ -9,6 +9,7 @@ from typing import Any
 
 from pyarc.inventory.model import (
     HANDLER_FILES,
+    NODE_HANDLER_EXTENSIONS,
     Function,
     FunctionConfig,
     FunctionKind,
@@ -130,15 +131,23 @@ def missing_handler(fn: Function, cwd: Path | None = None) -> str | None:
         where = os.path.relpath(fn.src, cwd or Path.cwd())
     except ValueError:  # another drive (Windows)
         where = str(fn.src)
-    module, function = fn.handler.rsplit(".", 1)
-    file = f"{where}/{module.replace('.', '/')}.py"
+    if fn.config.is_node:
+        module, function = fn.handler.split(".", 1)
+        relative = f"{module}.js"
+        files = [f"{module}{extension}" for extension in NODE_HANDLER_EXTENSIONS]
+        defining = f"exporting `{function}` (`export async function {function}(event, context)`)"
+    else:
+        module, function = fn.handler.rsplit(".", 1)
+        relative = f"{module.replace('.', '/')}.py"
+        files = list(HANDLER_FILES)
+        defining = f"defining `def {function}(event, context):`"
     if not fn.src.is_dir():
         problem = "does not exist"
     elif fn.config.handler:
-        problem = f"has no {module.replace('.', '/')}.py (config.arc sets handler {fn.handler})"
+        problem = f"has no {relative} (config.arc sets handler {fn.handler})"
     else:
-        problem = f"has no handler file ({', '.join(HANDLER_FILES[:-1])} or {HANDLER_FILES[-1]})"
+        problem = f"has no handler file ({', '.join(files[:-1])} or {files[-1]})"
     return (
         f"The handler directory {where} of {fn.key} {problem}: run `mkdir -p {where}` and add "
-        f"{file} defining `def {function}(event, context):`."
+        f"{where}/{relative} {defining}."
     )

@@ -28,6 +28,15 @@ DEFAULT_ARCHITECTURE = "arm64"
 DEFAULT_STORAGE_MB = 512
 DEFAULT_REGION = "us-west-2"  # Architect's default when nothing else says
 HANDLER_FILES = ("lambda.py", "handler.py", "index.py")  # first found wins
+# Lambda's Node.js runtime loads `<module>.js`, else `.mjs`, else `.cjs`; Architect's default
+# Node handler is `index.handler`.
+NODE_HANDLER_EXTENSIONS = (".js", ".mjs", ".cjs")
+DEFAULT_NODE_HANDLER = "index.handler"
+
+
+def is_node_runtime(runtime: str) -> bool:
+    """`nodejs20.x`, `nodejs22.x`...: the function is JavaScript run by Lambda's Node.js."""
+    return runtime.startswith("nodejs")
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,10 @@ class FunctionConfig:
     handler: str | None = None  # "module.function"; None = resolved from HANDLER_FILES
     access: list[DeclaredAccess] = field(default_factory=list)
 
+    @property
+    def is_node(self) -> bool:
+        return is_node_runtime(self.runtime)
+
 
 @dataclass
 class Function:
@@ -85,6 +98,13 @@ class Function:
     @property
     def handler_file(self) -> Path | None:
         """The handler module file, or None when the directory has none yet."""
+        if self.config.is_node:
+            module = (self.config.handler or DEFAULT_NODE_HANDLER).split(".", 1)[0]
+            for extension in NODE_HANDLER_EXTENSIONS:
+                candidate = self.src / f"{module}{extension}"
+                if candidate.is_file():
+                    return candidate
+            return None
         if self.config.handler:
             module = self.config.handler.rsplit(".", 1)[0].replace(".", "/")
             candidate = self.src / f"{module}.py"
@@ -100,6 +120,8 @@ class Function:
         """`module.function` as Lambda's `Handler` property spells it."""
         if self.config.handler:
             return self.config.handler
+        if self.config.is_node:
+            return DEFAULT_NODE_HANDLER
         found = self.handler_file
         module = found.stem if found else "lambda"
         return f"{module}.handler"

@@ -40,8 +40,17 @@ EXAMPLE_VALUES = {
     "timezone": "Europe/Paris",
     "src": "src/lib",
 }
-RUNTIME_ALIASES = {"python": DEFAULT_RUNTIME, "py": DEFAULT_RUNTIME, "python3": DEFAULT_RUNTIME}
+DEFAULT_NODE_RUNTIME = "nodejs22.x"
+RUNTIME_ALIASES = {
+    "python": DEFAULT_RUNTIME,
+    "py": DEFAULT_RUNTIME,
+    "python3": DEFAULT_RUNTIME,
+    "node": DEFAULT_NODE_RUNTIME,  # Architect's aliases for its newest Node.js
+    "nodejs": DEFAULT_NODE_RUNTIME,
+    "node.js": DEFAULT_NODE_RUNTIME,
+}
 PYTHON_RUNTIME = re.compile(r"^python3\.(9|1[0-9])$")
+NODE_RUNTIME = re.compile(r"^nodejs(20|22|24)\.x$")  # the Node.js runtimes Lambda supports
 HANDLER_PATTERN = re.compile(r"^[A-Za-z_][\w./-]*\.[A-Za-z_]\w*$")
 RANGES = {
     "memory": (128, 10240, "MB"),
@@ -145,10 +154,11 @@ def apply_function_setting(
     elif key == "runtime":
         runtime = RUNTIME_ALIASES.get(as_str(source, pragma, setting).lower())
         runtime = runtime or as_str(source, pragma, setting)
-        if not PYTHON_RUNTIME.match(runtime):
+        if not (PYTHON_RUNTIME.match(runtime) or NODE_RUNTIME.match(runtime)):
             source.fail(
-                f"@{pragma} runtime '{runtime}' is not a Python runtime; pyarc runs Python "
-                f"handlers: use {DEFAULT_RUNTIME} (or python3.10 to python3.13)",
+                f"@{pragma} runtime '{runtime}' is not a runtime pyarc runs: use "
+                f"{DEFAULT_RUNTIME} (or python3.10 to python3.13) for Python handlers, "
+                "nodejs20.x, nodejs22.x or nodejs24.x for JavaScript ones",
                 pragma,
                 setting.index,
             )

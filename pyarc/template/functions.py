@@ -160,10 +160,10 @@ def check_config(fn: Function) -> None:
                 f"{describe(fn)} has {setting} {value}, outside Lambda's range {low}-{high}; "
                 f"change it in {os.path.join(fn.src.name, 'config.arc')} or @aws."
             )
-    if not config.runtime.startswith("python"):
+    if not (config.runtime.startswith("python") or config.is_node):
         raise PyarcError(
-            f"{describe(fn)} has runtime {config.runtime!r}; pyarc deploys Python handlers, "
-            "so set a pythonX.Y runtime."
+            f"{describe(fn)} has runtime {config.runtime!r}; pyarc deploys Python and Node.js "
+            "handlers, so set a pythonX.Y or nodejsNN.x runtime."
         )
     if config.concurrency is not None and config.concurrency < 0:
         raise PyarcError(f"{describe(fn)} has concurrency {config.concurrency}; use 0 or more.")

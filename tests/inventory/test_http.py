@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from pyarc.errors import ManifestError
-from pyarc.inventory.functions import lambda_dir_name
+from pyarc.inventory.functions import lambda_dir_name, missing_handler
 
 
 @pytest.mark.parametrize(
@@ -74,6 +74,33 @@ def test_handler_file_detection(load_app: Callable) -> None:
     handlers = {r.path: r.function.handler for r in inv.http}
     assert handlers == {"/": "handler.handler", "/a": "index.handler", "/b": "lambda.handler"}
 
+
+
+def test_node_handler_files_follow_lambdas_order(load_app: Callable) -> None:
+    """index.js before index.mjs before index.cjs, as Lambda's Node runtime loads them; a
+    handler set in config.arc names the module; a Python file is not a Node handler."""
+    inv = load_app(
+        "@app\nx\n@aws\nruntime nodejs20.x\n@http\nget /\nget /a\nget /b\nget /c\n",
+        {"src/http/get-index/index.mjs": "", "src/http/get-index/index.cjs": "",
+         "src/http/get-a/index.cjs": "", "src/http/get-b/lambda.py": "",
+         "src/http/get-c/app.mjs": "", "src/http/get-c/config.arc": "@aws\nhandler app.main\n"},
+    )
+    found = {r.path: r.function.handler_file for r in inv.http}
+    assert {path: f.name if f else None for path, f in found.items()} == {
+        "/": "index.mjs", "/a": "index.cjs", "/b": None, "/c": "app.mjs"
+    }
+    handlers = {r.path: r.function.handler for r in inv.http}
+    assert handlers == {"/": "index.handler", "/a": "index.handler", "/b": "index.handler",
+                        "/c": "app.main"}
+
+
+def test_a_missing_node_handler_names_the_js_files(load_app: Callable) -> None:
+    inv = load_app("@app\nx\n@aws\nruntime nodejs22.x\n@http\nget /\n",
+                   {"src/http/get-index/README": ""})
+    message = missing_handler(inv.http[0].function, inv.cwd)
+    assert message is not None
+    assert "has no handler file (index.js, index.mjs or index.cjs)" in message
+    assert "src/http/get-index/index.js exporting `handler`" in message
 
 @pytest.mark.parametrize(
     ("route", "column", "words"),

@@ -336,11 +336,22 @@ def test_unknown_pragmas_are_kept_and_warned(load_app: Callable) -> None:
     assert any("@bogus" in w and "app.arc:3:1" in w for w in inv.warnings)
 
 
-@pytest.mark.parametrize("runtime", ["nodejs20.x", "node18", "ruby3.3", "python2.7"])
-def test_a_runtime_that_is_not_python_is_refused(load_error: Callable, runtime: str) -> None:
+@pytest.mark.parametrize("runtime", ["nodejs18.x", "node18", "ruby3.3", "python2.7"])
+def test_a_runtime_pyarc_does_not_run_is_refused(load_error: Callable, runtime: str) -> None:
     error = load_error(f"@app\nshop\n@http\nget /\n@aws\nruntime {runtime}\n")
-    assert f"runtime '{runtime}' is not a Python runtime" in error.message
+    assert f"runtime '{runtime}' is not a runtime pyarc runs" in error.message
+    assert "nodejs20.x" in error.message and "python3.13" in error.message
     assert error.line == 6
+
+
+@pytest.mark.parametrize(
+    ("runtime", "expected"),
+    [("nodejs20.x", "nodejs20.x"), ("nodejs22.x", "nodejs22.x"), ("node", "nodejs22.x")],
+)
+def test_node_runtimes_are_accepted(load_app: Callable, runtime: str, expected: str) -> None:
+    inv = load_app(f"@app\nshop\n@http\nget /\n@aws\nruntime {runtime}\n")
+    config = inv.http[0].function.config
+    assert config.runtime == expected and config.is_node
 
 
 @pytest.mark.parametrize("runtime", ["python3.12", "python", "py"])
