@@ -21,6 +21,8 @@ FORBIDDEN = {
     "inventory": {"sandbox", "template", "deploy", "tables", "functions", "cli", "commands"},
     "wire": {"functions", "cli", "commands", "manifest", "inventory", "sandbox", "tables",
              "template", "deploy", "testing", "errors"},
+    "s3": {"functions", "cli", "commands", "manifest", "inventory", "sandbox", "tables",
+           "template", "deploy", "testing", "wire", "errors"},
     "manifest": {"inventory", "sandbox", "template", "deploy", "tables", "functions", "cli",
                  "commands"},
 }
