@@ -31,6 +31,7 @@ from pyarc.errors import PyarcError
 from pyarc.inventory.model import Function, Inventory
 from pyarc.sandbox.arc_service import ArcService, service_parameters
 from pyarc.sandbox.aws_endpoint import AwsEndpoint, installed_fallback
+from pyarc.sandbox.aws_endpoint.moto_services import MotoServices
 from pyarc.sandbox.bus.bus import EventBus
 from pyarc.sandbox.bus.invoke import Invoker
 from pyarc.sandbox.bus.wire import create_app as create_bus_app
@@ -150,6 +151,7 @@ class SandboxServer:
         self.invoker: Invoker | None = None  # `await invoker(pragma, name, payload)`
         self.arc_service: ArcService | None = None
         self.aws_endpoint: AwsEndpoint | None = None  # the tables port: every AWS service
+        self.moto: MotoServices | None = None  # the endpoint's fallback with `pyarc[aws]`
         self.watcher: Watcher | None = None
         self._servers: list[tuple[str, _Uvicorn, asyncio.Task[None]]] = []
         self._background: list[asyncio.Task[None]] = []
@@ -236,6 +238,7 @@ class SandboxServer:
             lambda: state.inventory.aws.region,
             self.management,
         )
+        self.moto = installed_fallback()
         self.aws_endpoint = AwsEndpoint(
             {
                 "dynamodb": self.tables_service.app,
@@ -244,7 +247,7 @@ class SandboxServer:
                 "ssm": self.arc_service,
                 "execute-api": self.arc_service,  # the Management API's @connections paths
             },
-            fallback=installed_fallback(),
+            fallback=self.moto,
         )
 
     def _serve_all(self) -> None:
@@ -304,6 +307,8 @@ class SandboxServer:
             await self.state.pools.aclose()
         if self.dependencies is not None:
             await self.dependencies.aclose()
+        if self.moto is not None:
+            self.moto.reset()  # moto's state is the process's: this run's ends here
         for sock in self._sockets.values():
             sock.close()
         self.shared_code.close()
