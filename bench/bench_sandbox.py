@@ -16,8 +16,8 @@ Rows and their floors:
 - WS connect+disconnect cycles/s ($connect and $disconnect handlers run): vs a bare accept.
 - broadcast to 100 (`ws.broadcast`, and a plain boto3 loop), until every client has its
   frame: vs the floor relaying in its own process (no handler, no Management API).
-- /ping p99 while another client pages through a Scan of `--items` items, over and over:
-  vs /ping p99 on the same sandbox with no Scan running.
+- /ping p99 while another client (its own process) pages through a Scan of `--items`
+  items, over and over: vs /ping p99 on the same sandbox with no Scan running.
 - process-tree RSS (the sandbox and every worker) of examples/cage_socket idle after its
   first 200, then with 50 WebSocket clients that said hello: vs the floor's RSS.
 """
@@ -272,42 +272,59 @@ async def connect_cycles(ws_url: str, n: int) -> float:
     return n / (time.perf_counter() - start)
 
 
-class Scanner(threading.Thread):
-    """Pages through a whole Scan of `table` on the tables port, over and over, until stopped."""
+def scan_forever(tables_url: str, table: str) -> None:
+    """Page through a whole Scan of `table`, over and over; print `ms items` after each."""
+    headers = {
+        "x-amz-target": "DynamoDB_20120810.Scan",
+        "content-type": "application/x-amz-json-1.0",
+    }
+    with httpx.Client(timeout=120) as client:
+        while True:
+            start, items, request = time.perf_counter(), 0, {"TableName": table}
+            while True:
+                answer = client.post(tables_url, content=json.dumps(request), headers=headers)
+                page = answer.raise_for_status().json()
+                items += page["Count"]
+                if "LastEvaluatedKey" not in page:
+                    break
+                request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+            print(f"{(time.perf_counter() - start) * 1000:.1f} {items}", flush=True)
+
+
+class Scanner:
+    """Another client Scanning `table` over and over, in a process of its own: decoding a
+    1 MB page holds a process's GIL for tens of ms, which in this process would delay the
+    /ping client's own timing rather than the sandbox's answer."""
 
     def __init__(self, tables_url: str, table: str) -> None:
-        super().__init__(daemon=True)
-        self.url, self.table = tables_url, table
-        self.stopped = threading.Event()
+        command = [sys.executable, __file__, "--scan-client", tables_url, table]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         self.scans: list[tuple[float, int]] = []  # (ms, items) of each complete Scan
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
-    def run(self) -> None:
-        headers = {
-            "x-amz-target": "DynamoDB_20120810.Scan",
-            "content-type": "application/x-amz-json-1.0",
-        }
-        with httpx.Client(timeout=120) as client:
-            while not self.stopped.is_set():
-                start, items, request = time.perf_counter(), 0, {"TableName": self.table}
-                while True:
-                    answer = client.post(self.url, content=json.dumps(request), headers=headers)
-                    page = answer.raise_for_status().json()
-                    items += page["Count"]
-                    if "LastEvaluatedKey" not in page:
-                        break
-                    request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-                self.scans.append(((time.perf_counter() - start) * 1000, items))
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            ms, items = line.split()
+            self.scans.append((float(ms), int(items)))
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(60)
+        self._reader.join(60)
 
 
 def ping_during_scan(ping_url: str, tables_url: str, n: int) -> tuple[list[float], Scanner]:
     scanner = Scanner(tables_url, "bench-staging-items")
-    scanner.start()
     try:
-        wait_until(lambda: bool(scanner.scans) or not scanner.is_alive(), 300, "a first Scan")
+        wait_until(lambda: bool(scanner.scans) or not scanner.alive(), 300, "a first Scan")
         times = http_latency(ping_url, n)
     finally:
-        scanner.stopped.set()
-        scanner.join(300)
+        scanner.stop()
     if not scanner.scans:
         raise SystemExit("the Scan client failed before its first complete Scan")
     return times, scanner
@@ -396,7 +413,11 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=200, help="WS connect+disconnect cycles")
     parser.add_argument("--clients", type=int, default=50, help="clients for the RSS row")
     parser.add_argument("--stack", choices=("fast", "pure"), default="fast")
+    parser.add_argument("--scan-client", nargs=2, help=argparse.SUPPRESS)  # the Scanner's process
     args = parser.parse_args()
+    if args.scan_client:
+        scan_forever(*args.scan_client)
+        return
     n = args.requests
     print(f"uvicorn stack (sandbox and floor): {describe_stack(args.stack)}")
     print(f"{'measure':<48} {'sandbox':>14} {'floor':>14}   target")

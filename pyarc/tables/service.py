@@ -17,6 +17,12 @@ runs on one thread of the service's own, never on the event loop: a large Scan k
 engine's lock and this thread busy, while the loop (which in the sandbox also serves
 HTTP and WebSocket traffic) keeps answering. One thread keeps requests in arrival order,
 as the engine's lock would serialise them anyway.
+
+That thread still shares the GIL with the loop, and one C call holds it throughout: a
+1 MB Scan page encoded by a single `orjson.dumps` would stall every other port for
+milliseconds. So a page's `Items` are encoded `ENCODE_CHUNK_ITEMS` at a time (the loop
+gets the GIL between two chunks) and the chunks are sent as they are, one ASGI body
+message each, after the headers with the whole body's length and CRC.
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ from pyarc.tables.errors import DynamoError
 TARGET_PREFIX = "DynamoDB_20120810."
 CONTENT_TYPE = b"application/x-amz-json-1.0"
 ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#"
+# Items per orjson call when a response lists many (~0.1 ms of GIL each for small items).
+ENCODE_CHUNK_ITEMS = 500
 log = logging.getLogger("pyarc.tables")
 
 Scope = dict[str, Any]
@@ -65,6 +73,21 @@ def parse_request(target: str, body: bytes) -> tuple[str, dict[str, Any]]:
     return target[len(TARGET_PREFIX) :], request
 
 
+def encode_response(response: dict[str, Any]) -> list[bytes]:
+    """The JSON body of `response`, in pieces that join into one object; a long `Items`
+    list is encoded a chunk at a time so no single call holds the GIL for long."""
+    items = response.get("Items")
+    if not isinstance(items, list) or len(items) <= ENCODE_CHUNK_ITEMS:
+        return [orjson.dumps(response)]  # ~6x json.dumps: shorter GIL holds
+    rest = orjson.dumps({k: v for k, v in response.items() if k != "Items"})
+    pieces = [b'{"Items":[']
+    for start in range(0, len(items), ENCODE_CHUNK_ITEMS):
+        chunk = orjson.dumps(items[start : start + ENCODE_CHUNK_ITEMS])[1:-1]
+        pieces.append(chunk if start == 0 else b"," + chunk)
+    pieces.append(b"]}" if rest == b"{}" else b"]," + rest[1:])
+    return pieces
+
+
 class TablesService:
     """Serves one engine over HTTP; `app` is the ASGI callable."""
 
@@ -80,17 +103,18 @@ class TablesService:
         if thread is not None:
             thread.shutdown(wait=False)
 
-    def answer(self, target: str, body: bytes) -> tuple[int, bytes]:
-        """(status, JSON body) for one request; runs on the table thread."""
+    def answer(self, target: str, body: bytes) -> tuple[int, list[bytes]]:
+        """(status, JSON body in pieces) for one request; runs on the table thread."""
         try:
             operation, request = parse_request(target, body)
             response = self.engine.handle(operation, request)
-            return 200, orjson.dumps(response)  # ~6x json.dumps: shorter GIL holds
+            return 200, encode_response(response)
         except DynamoError as error:
-            return error.status, encode_error(error)
+            return error.status, [encode_error(error)]
         except Exception:  # a bug must not take the endpoint down
             log.exception("tables: internal error answering %s", target)
-            return 500, encode_error(DynamoError("InternalServerError", "Internal server error"))
+            error = DynamoError("InternalServerError", "Internal server error")
+            return 500, [encode_error(error)]
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -115,12 +139,12 @@ class TablesService:
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
         if scope["method"] != "POST":
-            status, payload = 200, b'{"healthy":true}'
-            crc = zlib.crc32(payload)
+            status, pieces = 200, [b'{"healthy":true}']
+            length, crc = len(pieces[0]), zlib.crc32(pieces[0])
         else:
             if self._thread is None:
                 self._thread = ThreadPoolExecutor(1, thread_name_prefix="pyarc-tables")
-            status, payload, crc = await asyncio.get_running_loop().run_in_executor(
+            status, pieces, length, crc = await asyncio.get_running_loop().run_in_executor(
                 self._thread, self._answer_with_crc, target, b"".join(chunks)
             )
         await send(
@@ -129,17 +153,23 @@ class TablesService:
                 "status": status,
                 "headers": [
                     (b"content-type", CONTENT_TYPE),
-                    (b"content-length", str(len(payload)).encode()),
+                    (b"content-length", str(length).encode()),
                     (b"x-amz-crc32", str(crc).encode()),
                     (b"x-amzn-requestid", uuid.uuid4().hex.encode()),
                 ],
             }
         )
-        await send({"type": "http.response.body", "body": payload})
+        last = len(pieces) - 1
+        for position, piece in enumerate(pieces):
+            await send({"type": "http.response.body", "body": piece, "more_body": position < last})
 
-    def _answer_with_crc(self, target: str, body: bytes) -> tuple[int, bytes, int]:
-        status, payload = self.answer(target, body)
-        return status, payload, zlib.crc32(payload)
+    def _answer_with_crc(self, target: str, body: bytes) -> tuple[int, list[bytes], int, int]:
+        """(status, body pieces, body length, CRC32 of the body): all on the table thread."""
+        status, pieces = self.answer(target, body)
+        crc = 0
+        for piece in pieces:
+            crc = zlib.crc32(piece, crc)
+        return status, pieces, sum(map(len, pieces)), crc
 
     async def run_background(self) -> None:
         """Delete expired TTL items every `ttl_interval` seconds until cancelled; then close()."""

@@ -59,3 +59,25 @@ def test_bad_input_gets_errors_and_the_server_keeps_serving(url):
     assert post(url, "PutItem", {"TableName": "tab1", "Item": {"pk": {"S": "a"}, "n": {"N": "x1"}}}).json()[
         "message"] == "A value provided cannot be converted into a number"
     assert post(url, "ListTables", {}).json() == {"TableNames": ["tab1"]}
+
+
+def test_a_long_scan_page_is_sent_in_pieces_with_the_whole_bodys_length_and_crc32(url, monkeypatch):
+    from pyarc.tables import service
+
+    monkeypatch.setattr(service, "ENCODE_CHUNK_ITEMS", 7)  # 50 items: 8 chunks
+    post(url, "CreateTable", {"TableName": "big", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                              "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                              "BillingMode": "PAY_PER_REQUEST"})
+    for i in range(50):
+        post(url, "PutItem", {"TableName": "big", "Item": {"pk": {"S": f"k{i:02d}"}, "n": {"N": str(i)}}})
+    response = post(url, "Scan", {"TableName": "big", "ReturnConsumedCapacity": "TOTAL"})
+    assert int(response.headers["content-length"]) == len(response.content)
+    assert int(response.headers["x-amz-crc32"]) == zlib.crc32(response.content)
+    page = response.json()
+    assert page["Count"] == page["ScannedCount"] == 50
+    assert sorted(item["pk"]["S"] for item in page["Items"]) == [f"k{i:02d}" for i in range(50)]
+    assert page["ConsumedCapacity"]["TableName"] == "big"
+    pieces = service.encode_response({"Items": [{"n": {"N": str(i)}} for i in range(15)]})
+    assert len(pieces) == 5 and json.loads(b"".join(pieces)) == {
+        "Items": [{"n": {"N": str(i)}} for i in range(15)]
+    }
