@@ -178,6 +178,7 @@ async def _serve(
         lines = banner_lines(
             inventory, server.ports, config.host, elapsed, fires, stack.describe(),
             worker_limits=server.worker_limits(),
+            aws=server.aws_served(),
         )
         for line in lines:
             log.console.print(line, highlight=False)

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from rich.markup import escape
 
 from pyarc.inventory.model import Function, Inventory
 from pyarc.sandbox.environment import Ports
+
+
+@dataclass(frozen=True)
+class AwsServed:
+    """What the one AWS endpoint answers: pyarc's own services, and whether moto serves more."""
+
+    by_pyarc: list[str]  # signing names, `AwsEndpoint.served()`
+    by_moto: bool  # the `pyarc[aws]` extra is installed
+
+
+def aws_endpoint_lines(port: int, served: AwsServed) -> list[str]:
+    """The endpoint `AWS_ENDPOINT_URL` points at, and who answers which service there."""
+    rows = [("pyarc", ", ".join(served.by_pyarc))]
+    if served.by_moto:
+        rows.append(("moto", "any other service moto has: secretsmanager, ses, kms, states, ..."))
+    else:
+        rows.append(("refused", "any other service; pip install 'pyarc[aws]' to serve it from moto"))
+    return [f"[bold]AWS endpoint[/] http://localhost:{port} (AWS_ENDPOINT_URL)", *_rows(rows)]
 
 
 def _relative(fn: Function, inventory: Inventory) -> str:
@@ -61,6 +80,7 @@ def banner_lines(
     next_fires: dict[str, datetime | None] | None = None,
     stack: str | None = None,
     worker_limits: tuple[float, int] | None = None,
+    aws: AwsServed | None = None,
 ) -> list[str]:
     """Rich-markup lines describing a running sandbox.
 
@@ -68,6 +88,7 @@ def banner_lines(
     `next_fires` maps each `@scheduled` name to its next fire time (the event bus's
     `next_fire_times()`); a schedule missing from it is listed without a time.
     `worker_limits`: (idle seconds before a worker is retired, workers per function).
+    `aws`: what the AWS endpoint (on the tables port) serves.
     """
     base = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{ports.http}"
     lines = [f"[bold]pyarc sandbox[/] [cyan]{escape(inventory.app)}[/] {base}  (bound to {host})"]
@@ -86,6 +107,8 @@ def banner_lines(
         lines.append(f"[bold]@static[/] {base}/_static/ -> {escape(inventory.static.folder)}/")
     if ports.tables is not None:
         lines.append(f"[bold]@tables[/] http://localhost:{ports.tables} ({len(inventory.tables)})")
+        if aws is not None:
+            lines += aws_endpoint_lines(ports.tables, aws)
     if inventory.events:
         lines.append("[bold]@events[/]")
         lines += _rows([(e.name, _relative(e.function, inventory)) for e in inventory.events])

@@ -32,6 +32,7 @@ from pyarc.inventory.model import Function, Inventory
 from pyarc.sandbox.arc_service import ArcService, service_parameters
 from pyarc.sandbox.aws_endpoint import AwsEndpoint, installed_fallback
 from pyarc.sandbox.aws_endpoint.moto_services import MotoServices
+from pyarc.sandbox.banner import AwsServed
 from pyarc.sandbox.bus.bus import EventBus
 from pyarc.sandbox.bus.invoke import Invoker
 from pyarc.sandbox.bus.wire import create_app as create_bus_app
@@ -312,6 +313,12 @@ class SandboxServer:
         for sock in self._sockets.values():
             sock.close()
         self.shared_code.close()
+
+    def aws_served(self) -> AwsServed | None:
+        """What the AWS endpoint serves, for the banner (None before start())."""
+        if self.aws_endpoint is None:
+            return None
+        return AwsServed(self.aws_endpoint.served(), by_moto=self.moto is not None)
 
     # hot reload ---------------------------------------------------------------------
     def reload_inventory(self) -> bool:

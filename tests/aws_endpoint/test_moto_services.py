@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,8 +20,10 @@ import httpx
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from rich.text import Text
 
 from pyarc.sandbox.aws_endpoint.refusal import cbor_text_map
+from pyarc.sandbox.banner import banner_lines
 from pyarc.sandbox.config import ACCOUNT_ID
 from pyarc.testing import Sandbox
 
@@ -138,6 +141,16 @@ def test_ses_kms_and_step_functions_are_served_by_moto(sandbox) -> None:
     assert states.start_execution(stateMachineArn=machine)["executionArn"]
 
 
+def test_the_banner_says_who_serves_what(sandbox) -> None:
+    served = sandbox.server.aws_served()
+    lines = banner_lines(sandbox.server.inventory, sandbox.server.ports, "127.0.0.1", 1.0, aws=served)
+    text = "\n".join(Text.from_markup(line).plain for line in lines)
+    assert f"AWS endpoint {sandbox.env['AWS_ENDPOINT_URL'].replace('127.0.0.1', 'localhost')}" in text
+    assert re.search(r"pyarc\s+dynamodb, execute-api, sns, sqs, ssm", text)
+    assert re.search(r"moto\s+any other service moto has: secretsmanager", text)
+    assert "refused" not in text
+
+
 def test_a_service_moto_lacks_is_refused_naming_it_at_once(sandbox) -> None:
     with pytest.raises(ClientError) as caught:
         client(sandbox, "cloudsearch").describe_domains()  # neither pyarc nor moto has it
@@ -169,6 +182,7 @@ import httpx
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from pyarc.sandbox.banner import banner_lines
 from pyarc.testing import Sandbox
 
 def error_of(call):
@@ -195,6 +209,8 @@ with Sandbox(sys.argv[1], schedules=False, watch=False) as sb:
         "lambda": error_of(lambda: client("lambda").list_functions()),
         "cloudwatch": error_of(lambda: client("cloudwatch").list_metrics()),
         "ec2": error_of(lambda: client("ec2").describe_instances()),
+        "banner": banner_lines(sb.server.inventory, sb.server.ports, "127.0.0.1", 1.0,
+                               aws=sb.server.aws_served()),
         "moto imported": [name for name in sys.modules if name.split(".")[0] == "moto"
                           and sys.modules[name] is not None],
     }
@@ -214,6 +230,9 @@ def test_without_moto_every_other_service_is_refused_naming_the_extra(app_dir: P
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.splitlines()[-1])
     assert found["moto imported"] == []
+    banner = "\n".join(Text.from_markup(line).plain for line in found["banner"])
+    assert re.search(r"refused\s+any other service; pip install 'pyarc\[aws\]'", banner)
+    assert "moto has" not in banner
     for side in ("test process", "handler"):
         error = found[side]["error"]
         assert error["Code"] == "NotImplemented", side
