@@ -29,6 +29,8 @@ HELPER_PACKAGE_INIT = '"""pyarc runtime helpers, packaged by `pyarc deploy`."""\
 def requirement_files(inventory: Inventory, fn: Function) -> list[Path]:
     """The requirements files installed into `fn`'s package, in install order (the function's
     own first: where both pin a package, its version wins, as pip --target keeps the first)."""
+    if fn.config.is_node:  # a Node.js function's dependencies are npm's (package.json)
+        return []
     found = [fn.src / REQUIREMENTS_FILE, inventory.cwd / REQUIREMENTS_FILE]
     unique: list[Path] = []
     for path in found:

@@ -26,10 +26,14 @@ def log_stream_name() -> str:
     return f"{dt.datetime.now(dt.UTC):%Y/%m/%d}/[$LATEST]{uuid.uuid4().hex}"
 
 
-def worker_environment(fn: Function, given: dict[str, str]) -> dict[str, str]:
+def worker_environment(
+    fn: Function, given: dict[str, str], node_path: tuple[str, ...] = ()
+) -> dict[str, str]:
     """`given` (complete, from the sandbox) plus Lambda's runtime variables where absent.
 
     Nothing of the sandbox's own environment leaks in except a sane PATH, HOME and LANG.
+    `node_path`: for a Node.js function, folders that hold a `node_modules` it resolves from
+    (`@architect/shared`, ...), as Lambda's NODE_PATH ends with the task root.
     """
     env = {key: str(value) for key, value in given.items()}
     region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
@@ -48,12 +52,17 @@ def worker_environment(fn: Function, given: dict[str, str]) -> dict[str, str]:
         "LAMBDA_RUNTIME_DIR": RUNTIME_DIR,
         "_HANDLER": fn.handler,
         "TZ": "UTC",
-        "PYTHONUNBUFFERED": "1",
-        "PYTHONDONTWRITEBYTECODE": "1",  # keep __pycache__ out of handler dirs (and the watcher)
         "PATH": os.environ.get("PATH") or DEFAULT_PATH,
         "LANG": os.environ.get("LANG") or "C.UTF-8",
         ACCOUNT_ID_VARIABLE: ACCOUNT_ID,  # the runtime takes it out before the handler runs
     }
+    if fn.config.is_node:
+        folders = [str(Path(folder) / "node_modules") for folder in node_path]
+        runtime_vars["NODE_PATH"] = os.pathsep.join([*folders, str(fn.src)])
+    else:
+        runtime_vars["PYTHONUNBUFFERED"] = "1"
+        # keep __pycache__ out of handler dirs (and the watcher)
+        runtime_vars["PYTHONDONTWRITEBYTECODE"] = "1"
     home = os.environ.get("HOME")
     if home:
         runtime_vars["HOME"] = home

@@ -19,6 +19,7 @@ from pyarc.inventory.model import Function
 
 from .environment import worker_environment
 from .isolation import shared_layout
+from .node.launch import node_problem, spawn_node
 from .results import InvokeError, InvokeResult
 from .worker import INIT_TIMEOUT_S, ImportPath, Worker
 
@@ -43,9 +44,12 @@ def _display(path: Path) -> str:
 
 
 def missing_handler_error(fn: Function) -> InvokeError | None:
-    """Lambda's import error, in the sandbox's words, when the handler file does not exist yet."""
+    """Lambda's import error, in the sandbox's words, when the handler file does not exist yet;
+    for a Node.js function, also the error saying the local `node` is missing or too old."""
     problem = missing_handler(fn)
-    return None if problem is None else InvokeError("Runtime.ImportModuleError", problem)
+    if problem is not None:
+        return InvokeError("Runtime.ImportModuleError", problem)
+    return node_problem(fn) if fn.config.is_node else None
 
 
 def import_hint(fn: Function, error: InvokeError) -> str:
@@ -330,12 +334,15 @@ class WorkerPools:
         own = [] if self.path_for is None else await self.path_for(fn)
         if isinstance(own, InvokeError):
             return own
+        if fn.config.is_node:  # Node.js resolves from its own folders: `own` are NODE_PATH's
+            return ImportPath(tuple(own))
         layout = await asyncio.to_thread(shared_layout)
         return ImportPath((*own, str(layout.helper)), (str(layout.provided),))
 
     def _new_worker(self, fn: Function, pool: FunctionPool, path: ImportPath) -> Worker:
-        env = worker_environment(fn, self.env_for(fn))
-        worker = Worker(fn.key, fn.src, fn.handler, env, self.log, path)
+        env = worker_environment(fn, self.env_for(fn), path.before_stdlib)
+        launch = spawn_node if fn.config.is_node else None
+        worker = Worker(fn.key, fn.src, fn.handler, env, self.log, path, launch)
         worker.generation = pool.generation
         self._workers.add(worker)
         return worker
@@ -408,7 +415,7 @@ class WorkerPools:
             self.report(key, summary + suffix)
             if error.hint:
                 self.report(key, error.hint)
-            if error.stack_trace:
+            if error.stack_trace and error.runtime == "python":
                 self.report(key, "Traceback (most recent call last):")
             for entry in error.stack_trace:
                 for line in entry.rstrip("\n").split("\n"):

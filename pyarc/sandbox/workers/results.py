@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import signal
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
+from .runtime import ErrorBody, NodeErrorBody
+
+BAD_RESPONSE_TYPES = {"Runtime.MarshalError", "Function.ResponseSizeTooLarge"}
 ErrorKind = Literal["exception", "timeout", "crash", "exit", "oom", "bad-response", "throttled"]
 
 # How Lambda (a Go runtime supervisor) spells the signal that ended a runtime.
@@ -35,9 +38,17 @@ class InvokeError:
     # awslambdaric's does. None for what Lambda itself reports (timeouts, exits).
     request_id: str | None = None
     hint: str = ""  # the sandbox's advice, logged after the error line; never in the payload
+    # which runtime reported it: Node.js's payload is {errorType, errorMessage, trace}
+    runtime: Literal["python", "nodejs"] = "python"
 
     def to_lambda_payload(self) -> dict:
         """The body Lambda's Invoke API returns for a function error."""
+        if self.runtime == "nodejs":
+            return {
+                "errorType": self.error_type,
+                "errorMessage": self.error_message,
+                "trace": list(self.stack_trace),
+            }
         payload = {"errorMessage": self.error_message, "errorType": self.error_type}
         if self.request_id is not None:
             payload["requestId"] = self.request_id
@@ -57,6 +68,24 @@ class InvokeResult:
     duration_ms: float  # wall time of the whole invoke() call, queueing and cold start included
     cold: bool  # True when this invocation started a new worker
     request_id: str
+
+
+def runtime_error(body: ErrorBody | NodeErrorBody, request_id: str) -> InvokeError:
+    """The error a runtime reported (runtime.py's ErrorBody, or the Node.js runtime's)."""
+    kind: ErrorKind = "bad-response" if body["errorType"] in BAD_RESPONSE_TYPES else "exception"
+    if "trace" in body:
+        node = cast(NodeErrorBody, body)
+        return InvokeError(
+            node["errorType"], node["errorMessage"], node["trace"], kind, request_id, runtime="nodejs"
+        )
+    python = cast(ErrorBody, body)
+    return InvokeError(
+        python["errorType"],
+        python["errorMessage"],
+        python["stackTrace"],
+        kind,
+        request_id=python.get("requestId", request_id),
+    )
 
 
 def timeout_error(request_id: str, timeout: float) -> InvokeError:

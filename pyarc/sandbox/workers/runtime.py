@@ -53,6 +53,14 @@ class ErrorBody(TypedDict):
     stackTrace: list[str]
 
 
+class NodeErrorBody(TypedDict):
+    """Lambda's error payload as its Node.js runtime writes it (node/bootstrap.mjs sends it)."""
+
+    errorType: str
+    errorMessage: str
+    trace: list[str]
+
+
 class ReadyFrame(TypedDict):
     """Runtime -> pool: the handler imported; invocations may come."""
 
@@ -63,7 +71,7 @@ class ReadyFrame(TypedDict):
 class InitErrorFrame(TypedDict):
     """Runtime -> pool: the import failed (Lambda's INIT error); the runtime then exits."""
 
-    init_error: ErrorBody
+    init_error: ErrorBody | NodeErrorBody
     hint: NotRequired[str]  # the sandbox's advice, logged, never returned
 
 
@@ -89,8 +97,9 @@ class ErrorFrame(TypedDict):
 
     id: str
     ok: Literal[False]
-    error: ErrorBody
+    error: ErrorBody | NodeErrorBody
     rss: int
+    fatal: NotRequired[Literal[True]]  # the runtime exits after it (Node.js: uncaught errors)
 
 
 class ExitFrame(TypedDict):

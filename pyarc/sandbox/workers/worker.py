@@ -10,12 +10,12 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict, cast
 
-from .results import InvokeError, exit_error, out_of_memory_error, timeout_error
+from .results import InvokeError, exit_error, out_of_memory_error, runtime_error, timeout_error
 from .runtime import (
     END_MARKER,
     HEADER,
@@ -35,7 +35,6 @@ INIT_TIMEOUT_S = 10.0
 OUTPUT_DRAIN_S = 1.0  # how long to wait for a handler's last output line after its result
 MEMORY_CHECK_S = 0.05  # how often a running invocation's memory is sampled
 _MARKER = END_MARKER.rstrip(b"\n")
-_BAD_RESPONSE = {"Runtime.MarshalError", "Function.ResponseSizeTooLarge"}
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -48,22 +47,35 @@ class ImportPath:
 
 
 async def spawn(worker: Worker, child_sock: socket.socket) -> asyncio.subprocess.Process:
-    """Start the runtime process for `worker` (its one way to start, so it can be swapped).
+    """Start the Python runtime process for `worker` (its default `launch`, so it can be swapped).
 
     `-S`: no site-packages, only `worker.import_path` (see isolation.py); `-P`: no script
     directory on the path.
     """
+    return await spawn_process(
+        worker,
+        [
+            sys.executable,
+            "-u",
+            "-S",
+            "-P",
+            RUNTIME_FILE,
+            str(child_sock.fileno()),
+            worker.handler,
+            str(worker.src),
+            os.pathsep.join(worker.import_path.before_stdlib),
+            os.pathsep.join(worker.import_path.after_stdlib),
+        ],
+        child_sock,
+    )
+
+
+async def spawn_process(
+    worker: Worker, argv: list[str], child_sock: socket.socket
+) -> asyncio.subprocess.Process:
+    """Run `argv` as `worker`'s process: its env and folder, the socket, output to the pump."""
     return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-u",
-        "-S",
-        "-P",
-        RUNTIME_FILE,
-        str(child_sock.fileno()),
-        worker.handler,
-        str(worker.src),
-        os.pathsep.join(worker.import_path.before_stdlib),
-        os.pathsep.join(worker.import_path.after_stdlib),
+        *argv,
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
@@ -72,6 +84,10 @@ async def spawn(worker: Worker, child_sock: socket.socket) -> asyncio.subprocess
         pass_fds=(child_sock.fileno(),),
         start_new_session=True,  # Ctrl-C reaches the sandbox only; killpg reaps children
     )
+
+
+# How a worker's process starts: `spawn` (Python) or the Node.js runtime's (node/launch.py).
+Launch = Callable[["Worker", socket.socket], Awaitable[asyncio.subprocess.Process]]
 
 
 class _Unreadable(TypedDict):
@@ -104,8 +120,10 @@ class Worker:
         env: dict[str, str],
         log: Callable[[str, str], None],
         import_path: ImportPath | None = None,
+        launch: Launch | None = None,
     ) -> None:
         self.key = key
+        self.launch = launch or spawn
         self.import_path = import_path or ImportPath()
         self.src = src
         self.handler = handler
@@ -140,7 +158,7 @@ class Worker:
         started = time.monotonic()
         parent_sock, child_sock = socket.socketpair()
         try:
-            self.process = await spawn(self, child_sock)
+            self.process = await self.launch(self, child_sock)
         except OSError as e:
             parent_sock.close()
             self._dead = True
@@ -179,13 +197,9 @@ class Worker:
             body = failed["init_error"]
             await self._wait_drained()
             self.kill()
-            return InvokeError(
-                body["errorType"],
-                body["errorMessage"],
-                body["stackTrace"],
-                request_id=body.get("requestId", ""),
-                hint=failed.get("hint") or "",
-            )
+            error = runtime_error(body, "")
+            error.hint = failed.get("hint") or ""
+            return error
         if not cast(ReadyFrame, hello).get("ready"):
             self.kill()
             return InvokeError(
@@ -262,16 +276,9 @@ class Worker:
             return Outcome(False, None, out_of_memory_error(request_id, memory_mb, rss), False)
         if answer["ok"]:
             return Outcome(True, answer.get("payload"), None, True)
-        body_error = answer["error"]
-        kind = "bad-response" if body_error["errorType"] in _BAD_RESPONSE else "exception"
-        error = InvokeError(
-            body_error["errorType"],
-            body_error["errorMessage"],
-            body_error["stackTrace"],
-            kind,
-            request_id=body_error.get("requestId", request_id),
-        )
-        return Outcome(False, None, error, True)
+        error = runtime_error(answer["error"], request_id)
+        # a fatal error (Node.js: uncaught, unhandled rejection) ends the runtime, as on Lambda
+        return Outcome(False, None, error, not answer.get("fatal"))
 
     def resident_bytes(self) -> int:
         """Current RSS of the worker process (0 when unknown)."""
