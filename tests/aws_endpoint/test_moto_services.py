@@ -7,6 +7,7 @@ cannot be imported at all, as on a default install.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -37,6 +38,7 @@ post /secret
 
 # Reads one secret and writes another, with nothing but boto3 and the sandbox's environment.
 HANDLER = """
+import asyncio
 import json
 
 import boto3
@@ -252,3 +254,54 @@ def test_the_cbor_error_body_is_rfc_8949() -> None:
     assert encoded[:1] == b"\xa2"
     assert encoded[1:8] == b"\x66__type"
     assert encoded.endswith(b"\x67message\x78\x18" + b"x" * 24)
+
+
+def test_moto_answers_in_the_request_s_region_and_the_run_s_account() -> None:
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    from pyarc.sandbox.aws_endpoint.moto_services import MotoServices
+
+    moto = MotoServices(account_id="111122223333")
+    request = AWSRequest(
+        "POST",
+        "http://aws/",
+        data=json.dumps({"Name": "scoped", "SecretString": "v"}),
+        headers={
+            "X-Amz-Target": "secretsmanager.CreateSecret",
+            "Content-Type": "application/x-amz-json-1.1",
+        },
+    )
+    SigV4Auth(Credentials("AK", "SK"), "secretsmanager", "eu-west-2").add_auth(request)
+
+    async def send() -> httpx.Response:
+        transport = httpx.ASGITransport(app=moto("secretsmanager"))
+        async with httpx.AsyncClient(transport=transport, base_url="http://aws") as http:
+            return await http.post("/", headers=dict(request.headers), content=request.body)
+
+    try:
+        answer = asyncio.run(send())
+    finally:
+        moto.reset()
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["ARN"].startswith("arn:aws:secretsmanager:eu-west-2:111122223333:secret:scoped")
+
+
+def test_a_moto_that_does_not_import_is_refused_not_a_500(monkeypatch) -> None:
+    from pyarc.sandbox.aws_endpoint.moto_services import MotoServices
+
+    monkeypatch.setitem(sys.modules, "moto.backend_index", None)  # installed, but broken
+    app = MotoServices()("kms")
+    auth = "AWS4-HMAC-SHA256 Credential=AK/20260101/us-east-1/kms/aws4_request, S=x"
+
+    async def send() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://aws") as http:
+            headers = {"authorization": auth, "x-amz-target": "TrentService.ListKeys"}
+            return await http.post("/", headers=headers, content=b"{}")
+
+    answer = asyncio.run(send())
+    assert answer.status_code == 501
+    assert "moto is installed but does not import" in answer.json()["message"]
+    assert "'kms'" in answer.json()["message"]

@@ -35,6 +35,7 @@ NOBODY_HINT = (
     "neither pyarc nor moto emulates it: call it from a deployed stack, or give this client "
     "its own endpoint_url to reach real AWS."
 )
+REINSTALL = "pip install --force-reinstall 'pyarc[aws]'"
 DEFAULT_REGION = "us-east-1"
 _REGION = re.compile(rb"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/")
 # moto's framing headers: the ASGI server frames our answer itself
@@ -107,7 +108,11 @@ class MotoServices:
         return [name for name, pattern in self._patterns if pattern.match(url)]
 
     def __call__(self, service: str) -> ASGIApp:
-        names = self.backend_names(service)
+        try:
+            names = self.backend_names(service)
+        except ImportError as error:  # installed, yet broken: say so rather than fail with a 500
+            hint = f"moto is installed but does not import ({error}); {REINSTALL}"
+            return refusal_app(service, hint)
         if not names:
             return refusal_app(service, NOBODY_HINT)
         return self._app(service, names)
