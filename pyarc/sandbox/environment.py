@@ -19,6 +19,7 @@ DUMMY_ACCESS_KEY_ID = "arc_dummy_access_key"
 DUMMY_SECRET_ACCESS_KEY = "arc_dummy_secret_key"
 SESSION_TABLE_NAME = "jwe"
 SANDBOX_ROLE = "SandboxRole"
+ARCHITECT_SANDBOX_VERSION = "8.0.0"
 
 
 @dataclass
@@ -99,7 +100,10 @@ def handler_env(
             "cwd": str(inventory.cwd),
             "ports": ports.as_arc_sandbox(),
             "staticPath": static_path(inventory),
-            "version": __version__,
+            # the Architect Sandbox release whose contract this follows: @architect/functions
+            # refuses a Sandbox older than 5.x ("Incompatible version")
+            "version": ARCHITECT_SANDBOX_VERSION,
+            "pyarc": __version__,
             "lambdaSrc": str(fn.src),
         }
     )

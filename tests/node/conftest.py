@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -27,6 +28,26 @@ def write_app(root: Path, manifest: str, files: dict[str, str]) -> Path:
 def _node_installed() -> None:
     if shutil.which("node") is None:  # scripts/test installs it; a missing node is a failure
         pytest.fail("these tests need `node` (Node.js 20 or later) on PATH: run scripts/test")
+
+
+ARCHITECT_FUNCTIONS = "@architect/functions@8"  # the npm package Architect apps use
+
+
+@pytest.fixture(scope="session")
+def architect_functions(request: pytest.FixtureRequest) -> Path:
+    """A `node_modules` holding the real @architect/functions from the npm registry, installed
+    once into pytest's cache (later runs reuse it without the network)."""
+    folder = Path(request.config.cache.mkdir("npm-architect-functions"))
+    installed = folder / "node_modules" / "@architect" / "functions" / "package.json"
+    if not installed.is_file():
+        (folder / "package.json").write_text('{"name": "fixture", "private": true}\n')
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", ARCHITECT_FUNCTIONS],
+            cwd=folder,
+            check=True,
+            timeout=300,
+        )
+    return folder / "node_modules"
 
 
 def run(sandbox: Sandbox, key: str, event: object) -> InvokeResult:
