@@ -95,6 +95,11 @@ EXAMPLES: dict[str, dict[int, str]] = {
         3: "test_events_fire_at_start",
     },
     "docs/cli.md": {0: "test_cli_init_then_pytest"},
+    "docs/aws-endpoint.md": {
+        0: "test_aws_endpoint_banner",
+        1: "test_aws_endpoint_secret",
+        2: "test_aws_endpoint_secret",
+    },
 }
 
 
@@ -953,3 +958,44 @@ def test_events_app(tmp_path):
     assert "ok" in out
     assert len(lines("nightly")) == 2
 
+
+
+# ---------------------------------------------------------------------- aws-endpoint.md
+
+SECRET_APP = "@app\nsecret-doc\n\n@http\nget /secret\n"
+
+
+def test_aws_endpoint_banner(tmp_path):
+    """The banner block: its endpoint line and moto's line as printed, pyarc's a true list."""
+    from rich.text import Text
+
+    from pyarc.sandbox.banner import banner_lines
+
+    page = "docs/aws-endpoint.md"
+    shown = block(page, 0, "text").splitlines()
+    write(tmp_path / "app.arc", SECRET_APP)
+    with Sandbox(tmp_path) as sb:
+        server = sb.server
+        real = [
+            Text.from_markup(line).plain
+            for line in banner_lines(server.inventory, server.ports, "127.0.0.1", 1.0,
+                                     aws=server.aws_served())
+        ]
+        port = server.ports.tables
+    assert shown[0].replace("5555", str(port)) in real
+    assert shown[2] in real  # moto's line (the extra is a test dependency)
+    listed = shown[1].split(None, 1)[1].split(", ")
+    assert shown[1].split()[0] == "pyarc" and set(listed) <= set(server.aws_served().by_pyarc)
+
+
+def test_aws_endpoint_secret(tmp_path, monkeypatch):
+    """The handler and the test: a Secrets Manager round trip served by moto."""
+    page = "docs/aws-endpoint.md"
+    handler = block(page, 1, "python")
+    assert handler.startswith("# src/http/get-secret/lambda.py\n")
+    write(tmp_path / "app.arc", SECRET_APP)
+    write(tmp_path / "src" / "http" / "get-secret" / "lambda.py", handler)
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, Any] = {}
+    exec(compile(block(page, 2, "python"), "aws-endpoint.md[2]", "exec"), namespace)
+    namespace["test_the_handler_reads_its_secret"]()
