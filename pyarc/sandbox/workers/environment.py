@@ -26,6 +26,20 @@ def log_stream_name() -> str:
     return f"{dt.datetime.now(dt.UTC):%Y/%m/%d}/[$LATEST]{uuid.uuid4().hex}"
 
 
+def interpreter_variables(python: bool = True) -> dict[str, str]:
+    """What every worker's interpreter starts with; a Python one's are the zygote's too."""
+    variables = {
+        "TZ": "UTC",
+        "PATH": os.environ.get("PATH") or DEFAULT_PATH,
+        "LANG": os.environ.get("LANG") or "C.UTF-8",
+    }
+    if python:
+        variables["PYTHONUNBUFFERED"] = "1"
+        # keep __pycache__ out of handler dirs (and the watcher)
+        variables["PYTHONDONTWRITEBYTECODE"] = "1"
+    return variables
+
+
 def worker_environment(
     fn: Function, given: dict[str, str], node_path: tuple[str, ...] = ()
 ) -> dict[str, str]:
@@ -51,18 +65,12 @@ def worker_environment(
         "LAMBDA_TASK_ROOT": str(fn.src),
         "LAMBDA_RUNTIME_DIR": RUNTIME_DIR,
         "_HANDLER": fn.handler,
-        "TZ": "UTC",
-        "PATH": os.environ.get("PATH") or DEFAULT_PATH,
-        "LANG": os.environ.get("LANG") or "C.UTF-8",
+        **interpreter_variables(python=not fn.config.is_node),
         ACCOUNT_ID_VARIABLE: ACCOUNT_ID,  # the runtime takes it out before the handler runs
     }
     if fn.config.is_node:
         folders = [str(Path(folder) / "node_modules") for folder in node_path]
         runtime_vars["NODE_PATH"] = os.pathsep.join([*folders, str(fn.src)])
-    else:
-        runtime_vars["PYTHONUNBUFFERED"] = "1"
-        # keep __pycache__ out of handler dirs (and the watcher)
-        runtime_vars["PYTHONDONTWRITEBYTECODE"] = "1"
     home = os.environ.get("HOME")
     if home:
         runtime_vars["HOME"] = home

@@ -17,11 +17,12 @@ from pyarc.inventory.functions import missing_handler
 from pyarc.inventory.lambda_package import REQUIREMENTS_FILE
 from pyarc.inventory.model import Function
 
-from .environment import worker_environment
+from .environment import interpreter_variables, worker_environment
 from .isolation import shared_layout
 from .node.launch import node_problem, spawn_node
 from .results import InvokeError, InvokeResult
 from .worker import INIT_TIMEOUT_S, ImportPath, Worker
+from .zygote import Zygote
 
 # `fn -> the folders its worker imports from besides its own` (shared code, installed
 # requirements), or the error that keeps it from starting (an install that failed)
@@ -138,11 +139,15 @@ class WorkerPools:
         idle_timeout: float | None = DEFAULT_IDLE_TIMEOUT_S,
         clock: Callable[[], float] = time.monotonic,
         report: Callable[[str, str], None] | None = None,
+        fork: bool = True,
     ) -> None:
         """`idle_timeout`: seconds an idle worker is kept (None: kept until recycled);
-        `clock`: the time source for idleness (tests inject one)."""
+        `clock`: the time source for idleness (tests inject one); `fork`: cold starts fork
+        a zygote (started now, so it loads while the sandbox starts) instead of a fresh
+        interpreter each."""
         self.env_for = env_for
         self.path_for = path_for
+        self.zygote = Zygote(interpreter_variables()) if fork else None
         # the runtime layout takes a few hundred ms to link: have it ready for the first worker
         threading.Thread(target=shared_layout, name="pyarc-runtime-layout", daemon=True).start()
 
@@ -287,6 +292,8 @@ class WorkerPools:
             pending = [asyncio.create_task(w.close()) for w in stragglers]
             pending += [task for task in self._closing if not task.done()]
         self._pools.clear()
+        if self.zygote is not None:
+            await self.zygote.aclose()
 
     def retire_idle_workers(self) -> int:
         """Stop every worker idle for `idle_timeout` or longer (by `clock`); how many.
@@ -342,7 +349,8 @@ class WorkerPools:
     def _new_worker(self, fn: Function, pool: FunctionPool, path: ImportPath) -> Worker:
         env = worker_environment(fn, self.env_for(fn), path.before_stdlib)
         launch = spawn_node if fn.config.is_node else None
-        worker = Worker(fn.key, fn.src, fn.handler, env, self.log, path, launch)
+        zygote = None if fn.config.is_node else self.zygote
+        worker = Worker(fn.key, fn.src, fn.handler, env, self.log, path, launch, zygote)
         worker.generation = pool.generation
         self._workers.add(worker)
         return worker

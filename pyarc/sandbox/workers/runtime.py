@@ -1,7 +1,9 @@
 """The worker process: a Lambda-like runtime bootstrap for one function.
 
 Run by the pool as `python -u -S -P runtime.py <fd> <module.function> <src> <path> <tail>`
-(`path`/`tail`: os.pathsep-joined entries put before / after the standard library). It imports
+(`path`/`tail`: os.pathsep-joined entries put before / after the standard library), or forked
+with those same arguments by a zygote (`runtime.py --zygote <requests fd> <replies fd>`, see
+`serve_forks`): an interpreter that has loaded this file and nothing else. It imports
 the handler once (the "init" phase), then answers invocations in a loop, so module
 state survives between invocations as in a warm Lambda execution environment.
 
@@ -13,7 +15,8 @@ with length-prefixed JSON frames; the handler's stdout/stderr stay the handler's
 
 The frames (the TypedDicts below, the only definition of them; the pool imports them):
 the runtime sends `ReadyFrame` or `InitErrorFrame` once, then answers each `InvokeFrame`
-with a `ResultFrame`, an `ErrorFrame` or (after `sys.exit`) an `ExitFrame`.
+with a `ResultFrame`, an `ErrorFrame` or (after `sys.exit`) an `ExitFrame`. A zygote gets
+`ForkFrame`s and answers each with a `ForkedFrame`, then an `ExitedFrame` when that worker ends.
 """
 
 from __future__ import annotations
@@ -110,6 +113,32 @@ class ExitFrame(TypedDict):
 
 
 RuntimeFrame = ReadyFrame | InitErrorFrame | ResultFrame | ErrorFrame | ExitFrame
+
+
+class ForkFrame(TypedDict):
+    """Pool -> zygote, one datagram with two fds (the worker's socket, its stdout/stderr pipe):
+    start a worker as `runtime.py <socket fd> *argv` would, in `cwd` with exactly `env`."""
+
+    argv: list[str]  # handler, src, path, tail: main()'s arguments after the fd
+    env: dict[str, str]
+    cwd: str
+
+
+class ForkedFrame(TypedDict):
+    """Zygote -> pool, once per `ForkFrame`, in order: the worker's pid (0: fork failed)."""
+
+    forked: int
+    error: NotRequired[str]
+
+
+class ExitedFrame(TypedDict):
+    """Zygote -> pool: worker `exited` (a pid) ended; `status` as Popen.returncode (-signal)."""
+
+    exited: int
+    status: int
+
+
+ZygoteFrame = ForkedFrame | ExitedFrame
 
 
 class CognitoIdentity:
@@ -355,16 +384,19 @@ def end_of_output() -> None:
 
 
 def die_with_parent() -> None:
-    """Ask Linux to kill this worker if the sandbox dies (no orphaned workers)."""
+    """Ask Linux to kill this worker if its parent (the sandbox, or the zygote) dies."""
     if not sys.platform.startswith("linux"):
         return
+    parent = os.getppid()
     try:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
     except (OSError, AttributeError):
-        pass
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def lambda_like_builtins() -> None:
@@ -460,5 +492,109 @@ def main(argv: list[str]) -> None:
         invoke_once(channel, handler, message)
 
 
+def _preload() -> set[str]:
+    """Import what main() imports before every handler, then name the modules loaded so far:
+    everything a fresh worker also has when its handler is imported."""
+    import ctypes  # noqa: F401 - die_with_parent's
+    import site  # noqa: F401 - lambda_like_builtins'
+    import traceback  # noqa: F401 - error_body's, on first use
+
+    return set(sys.modules)
+
+
+def serve_forks(requests_fd: int, replies_fd: int) -> list[str]:
+    """The zygote: fork a worker for each `ForkFrame` until the pool hangs up.
+
+    Returns only in a forked child, with the argv its main() gets; the zygote itself exits.
+    The child starts as a fresh `runtime.py` would: its own session (the pool kills the
+    group), the pipe as stdout/stderr, the function's cwd and exactly its environment, and
+    none of the modules the zygote imported for itself (they are not in `_preload()`'s set).
+    Single-threaded, so forking is safe.
+    """
+    fresh = _preload()
+    import selectors
+    import signal
+
+    die_with_parent()
+    requests = socket.socket(fileno=requests_fd)
+    replies = socket.socket(fileno=replies_fd)
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    selector = selectors.DefaultSelector()
+    selector.register(requests, selectors.EVENT_READ)
+    selector.register(wake_r, selectors.EVENT_READ)
+    children: set[int] = set()
+
+    def reply(frame: ZygoteFrame) -> None:
+        body = json.dumps(frame).encode()
+        with contextlib.suppress(OSError):
+            replies.sendall(HEADER.pack(len(body)) + body)
+
+    def reap() -> None:
+        while children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            children.discard(pid)
+            reply(ExitedFrame(exited=pid, status=os.waitstatus_to_exitcode(status)))
+
+    while True:
+        for key, _ in selector.select():
+            if key.fileobj == wake_r:
+                with contextlib.suppress(BlockingIOError):
+                    os.read(wake_r, 4096)
+                reap()
+                continue
+            try:
+                data, fds, _, _ = socket.recv_fds(requests, 1 << 20, 2)
+            except OSError:
+                data, fds = b"", []
+            if not data:  # the pool closed: end the workers left, then the zygote
+                for pid in children:
+                    with contextlib.suppress(OSError):
+                        os.killpg(pid, signal.SIGKILL)
+                os._exit(0)
+            request: ForkFrame = json.loads(data)
+            try:
+                pid = os.fork() if len(fds) == 2 else -1
+            except OSError as e:
+                pid, failure = -1, str(e)
+            else:
+                failure = "" if pid >= 0 else "the request did not carry two file descriptors"
+            if pid == 0:
+                sock_fd, out_fd = fds
+                selector.close()
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                for fd in (wake_r, wake_w, requests.detach(), replies.detach()):
+                    os.close(fd)
+                os.setsid()
+                os.dup2(out_fd, 1)
+                os.dup2(out_fd, 2)
+                os.close(out_fd)
+                os.chdir(request["cwd"])
+                os.environ.clear()
+                os.environ.update(request["env"])
+                time.tzset()  # TZ is the function's
+                for name in set(sys.modules) - fresh:
+                    del sys.modules[name]
+                return [RUNTIME_FILE, str(sock_fd), *request["argv"]]
+            for fd in fds:
+                os.close(fd)
+            if pid > 0:
+                children.add(pid)
+                reply(ForkedFrame(forked=pid))
+            else:
+                reply(ForkedFrame(forked=0, error=failure))
+
+
 if __name__ == "__main__":
-    main(sys.argv)
+    if sys.argv[1:2] == ["--zygote"]:
+        main(serve_forks(int(sys.argv[2]), int(sys.argv[3])))
+    else:
+        main(sys.argv)

@@ -27,6 +27,9 @@ from .runtime import (
     ResultFrame,
     RuntimeFrame,
 )
+from .zygote import ForkedProcess, Zygote
+
+WorkerProcess = asyncio.subprocess.Process | ForkedProcess
 
 RUNTIME_FILE = str(Path(__file__).resolve().with_name("runtime.py"))
 # Lambda's limit for the init phase. An on-demand init that takes longer is not fatal on
@@ -46,28 +49,26 @@ class ImportPath:
     after_stdlib: tuple[str, ...] = ()  # the runtime's boto3/botocore (Lambda's /var/runtime)
 
 
-async def spawn(worker: Worker, child_sock: socket.socket) -> asyncio.subprocess.Process:
-    """Start the Python runtime process for `worker` (its default `launch`, so it can be swapped).
+async def spawn(worker: Worker, child_sock: socket.socket) -> WorkerProcess:
+    """Start the Python runtime process for `worker` (its default `launch`, so it can be swapped):
+    a fork of the pool's zygote when there is one that can, else a fresh interpreter.
 
     `-S`: no site-packages, only `worker.import_path` (see isolation.py); `-P`: no script
     directory on the path.
     """
-    return await spawn_process(
-        worker,
-        [
-            sys.executable,
-            "-u",
-            "-S",
-            "-P",
-            RUNTIME_FILE,
-            str(child_sock.fileno()),
-            worker.handler,
-            str(worker.src),
-            os.pathsep.join(worker.import_path.before_stdlib),
-            os.pathsep.join(worker.import_path.after_stdlib),
-        ],
-        child_sock,
-    )
+    argv = [
+        worker.handler,
+        str(worker.src),
+        os.pathsep.join(worker.import_path.before_stdlib),
+        os.pathsep.join(worker.import_path.after_stdlib),
+    ]
+    zygote = worker.zygote
+    if zygote is not None and zygote.can_fork(worker.env):
+        forked = await zygote.fork(argv, worker.env, str(worker.src), child_sock)
+        if forked is not None:
+            return forked
+    fresh = [sys.executable, "-u", "-S", "-P", RUNTIME_FILE, str(child_sock.fileno()), *argv]
+    return await spawn_process(worker, fresh, child_sock)
 
 
 async def spawn_process(
@@ -87,7 +88,7 @@ async def spawn_process(
 
 
 # How a worker's process starts: `spawn` (Python) or the Node.js runtime's (node/launch.py).
-Launch = Callable[["Worker", socket.socket], Awaitable[asyncio.subprocess.Process]]
+Launch = Callable[["Worker", socket.socket], Awaitable[WorkerProcess]]
 
 
 class _Unreadable(TypedDict):
@@ -121,8 +122,11 @@ class Worker:
         log: Callable[[str, str], None],
         import_path: ImportPath | None = None,
         launch: Launch | None = None,
+        zygote: Zygote | None = None,
     ) -> None:
+        """`zygote`: where `spawn` forks cold workers from (None: a fresh interpreter each)."""
         self.key = key
+        self.zygote = zygote
         self.launch = launch or spawn
         self.import_path = import_path or ImportPath()
         self.src = src
@@ -134,7 +138,7 @@ class Worker:
         self.pid: int | None = None
         self.invocations = 0
         self.init_seconds = 0.0
-        self.process: asyncio.subprocess.Process | None = None
+        self.process: WorkerProcess | None = None
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._pump: asyncio.Task | None = None
