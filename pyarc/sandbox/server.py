@@ -182,7 +182,9 @@ class SandboxServer:
             self.watcher = Watcher(self)
             self.watcher.start()
         if self.prewarm and self.state is not None:
-            fns = [fn for fn in self.inventory.functions if fn.handler_file is not None]
+            from pyarc.sandbox.workers.pool import first_to_warm
+
+            fns = first_to_warm(self.inventory.functions)
             self._background.append(asyncio.create_task(self.state.pools.prewarm(fns)))
 
     def _bind_ports(self) -> None:

@@ -30,6 +30,9 @@ PathFor = Callable[[Function], Awaitable[list[str] | InvokeError]]
 DEFAULT_IDLE_TIMEOUT_S = 60.0  # an idle worker is retired after this long (prefs `idle-timeout`)
 DEFAULT_MAX_WORKERS = 8  # per function, when its config.arc sets no `concurrency`
 MIN_REAP_DELAY_S = 0.05
+# Workers started before their first invocation: each costs its memory while idle, and a
+# cold start (a fork of the zygote) costs little more than the handler's imports.
+PREWARM_LIMIT = 1
 _NO_MODULE = re.compile(r"No module named '([^'.]+)")
 
 
@@ -81,6 +84,14 @@ def failure_hint(fn: Function, error: InvokeError) -> str:
             "a crash in native code); the next invocation starts a new one"
         )
     return ""
+
+
+def first_to_warm(fns: Iterable[Function], limit: int = PREWARM_LIMIT) -> list[Function]:
+    """The functions worth a worker before anyone asks: `get /` (the first page a browser
+    loads), then other HTTP routes, then the rest, at most `limit` of them."""
+    ready = [fn for fn in fns if fn.handler_file is not None]
+    ready.sort(key=lambda fn: (fn.kind != "http", fn.name != "get-index"))
+    return ready[:limit]
 
 
 def _covers(path: Path, src: Path) -> bool:

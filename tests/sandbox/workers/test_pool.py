@@ -229,3 +229,14 @@ def test_aclose_during_prewarm_and_busy_invocations_reaps_everything(harness):
     started, result = harness.run(scenario)
     assert started and not result.ok
     assert [pid for pid in started if harness.process_exists(pid)] == []
+
+
+def test_the_sandbox_prewarms_get_index_first_and_only_up_to_the_limit(harness):
+    from pyarc.sandbox.workers.pool import first_to_warm
+
+    ws = harness.function("def handler(e, c):\n    return 1\n", name="connect", kind="ws")
+    items = harness.function("def handler(e, c):\n    return 1\n", name="get-items")
+    index = harness.function("def handler(e, c):\n    return 1\n", name="get-index")
+    missing = harness.function(None, name="get-gone")
+    assert first_to_warm([ws, missing, items, index]) == [index]
+    assert first_to_warm([ws, missing, items, index], limit=3) == [index, items, ws]
