@@ -18,6 +18,8 @@ from pathlib import Path
 from pyarc.inventory.model import Function, Inventory
 
 REQUIREMENTS_FILE = "requirements.txt"
+PACKAGE_FILE = "package.json"  # a Node.js folder's npm dependencies
+NPM_LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json")  # present: `npm ci`
 # Top-level modules the Lambda Python runtime ships (boto3, botocore and what they need).
 LAMBDA_PROVIDED = frozenset(
     {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six", "pyarc"}
@@ -37,6 +39,23 @@ def requirement_files(inventory: Inventory, fn: Function) -> list[Path]:
         if path.is_file() and path.resolve() not in {p.resolve() for p in unique}:
             unique.append(path)
     return unique
+
+
+def node_package_folders(inventory: Inventory, fn: Function) -> list[Path]:
+    """The folders with a package.json whose `node_modules` a Node.js function resolves from,
+    as Architect hydrates them: the function's own, `src/shared`'s and (for @http) `src/views`'s,
+    which Architect copies into it, and the app root's (found by Node's parent lookup)."""
+    if not fn.config.is_node:
+        return []
+    candidates = [fn.src, *(inventory.shared or [])[:1]]
+    if fn.kind == "http":
+        candidates += (inventory.views or [])[:1]
+    candidates.append(inventory.cwd)
+    found: list[Path] = []
+    for folder in candidates:
+        if (folder / PACKAGE_FILE).is_file() and folder.resolve() not in {f.resolve() for f in found}:
+            found.append(folder)
+    return found
 
 
 def imported_top_level_modules(root: Path) -> set[str]:

@@ -4,12 +4,17 @@ Each requirements file deploy packages for a function (its own, then the app roo
 installed with pip into a cache directory named by a hash of the file's text and of the
 local Python: the same file in two apps is installed once, and a cached one is reused with
 no network. Installs run in the background; a worker of that function waits for its own.
+
+A Node.js function's package.json folders (its own, src/shared's, src/views', the app
+root's) are installed in place as Architect's hydrate does: `npm ci` when a lockfile is
+there, else `npm install`, when the folder has no `node_modules` yet (`pyarc hydrate`: always).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 import platform
 import shutil
@@ -20,7 +25,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyarc.inventory.lambda_package import requirement_files
+from pyarc.inventory.lambda_package import (
+    NPM_LOCKFILES,
+    PACKAGE_FILE,
+    node_package_folders,
+    requirement_files,
+)
 from pyarc.inventory.model import Function, Inventory
 
 from .results import InvokeError
@@ -48,15 +58,16 @@ def _display(path: Path) -> str:
 class InstallFailed:
     """pip could not install one requirements file."""
 
-    requirements: Path
-    reason: str  # pip's own last error line(s)
+    requirements: Path  # the requirements.txt, or the package.json
+    reason: str  # pip's (npm's) own last error line(s)
+    tool: str = "pip"
 
     def invoke_error(self) -> InvokeError:
         """What an invocation of a function whose dependencies failed to install returns."""
         return InvokeError(
             "Sandbox.DependencyInstallFailed",
-            f"not run: the install of {_display(self.requirements)} failed (pip's message was "
-            "printed when it failed); fix the file and save it, or run `pyarc hydrate`",
+            f"not run: the install of {_display(self.requirements)} failed ({self.tool}'s message "
+            "was printed when it failed); fix the file and save it, or run `pyarc hydrate`",
             [],
             "crash",
         )
@@ -77,10 +88,13 @@ class Dependencies:
         *,
         say: Callable[[str], None] | None = None,
         fail: Callable[[str], None] | None = None,
+        force_npm: bool = False,
     ) -> None:
+        """`force_npm`: run npm even where `node_modules` exists (`pyarc hydrate`)."""
         self.root = (root or cache_root()) / "deps"
         self.say = say or (lambda line: print(line, file=sys.stderr, flush=True))
         self.fail = fail or self.say
+        self.force_npm = force_npm
         self._installs: dict[str, asyncio.Task[Path | InstallFailed]] = {}
 
     def key(self, requirements: Path) -> str:
@@ -97,10 +111,17 @@ class Dependencies:
         for fn in fns:
             for requirements in requirement_files(inventory, fn):
                 self._install(requirements)
+            for folder in node_package_folders(inventory, fn):
+                self._install_npm(folder)
 
     async def paths_for(self, inventory: Inventory, fn: Function) -> list[str] | InstallFailed:
-        """The installed folders `fn` imports from, once installed (waiting if need be)."""
+        """The installed folders `fn` imports from, once installed (waiting if need be); for
+        a Node.js function none (Node finds each folder's `node_modules`), once installed."""
         paths = []
+        for folder in node_package_folders(inventory, fn):
+            outcome = await asyncio.shield(self._install_npm(folder))
+            if isinstance(outcome, InstallFailed):
+                return outcome
         for requirements in requirement_files(inventory, fn):
             outcome = await asyncio.shield(self._install(requirements))
             if isinstance(outcome, InstallFailed):
@@ -129,6 +150,34 @@ class Dependencies:
             self._installs[key] = task
         return task
 
+    def _install_npm(self, folder: Path) -> asyncio.Task[Path | InstallFailed]:
+        package = folder / PACKAGE_FILE
+        key = "npm-" + hashlib.sha256(
+            str(folder.resolve()).encode() + b"\0" + package.read_bytes()
+        ).hexdigest()[:24]
+        task = self._installs.get(key)
+        if task is None:
+            task = asyncio.create_task(self._run_npm(folder), name=f"pyarc-npm-{key}")
+            self._installs[key] = task
+        return task
+
+    async def _run_npm(self, folder: Path) -> Path | InstallFailed:
+        package = folder / PACKAGE_FILE
+        if (folder / "node_modules").is_dir() and not self.force_npm:
+            return folder  # installed already (the user's own, or an earlier run's)
+        if not _declares_dependencies(package):
+            return folder
+        locked = any((folder / name).is_file() for name in NPM_LOCKFILES)
+        verb = "ci" if locked else "install"
+        started = time.monotonic()
+        self.say(f"installing {_display(package)} with `npm {verb}`")
+        command = ["npm", verb, "--no-audit", "--no-fund", "--loglevel=error"]
+        reason = await self._run(command, folder, package)
+        if reason is not None:
+            return self._failed(package, None, reason, "npm")
+        self.say(f"installed {_display(package)} in {time.monotonic() - started:.1f} s")
+        return folder
+
     async def _run_pip(self, requirements: Path, key: str) -> Path | InstallFailed:
         dest = self.folder(key)
         if (dest / COMPLETE_MARKER).is_file():
@@ -143,28 +192,11 @@ class Dependencies:
             "-r", str(requirements.resolve()),
         ]  # fmt: skip
         try:
-            process = await asyncio.create_subprocess_exec(
-                *command,
-                cwd=requirements.parent,  # relative paths in the file work, as in deploy
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-            )
-        except OSError as e:
-            return self._failed(requirements, partial, f"pip could not run ({e})")
-        try:
-            out, err = await process.communicate()
-        except asyncio.CancelledError:  # the sandbox is stopping: leave no pip behind
-            if process.returncode is None:
-                process.kill()
-            await process.wait()
+            reason = await self._run(command, requirements.parent, requirements)
+        except asyncio.CancelledError:  # the sandbox is stopping: leave no partial folder
             shutil.rmtree(partial, ignore_errors=True)
             raise
-        if process.returncode != 0:
-            text = (err or out).decode(errors="replace")
-            lines = [line.strip() for line in text.splitlines() if line.strip()]
-            errors = [line for line in lines if line.startswith("ERROR")] or lines[-1:]
-            reason = " ".join(errors) or f"pip exited with status {process.returncode}"
+        if reason is not None:
             return self._failed(requirements, partial, reason)
         shutil.rmtree(partial / "bin", ignore_errors=True)  # console scripts no worker runs
         (partial / COMPLETE_MARKER).write_bytes(requirements.read_bytes())
@@ -177,8 +209,55 @@ class Dependencies:
         self.say(f"installed {_display(requirements)} in {time.monotonic() - started:.1f} s")
         return dest
 
-    def _failed(self, requirements: Path, partial: Path, reason: str) -> InstallFailed:
-        shutil.rmtree(partial, ignore_errors=True)
-        failure = InstallFailed(requirements, reason)
+    async def _run(self, command: list[str], cwd: Path, file: Path) -> str | None:
+        """Run an installer in `cwd` (relative paths in `file` work, as in deploy); None when
+        it succeeded, else its own error lines."""
+        tool = Path(command[0]).name if command[0] != sys.executable else "pip"
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *command,
+                cwd=cwd,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+        except OSError as e:
+            return f"{tool} could not run ({e})"
+        try:
+            out, err = await process.communicate()
+        except asyncio.CancelledError:  # the sandbox is stopping: leave no installer behind
+            if process.returncode is None:
+                process.kill()
+            await process.wait()
+            raise
+        if process.returncode == 0:
+            return None
+        text = (err or out).decode(errors="replace")
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        errors = [
+            line
+            for line in lines
+            if line.startswith(("ERROR", "npm error", "npm ERR!")) and "complete log" not in line
+        ]
+        return " ".join(errors or lines[-1:]) or f"{tool} exited with status {process.returncode}"
+
+    def _failed(
+        self, requirements: Path, partial: Path | None, reason: str, tool: str = "pip"
+    ) -> InstallFailed:
+        if partial is not None:
+            shutil.rmtree(partial, ignore_errors=True)
+        failure = InstallFailed(requirements, reason, tool)
         self.fail(failure.sentence())
         return failure
+
+
+def _declares_dependencies(package: Path) -> bool:
+    """Whether a package.json names anything to install (npm makes no node_modules otherwise)."""
+    try:
+        data = json.loads(package.read_text())
+    except (OSError, ValueError):
+        return True  # let npm say what is wrong with it
+    if not isinstance(data, dict):
+        return True
+    fields = ("dependencies", "devDependencies", "optionalDependencies")
+    return any(data.get(field) for field in fields)
