@@ -22,7 +22,7 @@ FORBIDDEN = {
     "wire": {"functions", "cli", "commands", "manifest", "inventory", "sandbox", "tables",
              "template", "deploy", "testing", "errors"},
     "s3": {"functions", "cli", "commands", "manifest", "inventory", "sandbox", "tables",
-           "template", "deploy", "testing", "wire", "errors"},
+           "template", "deploy", "testing", "errors"},
     "manifest": {"inventory", "sandbox", "template", "deploy", "tables", "functions", "cli",
                  "commands"},
 }

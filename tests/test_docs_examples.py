@@ -859,7 +859,7 @@ def test_functions_sessions(functions_app):
 
 
 def test_functions_runs_as_is(tmp_path, monkeypatch):
-    for name in ("ARC_STATIC_MANIFEST", "ARC_STATIC_BUCKET", "LAMBDA_TASK_ROOT"):
+    for name in ("ARC_STATIC_MANIFEST", "ARC_SANDBOX", "LAMBDA_TASK_ROOT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     for index in (5, 7):

@@ -6,8 +6,8 @@ It is looked for, first found wins, at:
 1. `$ARC_STATIC_MANIFEST` (an explicit path);
 2. `$LAMBDA_TASK_ROOT/static.json` (the function's root: where `pyarc deploy` packages it);
 3. `./static.json` (Lambda's working directory is the function root too);
-4. `$ARC_STATIC_BUCKET/static.json` when that is a directory (the sandbox sets it to the
-   app's static folder, where fingerprinting writes `static.json`).
+4. `<staticPath>/static.json`, `staticPath` read from `$ARC_SANDBOX` (the sandbox sets it
+   to the app's static folder, where fingerprinting writes `static.json`).
 """
 
 from __future__ import annotations
@@ -32,10 +32,19 @@ def _candidates() -> list[Path]:
     if task_root:
         found.append(Path(task_root) / "static.json")
     found.append(Path.cwd() / "static.json")
-    bucket = os.environ.get("ARC_STATIC_BUCKET")
-    if bucket and os.path.isdir(bucket):
-        found.append(Path(bucket) / "static.json")
+    static_path = _sandbox_static_path()
+    if static_path:
+        found.append(Path(static_path) / "static.json")
     return found
+
+
+def _sandbox_static_path() -> str | None:
+    try:
+        described = json.loads(os.environ.get("ARC_SANDBOX") or "{}")
+    except ValueError:
+        return None
+    found = described.get("staticPath") if isinstance(described, dict) else None
+    return found if isinstance(found, str) and found else None
 
 
 def _manifest() -> dict[str, str]:

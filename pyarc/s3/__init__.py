@@ -1,6 +1,6 @@
 """A local S3: buckets and objects (store.py, the typed Python API), multipart uploads
-(multipart.py) and the REST-XML wire app boto3 talks to (app.py). Imports nothing of pyarc
-but itself: the sandbox mounts it behind its AWS endpoint."""
+(multipart.py) and the REST-XML wire app boto3 talks to (http/app.py). Imports nothing of
+pyarc but `wire` (a request's SigV4 scope): the sandbox mounts it behind its AWS endpoint."""
 
 from pyarc.s3.errors import S3Error
 from pyarc.s3.objects import BucketInfo, ListPage, ObjectFields, ObjectInfo

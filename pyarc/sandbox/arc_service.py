@@ -19,7 +19,7 @@ from starlette.types import Receive, Scope, Send
 from pyarc.inventory.model import Inventory, stack_name
 from pyarc.sandbox.bus import names
 from pyarc.sandbox.config import ACCOUNT_ID, ENV_NAME
-from pyarc.sandbox.environment import Ports, static_path
+from pyarc.sandbox.environment import Ports, static_bucket
 from pyarc.sandbox.management_api import ManagementApi, connection_id_from
 
 JSON_11 = "application/x-amz-json-1.1"
@@ -41,7 +41,7 @@ def service_parameters(inventory: Inventory, ports: Ports) -> dict[str, str]:
             inventory.app, queue.name, queue.fifo, events_url
         )
     if inventory.static is not None:
-        found[f"{stack}/static/bucket"] = static_path(inventory)
+        found[f"{stack}/static/bucket"] = static_bucket(inventory)
         found[f"{stack}/static/fingerprint"] = str(inventory.static.fingerprint).lower()
     if inventory.ws:
         found[f"{stack}/ws/https"] = f"http://localhost:{ports.http}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from pyarc import __version__
 from pyarc.inventory.model import Function, Inventory, stack_name
+from pyarc.s3.names import bucket_name_for, valid_bucket_name
 from pyarc.sandbox.config import ENV_NAME
 
 DUMMY_ACCESS_KEY_ID = "arc_dummy_access_key"
@@ -54,6 +55,21 @@ def static_path(inventory: Inventory) -> str:
     return str((inventory.cwd / folder).resolve())
 
 
+def static_bucket(inventory: Inventory) -> str:
+    """The `@static` bucket's name in the sandbox (`ARC_STATIC_BUCKET`): the one `@static`
+    names for staging, else `<app>-staging-static`. The sandbox's S3 serves it from the
+    static folder."""
+    named = getattr(inventory.static, "staging", None) if inventory.static else None
+    if isinstance(named, str) and valid_bucket_name(named):
+        return named
+    return bucket_name_for(f"{inventory.app}-staging-static")
+
+
+def sandbox_origins(ports: Ports, host: str = "127.0.0.1") -> set[str]:
+    """The origins of the pages the sandbox serves (its S3 allows them for CORS)."""
+    return {f"http://{name}:{ports.http}" for name in ("localhost", "127.0.0.1", local_host(host))}
+
+
 def sandbox_env(inventory: Inventory, ports: Ports, host: str = "127.0.0.1") -> dict[str, str]:
     """Variables common to every handler (and to a test process that wants to reach the sandbox)."""
     dial = local_host(host)
@@ -68,7 +84,7 @@ def sandbox_env(inventory: Inventory, ports: Ports, host: str = "127.0.0.1") -> 
         "ARC_ROLE": SANDBOX_ROLE,
         "ARC_SESSION_TABLE_NAME": SESSION_TABLE_NAME,
         "ARC_STACK_NAME": stack_name(inventory.app, ENV_NAME),
-        "ARC_STATIC_BUCKET": static_path(inventory),
+        "ARC_STATIC_BUCKET": static_bucket(inventory),
         "ARC_WSS_URL": f"ws://localhost:{ports.http}",
         "AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI": f"http://{dial}:{ports.http}",
     }

@@ -22,6 +22,7 @@ import logging
 import socket
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import uvicorn
@@ -29,6 +30,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pyarc.errors import PyarcError
 from pyarc.inventory.model import Function, Inventory
+from pyarc.s3.http.app import S3App
+from pyarc.s3.store import S3Store
 from pyarc.sandbox.arc_service import ArcService, service_parameters
 from pyarc.sandbox.aws_endpoint import AwsEndpoint, installed_fallback
 from pyarc.sandbox.aws_endpoint.moto_services import MotoServices
@@ -37,7 +40,13 @@ from pyarc.sandbox.bus.bus import EventBus
 from pyarc.sandbox.bus.invoke import Invoker
 from pyarc.sandbox.bus.wire import create_app as create_bus_app
 from pyarc.sandbox.config import SandboxConfig
-from pyarc.sandbox.environment import Ports, handler_env, local_host
+from pyarc.sandbox.environment import (
+    Ports,
+    handler_env,
+    local_host,
+    sandbox_origins,
+    static_bucket,
+)
 from pyarc.sandbox.http_gateway import HttpGateway
 from pyarc.sandbox.local_api import AppIdentity, LocalApi, ask_identity, identity_of
 from pyarc.sandbox.logs import SandboxLog
@@ -153,6 +162,7 @@ class SandboxServer:
         self.arc_service: ArcService | None = None
         self.aws_endpoint: AwsEndpoint | None = None  # the tables port: every AWS service
         self.moto: MotoServices | None = None  # the endpoint's fallback with `pyarc[aws]`
+        self.s3_store: S3Store | None = None  # buckets; the @static one is the static folder
         self.watcher: Watcher | None = None
         self._servers: list[tuple[str, _Uvicorn, asyncio.Task[None]]] = []
         self._background: list[asyncio.Task[None]] = []
@@ -242,8 +252,15 @@ class SandboxServer:
             self.management,
         )
         self.moto = installed_fallback()
+        self.s3_store = self._s3_store()
+        s3 = S3App(
+            self.s3_store,
+            region=lambda: state.inventory.aws.region,
+            origins=lambda: sandbox_origins(ports, config.host),
+        )
         self.aws_endpoint = AwsEndpoint(
             {
+                "s3": s3,
                 "dynamodb": self.tables_service.app,
                 "sns": self.bus_app,
                 "sqs": self.bus_app,
@@ -353,13 +370,25 @@ class SandboxServer:
         self._ensure_tables()
         self._load_seed()
 
-    def _tables_service(self) -> TablesService:
+    def _persist_dir(self) -> Path | None:
         persist = self.config.persist or self.inventory.prefs.sandbox.persist
-        persist_dir = (self.inventory.cwd / persist) if persist else None
-        self.tables_engine = Engine(persist_dir)
+        return (self.inventory.cwd / persist) if persist else None
+
+    def _tables_service(self) -> TablesService:
+        self.tables_engine = Engine(self._persist_dir())
         self._ensure_tables()
         self._load_seed()
         return TablesService(self.tables_engine)
+
+    # buckets ------------------------------------------------------------------------
+    def _s3_store(self) -> S3Store:
+        """Buckets in memory (or under `<persist>/s3/`); `@static`'s is the static folder."""
+        persist_dir = self._persist_dir()
+        store = S3Store(persist_dir / "s3" if persist_dir is not None else None)
+        static = self.inventory.static
+        if static is not None:
+            store.mount_folder(static_bucket(self.inventory), self.inventory.cwd / static.folder)
+        return store
 
     def _ensure_tables(self) -> None:
         ensure_tables(self.tables_engine, self.inventory)

@@ -30,7 +30,7 @@ def test_fingerprinted_from_the_sandbox_static_folder(tmp_path, monkeypatch):
     public = tmp_path / "public"
     public.mkdir()
     (public / "static.json").write_text(json.dumps({"img/cage.svg": "img/cage-12ab.svg"}))
-    monkeypatch.setenv("ARC_STATIC_BUCKET", str(public))
+    monkeypatch.setenv("ARC_SANDBOX", json.dumps({"staticPath": str(public)}))
     assert static("img/cage.svg") == "/_static/img/cage-12ab.svg"
 
 

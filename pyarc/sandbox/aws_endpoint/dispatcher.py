@@ -14,15 +14,20 @@ from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from pyarc.s3.http.request import bucket_from_host
 from pyarc.sandbox.aws_endpoint.fallback import ENABLE_HINT, Fallback
 from pyarc.sandbox.aws_endpoint.refusal import refusal_app
 from pyarc.sandbox.aws_endpoint.scope import signing_service
 
 
 def unsigned_service(scope: Scope) -> str:
-    """The service for a request without a SigV4 scope."""
+    """The service for a request without a SigV4 scope: S3 for a path, a preflight or a
+    bucket's host name, else DynamoDB (`POST /` and the health check `GET /`)."""
     if scope.get("path", "/") != "/" or scope.get("method") == "OPTIONS":
         return "s3"
+    for name, value in scope.get("headers", ()):
+        if name == b"host":
+            return "s3" if bucket_from_host(value.decode("latin-1")) else "dynamodb"
     return "dynamodb"
 
 

@@ -1,0 +1,82 @@
+"""Request bodies, read as they arrive: plain, or in the `aws-chunked` encoding.
+
+`aws-chunked` (Content-Encoding, or an `x-amz-content-sha256` of `STREAMING-...`) frames
+the payload as `<hex size>[;chunk-signature=...]\\r\\n<data>\\r\\n`, ending with a zero-size
+chunk and optional trailers (checksums), which are dropped here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from pyarc.s3.errors import S3Error
+
+Receive = Any
+
+
+async def raw_chunks(receive: Receive) -> AsyncIterator[bytes]:
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise S3Error("IncompleteBody", "You did not provide the number of bytes "
+                          "specified by the Content-Length HTTP header", 400)
+        more = message.get("more_body", False)
+        chunk = message.get("body", b"")
+        if chunk:
+            yield chunk
+
+
+def _incomplete() -> S3Error:
+    return S3Error("IncompleteBody", "The request body's aws-chunked framing is incomplete.", 400)
+
+
+async def aws_chunked(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    buffer = bytearray()
+    left: int | None = None  # None: a size line comes next; else data bytes still to come
+    async for chunk in chunks:
+        buffer += chunk
+        while True:
+            if left is None:
+                end = buffer.find(b"\r\n")
+                if end < 0:
+                    break
+                try:
+                    left = int(bytes(buffer[:end]).split(b";", 1)[0].strip(), 16)
+                except ValueError:
+                    raise _incomplete() from None
+                del buffer[: end + 2]
+                if left == 0:
+                    return  # trailers (checksums) follow; the payload is complete
+            if left > 0:
+                take = min(left, len(buffer))
+                if take:
+                    yield bytes(buffer[:take])
+                    del buffer[:take]
+                    left -= take
+                if left > 0:
+                    break
+            if len(buffer) < 2:  # the CRLF closing the chunk's data
+                break
+            del buffer[:2]
+            left = None
+    raise _incomplete()
+
+
+def is_aws_chunked(headers: dict[str, str]) -> bool:
+    return "aws-chunked" in headers.get("content-encoding", "") or headers.get(
+        "x-amz-content-sha256", ""
+    ).startswith("STREAMING-")
+
+
+async def body_chunks(receive: Receive, headers: dict[str, str]) -> AsyncIterator[bytes]:
+    chunks = raw_chunks(receive)
+    if is_aws_chunked(headers):
+        chunks = aws_chunked(chunks)
+    async for chunk in chunks:
+        yield chunk
+
+
+async def body_bytes(receive: Receive, headers: dict[str, str]) -> bytes:
+    return b"".join([chunk async for chunk in body_chunks(receive, headers)])

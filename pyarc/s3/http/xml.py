@@ -1,0 +1,100 @@
+"""S3's XML: the documents it answers with, the few it reads, and its `<Error>` body."""
+
+from __future__ import annotations
+
+import time
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterable
+from xml.sax.saxutils import escape
+
+from pyarc.s3.errors import S3Error, malformed_xml
+
+NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
+DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"
+OWNER = f"<Owner><ID>{OWNER_ID}</ID><DisplayName>pyarc</DisplayName></Owner>"
+
+
+def iso_time(seconds: float) -> str:
+    """S3's XML timestamps: `2026-12-02T18:06:26.000Z`."""
+    whole = int(seconds)
+    millis = int(round((seconds - whole) * 1000)) % 1000
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + f".{millis:03d}Z"
+
+
+def element(name: str, value: object) -> str:
+    return f"<{name}>{escape(str(value))}</{name}>"
+
+
+def elements(pairs: Iterable[tuple[str, object]]) -> str:
+    return "".join(element(name, value) for name, value in pairs if value is not None)
+
+
+def document(root: str, inner: str) -> bytes:
+    return f'{DECLARATION}<{root} xmlns="{NAMESPACE}">{inner}</{root}>'.encode()
+
+
+def error_body(error: S3Error, request_id: str, resource: str | None = None) -> bytes:
+    fields = [("Code", error.code), ("Message", error.message), *error.fields.items()]
+    if resource is not None and "Resource" not in error.fields:
+        fields.append(("Resource", resource))
+    fields += [("RequestId", request_id), ("HostId", request_id)]
+    return f"{DECLARATION}<Error>{elements(fields)}</Error>".encode()
+
+
+def parse(body: bytes) -> ElementTree.Element:
+    """The root of an XML request body (namespace dropped from every tag), else MalformedXML."""
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError:
+        raise malformed_xml() from None
+    for node in root.iter():
+        node.tag = node.tag.rpartition("}")[2]
+    return root
+
+
+def text(node: ElementTree.Element, name: str) -> str | None:
+    found = node.find(name)
+    return found.text or "" if found is not None else None
+
+
+def require(node: ElementTree.Element, name: str) -> str:
+    found = text(node, name)
+    if found is None:
+        raise malformed_xml()
+    return found
+
+
+def complete_parts(body: bytes) -> list[tuple[int, str]]:
+    """CompleteMultipartUpload's (PartNumber, ETag) list."""
+    root = parse(body)
+    if root.tag != "CompleteMultipartUpload":
+        raise malformed_xml()
+    parts = []
+    for part in root.findall("Part"):
+        number = require(part, "PartNumber")
+        if not number.isdigit():
+            raise malformed_xml()
+        parts.append((int(number), require(part, "ETag")))
+    return parts
+
+
+def delete_keys(body: bytes) -> tuple[list[str], bool]:
+    """DeleteObjects' keys and its Quiet flag."""
+    root = parse(body)
+    if root.tag != "Delete":
+        raise malformed_xml()
+    keys = [require(node, "Key") for node in root.findall("Object")]
+    if not keys or len(keys) > 1000:
+        raise malformed_xml()
+    return keys, (text(root, "Quiet") or "").strip().lower() == "true"
+
+
+def location_constraint(body: bytes) -> str | None:
+    """CreateBucketConfiguration's LocationConstraint (None: no body, or none given)."""
+    if not body.strip():
+        return None
+    root = parse(body)
+    if root.tag != "CreateBucketConfiguration":
+        raise malformed_xml()
+    return text(root, "LocationConstraint") or None
