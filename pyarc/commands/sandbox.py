@@ -155,6 +155,7 @@ async def _serve(
     from pyarc.sandbox.banner import banner_lines
     from pyarc.sandbox.logs import SandboxLog
     from pyarc.sandbox.server import SandboxServer
+    from pyarc.sandbox.workers.node.launch import local_node
 
     log = SandboxLog(quiet=config.quiet)
     # each reload shows the manifest's warnings again (or, under --strict, keeps the old routes)
@@ -178,6 +179,7 @@ async def _serve(
         lines = banner_lines(
             inventory, server.ports, config.host, elapsed, fires, stack.describe(),
             worker_limits=server.worker_limits(),
+            node=local_node() if any(fn.config.is_node for fn in inventory.functions) else None,
             aws=server.aws_served(),
         )
         for line in lines:

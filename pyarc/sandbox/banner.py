@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from pyarc.inventory.model import Function, Inventory
 from pyarc.sandbox.environment import Ports
+from pyarc.sandbox.workers.node.launch import MIN_NODE_MAJOR, LocalNode
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,9 @@ def aws_endpoint_lines(port: int, served: AwsServed) -> list[str]:
     if served.by_moto:
         rows.append(("moto", "any other service moto has: secretsmanager, ses, kms, states, ..."))
     else:
-        rows.append(("refused", "any other service; pip install 'pyarc[aws]' to serve it from moto"))
+        rows.append(
+            ("refused", "any other service; pip install 'pyarc[aws]' to serve it from moto")
+        )
     return [f"[bold]AWS endpoint[/] http://localhost:{port} (AWS_ENDPOINT_URL)", *_rows(rows)]
 
 
@@ -81,6 +84,7 @@ def banner_lines(
     stack: str | None = None,
     worker_limits: tuple[float, int] | None = None,
     aws: AwsServed | None = None,
+    node: LocalNode | None = None,
 ) -> list[str]:
     """Rich-markup lines describing a running sandbox.
 
@@ -89,6 +93,7 @@ def banner_lines(
     `next_fire_times()`); a schedule missing from it is listed without a time.
     `worker_limits`: (idle seconds before a worker is retired, workers per function).
     `aws`: what the AWS endpoint (on the tables port) serves.
+    `node`: the local Node.js (`local_node()`), shown when the app has Node.js functions.
     """
     base = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{ports.http}"
     lines = [f"[bold]pyarc sandbox[/] [cyan]{escape(inventory.app)}[/] {base}  (bound to {host})"]
@@ -137,6 +142,7 @@ def banner_lines(
             f"[dim]workers: up to {most} per function, retired after {idle:g} s idle "
             "(see --help)[/]"
         )
+    lines += _node_lines(inventory, node)
     missing = [_relative(fn, inventory) for fn in inventory.functions if fn.handler_file is None]
     if missing:
         lines.append(
@@ -146,3 +152,21 @@ def banner_lines(
     served_by = f" (uvicorn: {escape(stack)})" if stack else ""
     lines.append(f"[green]Ready[/] in {elapsed_ms:.0f} ms{served_by}")
     return lines
+
+
+def _node_lines(inventory: Inventory, node: LocalNode | None) -> list[str]:
+    """`node v20.20.2 (/usr/bin/node) runs 3 Node.js functions`, or why none of them can run."""
+    functions = [fn for fn in inventory.functions if fn.config.is_node]
+    if not functions or node is None:
+        return []
+    count = f"{len(functions)} Node.js function{'s' if len(functions) != 1 else ''}"
+    if node.problem:
+        return [
+            f"[yellow]warning:[/] {escape(node.problem)}: the {count} will fail until Node.js "
+            f"{MIN_NODE_MAJOR} or later is installed"
+        ]
+    runtimes = sorted({fn.config.runtime for fn in functions})
+    return [
+        f"[dim]node {escape(node.version or '')} ({escape(node.path or '')}) runs the {count} "
+        f"({', '.join(runtimes)})[/]"
+    ]
