@@ -4,8 +4,9 @@
 `input_shape(service, operation)` compiles an operation's input shape once;
 `check(shape, request)` refuses a member of the wrong type or a missing required one with
 `WrongType` / `MissingMember`; `query.decode(shape, form)` reads a query-protocol form body
-(SNS) into the same structure first; `refusals.refusal(service, error)` is how that service
-words the refusal (`read_form` / `validate` do read + check in one call), and `refusals.query_error` / `json_error` the answer's bytes.
+(SNS) into the same structure first (`read_form` / `validate` read and check in one call);
+`refusal(service, error)` is how that service words the refusal, and `query_error` /
+`json_error` are the answer's bytes.
 """
 
 from pyarc.wire.check import MissingMember, OpaqueHook, WireError, WrongType, check
