@@ -18,7 +18,9 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o644
 EXEC_MODE = 0o755
 # Bytecode differs per build and per interpreter; Lambda compiles on first import anyway.
-SKIPPED_DIRS = frozenset({"__pycache__", ".git", ".venv", "node_modules", ".pytest_cache"})
+# node_modules is kept: a Node.js function's dependencies live there (the build leaves it out
+# of Python functions).
+SKIPPED_DIRS = frozenset({"__pycache__", ".git", ".venv", ".pytest_cache"})
 SKIPPED_SUFFIXES = (".pyc", ".pyo")
 
 

@@ -10,6 +10,14 @@ Layout of a built function (all importable, because /var/task is on Lambda's sys
     shared/, views/          @shared (every function) and @views (http functions)
     static.json              the fingerprint map, when `@static fingerprint true`
     pyarc/functions/         the runtime helper package (and its non-Lambda dependencies)
+
+A Node.js function (`runtime nodejs22.x`...) is laid out as Architect does
+(inventory/lambda_package.py has the rules):
+    index.js|mjs|cjs ...     the handler directory, copied as is (but for node_modules/
+                             when it has a package.json: those are installed afresh)
+    node_modules/            the production dependencies of its package.json, then of the
+                             app root's; @shared as @architect/shared, @views (http
+                             functions) as @architect/views, static.json in @architect/shared
 """
 
 from __future__ import annotations
@@ -26,11 +34,23 @@ from pyarc.deploy.runtime_helper import (
 )
 from pyarc.errors import PyarcError
 from pyarc.inventory.functions import missing_handler
-from pyarc.inventory.lambda_package import requirement_files
+from pyarc.inventory.lambda_package import (
+    NODE_SHARED,
+    NODE_VIEWS,
+    PACKAGE_FILE,
+    node_package_folders,
+    requirement_files,
+)
 from pyarc.inventory.model import Function, Inventory
 from pyarc.template.analysis import function_uses
 
-COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".git", ".venv")
+CODE_IGNORED = ("__pycache__", "*.pyc", ".pytest_cache", ".git", ".venv")
+# a Python function's package holds no node_modules; a Node one's own are installed afresh
+COPY_IGNORE = shutil.ignore_patterns(*CODE_IGNORED, "node_modules")
+# a Node function without a package.json keeps the node_modules it has (vendored, as Architect)
+NODE_VENDORED_COPY_IGNORE = shutil.ignore_patterns(*CODE_IGNORED)
+NODE_BOOKKEEPING = frozenset({".bin", ".package-lock.json", ".cache"})
+NODE_PACKAGE_IGNORE = shutil.ignore_patterns(*NODE_BOOKKEEPING)
 
 
 @dataclass
@@ -40,6 +60,8 @@ class BuildOptions:
     include_runtime_helper: bool = True
     # pip arguments added to every install (e.g. ["--no-index", "--find-links", DIR])
     pip_args: list[str] = field(default_factory=list)
+    # npm arguments added to every install (e.g. ["--offline"], ["--registry", URL])
+    npm_args: list[str] = field(default_factory=list)
     # requirements of pyarc.functions that Lambda lacks; None = detect from its imports
     runtime_requirements: list[str] | None = None
     # files put at every function's root: name in the package -> source path (static.json)
@@ -56,6 +78,8 @@ def build_function(
     """Build `fn` into `out_dir` (created; must not exist) and return it."""
     options = options or BuildOptions()
     _check_handler(inventory, fn)
+    if fn.config.is_node:
+        return _build_node_function(inventory, fn, out_dir, installer, options)
     shutil.copytree(fn.src, out_dir, ignore=COPY_IGNORE)
     vendor = out_dir / "vendor"
     if vendor.is_dir():
@@ -82,6 +106,52 @@ def build_function(
         if helper_deps is not None:
             _merge_tree(helper_deps, out_dir)
     return out_dir
+
+
+def _build_node_function(
+    inventory: Inventory,
+    fn: Function,
+    out_dir: Path,
+    installer: DependencyInstaller,
+    options: BuildOptions,
+) -> Path:
+    installs_own = (fn.src / PACKAGE_FILE).is_file()
+    ignore = COPY_IGNORE if installs_own else NODE_VENDORED_COPY_IGNORE
+    shutil.copytree(fn.src, out_dir, ignore=ignore)
+    node_modules = out_dir / "node_modules"
+    # one folder each, as Architect has (and the sandbox links: sandbox/shared_code.py)
+    shared = out_dir.joinpath(*NODE_SHARED)
+    folders = {fn.src.resolve(): node_modules, inventory.cwd.resolve(): node_modules}
+    if inventory.shared:
+        _copy_code_dir(inventory.shared[0], shared)
+        folders.setdefault(inventory.shared[0].resolve(), shared / "node_modules")
+    if fn.kind == "http" and inventory.views:
+        views = out_dir.joinpath(*NODE_VIEWS)
+        _copy_code_dir(inventory.views[0], views)
+        folders.setdefault(inventory.views[0].resolve(), views / "node_modules")
+    # the function's own first, so its versions win over the root's
+    for folder in node_package_folders(inventory, fn):
+        installed = installer.install_node_package(folder, fn.config)
+        _merge_node_modules(installed / "node_modules", folders[folder.resolve()])
+    for name, source in sorted(options.extra_files.items()):
+        shutil.copyfile(source, out_dir / name)
+        shared.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, shared / name)  # arc.static reads @architect/shared/static.json
+    return out_dir
+
+
+def _merge_node_modules(src: Path, dest: Path) -> None:
+    """Add the packages of `src` (a node_modules folder) that `dest` lacks: a package already
+    there (the function's own version) is kept whole, never mixed with another version's
+    files; npm's bookkeeping (.bin links, .package-lock.json) stays out."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(src.iterdir()):
+        if entry.name in NODE_BOOKKEEPING or not entry.is_dir():
+            continue
+        if entry.name.startswith("@"):  # a scope: its packages one level down
+            _merge_node_modules(entry, dest / entry.name)
+        elif not (dest / entry.name).exists():
+            shutil.copytree(entry, dest / entry.name, ignore=NODE_PACKAGE_IGNORE)
 
 
 def _check_handler(inventory: Inventory, fn: Function) -> None:

@@ -53,6 +53,8 @@ def package_functions(
     """Artifacts for every function (or `functions`), keyed by `Function.key`."""
     options = options or BuildOptions()
     work_dir = work_dir or Path(tempfile.mkdtemp(prefix="pyarc-build-"))
-    installer = DependencyInstaller(work_dir / "deps", pip_args=list(options.pip_args))
+    installer = DependencyInstaller(
+        work_dir / "deps", pip_args=list(options.pip_args), npm_args=list(options.npm_args)
+    )
     chosen = list(functions) if functions is not None else inventory.functions
     return {fn.key: package_function(inventory, fn, work_dir, installer, options) for fn in chosen}

@@ -7,6 +7,15 @@ import path) both follow.
 - the function's `requirements.txt`, then the app root's (shared by every function), are
   installed into the package;
 - `pyarc.functions` goes in with the third-party modules it imports that Lambda lacks.
+
+A Node.js function's package, as Architect lays it out:
+- the production dependencies of its `package.json`, then of the app root's, in
+  `node_modules/` (where both have a package, the function's wins, as Node's resolution
+  finds the function's own `node_modules` before the root's);
+- `@shared` in `node_modules/@architect/shared`, `@views` (http functions) in
+  `node_modules/@architect/views`, each with the dependencies of its own package.json in
+  its `node_modules/`, and `static.json` in `@architect/shared`, where
+  `@architect/functions`' `arc.static` reads it.
 """
 
 from __future__ import annotations
@@ -20,6 +29,8 @@ from pyarc.inventory.model import Function, Inventory
 REQUIREMENTS_FILE = "requirements.txt"
 PACKAGE_FILE = "package.json"  # a Node.js folder's npm dependencies
 NPM_LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json")  # present: `npm ci`
+NODE_SHARED = ("node_modules", "@architect", "shared")  # where a Node.js package has @shared
+NODE_VIEWS = ("node_modules", "@architect", "views")
 # Top-level modules the Lambda Python runtime ships (boto3, botocore and what they need).
 LAMBDA_PROVIDED = frozenset(
     {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six", "pyarc"}

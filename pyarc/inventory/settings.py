@@ -40,7 +40,7 @@ EXAMPLE_VALUES = {
     "timezone": "Europe/Paris",
     "src": "src/lib",
 }
-DEFAULT_NODE_RUNTIME = "nodejs22.x"
+DEFAULT_NODE_RUNTIME = "nodejs24.x"  # Lambda's newest Node.js
 RUNTIME_ALIASES = {
     "python": DEFAULT_RUNTIME,
     "py": DEFAULT_RUNTIME,
@@ -158,7 +158,7 @@ def apply_function_setting(
             source.fail(
                 f"@{pragma} runtime '{runtime}' is not a runtime pyarc runs: use "
                 f"{DEFAULT_RUNTIME} (or python3.10 to python3.13) for Python handlers, "
-                "nodejs20.x, nodejs22.x or nodejs24.x for JavaScript ones",
+                "nodejs22.x or nodejs24.x (or nodejs20.x) for JavaScript ones",
                 pragma,
                 setting.index,
             )

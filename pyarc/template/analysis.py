@@ -68,6 +68,7 @@ class Use:
     name: str | None  # the logical resource (table "notes"); None: any of the app's
     where: str  # "src/http/get-index/lambda.py:7"
     code: str  # the call as written, shortened
+    fallback: bool = False  # code that cannot be read: Architect's shared grants stand in
 
 
 @dataclass
@@ -269,4 +270,14 @@ def code_roots(inventory: Inventory, fn: Function) -> list[Path]:
 
 
 def function_uses(inventory: Inventory, fn: Function) -> list[Use]:
-    return analyse(code_roots(inventory, fn), inventory.cwd)
+    """What `fn`'s code uses: its Python read with `ast`, or its JavaScript (Node.js runtimes)
+    with tree-sitter (js_analysis.py). Architect's shared grants standing in for unreadable
+    JavaScript leave out the services the app has none of (no @ws API, no static bucket)."""
+    if not fn.config.is_node:
+        return analyse(code_roots(inventory, fn), inventory.cwd)
+    from pyarc.template.js_analysis import analyse_js
+
+    lacking = {"apigatewaymanagementapi"} if not inventory.ws else set()
+    lacking |= {"s3"} if inventory.deployed_static is None else set()
+    uses = analyse_js(code_roots(inventory, fn), inventory.cwd)
+    return [use for use in uses if not (use.fallback and use.service in lacking)]

@@ -346,7 +346,7 @@ def test_a_runtime_pyarc_does_not_run_is_refused(load_error: Callable, runtime: 
 
 @pytest.mark.parametrize(
     ("runtime", "expected"),
-    [("nodejs20.x", "nodejs20.x"), ("nodejs22.x", "nodejs22.x"), ("node", "nodejs22.x")],
+    [("nodejs20.x", "nodejs20.x"), ("nodejs22.x", "nodejs22.x"), ("node", "nodejs24.x")],
 )
 def test_node_runtimes_are_accepted(load_app: Callable, runtime: str, expected: str) -> None:
     inv = load_app(f"@app\nshop\n@http\nget /\n@aws\nruntime {runtime}\n")
