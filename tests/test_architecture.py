@@ -118,3 +118,40 @@ def test_event_shapes_are_plain_builders() -> None:
         if not allowed(module) and not allowed(module.rsplit(".", 1)[0])
     ]
     assert breaches == []
+
+
+# The events port's wire (sandbox/bus/wire/: one module per protocol) reaches the bus only
+# through `wire/api.py`'s `Bus` protocol: of the rest of the sandbox it imports exceptions,
+# limits and value types, never `EventBus` or the delivery machinery; the bus never imports it.
+BUS_NAMES_FOR_WIRE = {
+    "pyarc.sandbox.bus.bus": {"MAX_MESSAGE_BYTES", "MessageTooLarge", "UnknownTarget",
+                              "payload_text", "QueueState"},
+    "pyarc.sandbox.bus.delivery": {"Log"},
+}
+
+
+def test_the_bus_wire_speaks_to_the_bus_through_its_narrow_api() -> None:
+    files = sorted((PACKAGE / "sandbox/bus/wire").glob("*.py"))
+    assert {f.name for f in files} >= {"api.py", "app.py", "sns.py", "sqs.py"}
+    breaches = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                pairs = [(alias.name, "") for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                pairs = [(node.module, alias.name) for alias in node.names]
+            else:
+                continue
+            for module, name in pairs:
+                if not module.startswith("pyarc.sandbox") or module.startswith("pyarc.sandbox.bus.wire"):
+                    continue
+                if name not in BUS_NAMES_FOR_WIRE.get(module, set()):
+                    breaches.append(f"{path.relative_to(PACKAGE.parent)} imports {module} {name}")
+    assert breaches == []
+    back = [
+        f"{path.relative_to(PACKAGE.parent)} imports {module}"
+        for path in sorted((PACKAGE / "sandbox/bus").glob("*.py"))
+        for module in sorted(imported_modules(path))
+        if module.startswith("pyarc.sandbox.bus.wire")
+    ]
+    assert back == []

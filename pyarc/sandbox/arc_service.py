@@ -21,6 +21,7 @@ from pyarc.sandbox.bus import names
 from pyarc.sandbox.config import ACCOUNT_ID, ENV_NAME
 from pyarc.sandbox.environment import Ports, static_bucket
 from pyarc.sandbox.management_api import ManagementApi, connection_id_from
+from pyarc.wire import WireError, json_error, refusal, validate
 
 JSON_11 = "application/x-amz-json-1.1"
 MAX_RESULTS = 10
@@ -50,25 +51,15 @@ def service_parameters(inventory: Inventory, ports: Ports) -> dict[str, str]:
 
 
 def _error(error_type: str, message: str, status: int = 400) -> Response:
-    body = json.dumps({"__type": error_type, "message": message})
-    return Response(body, status_code=status, media_type=JSON_11)
+    return Response(json_error(error_type, message), status_code=status, media_type=JSON_11)
 
 
 class _Invalid(Exception):
-    """A request field SSM would refuse; the message names it."""
+    """A request SSM's own rules refuse (its types are checked by the model)."""
 
-    def __init__(self, message: str, error_type: str = "SerializationException") -> None:
+    def __init__(self, message: str, error_type: str) -> None:
         super().__init__(message)
         self.error_type = error_type
-
-
-def _field(body: dict[str, Any], name: str, kind: type, expected: str, default: Any) -> Any:
-    value = body.get(name)
-    if value is None:
-        return default
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise _Invalid(f"{name} must be {expected}, not {json.dumps(value)[:60]}.")
-    return value
 
 
 def _parameter(name: str, value: str, region: str) -> dict[str, Any]:
@@ -114,39 +105,41 @@ class ArcService:
             return _error("SerializationException", "The request body is not valid JSON.")
         if not isinstance(body, dict):
             return _error("SerializationException", "The request body must be a JSON object.")
+        answer = {"GetParametersByPath": self._by_path, "GetParameter": self._one,
+                  "GetParameters": self._many}.get(operation)
+        if answer is None:
+            return _error(
+                "InvalidAction",
+                f"The sandbox's SSM emulation does not support {operation or target!r}.",
+            )
         try:
-            if operation == "GetParametersByPath":
-                return self._by_path(body)
-            if operation == "GetParameter":
-                return self._one(body)
-            if operation == "GetParameters":
-                return self._many(body)
+            validate("ssm", operation, body)  # botocore's model: types, required members
+            return answer(body)
+        except WireError as exc:
+            refused = refusal("ssm", exc)
+            return _error(refused.code, refused.message, refused.status)
         except _Invalid as exc:
             return _error(exc.error_type, str(exc))
-        return _error(
-            "InvalidAction",
-            f"The sandbox's SSM emulation does not support {operation or target!r}.",
-        )
 
     def _by_path(self, body: dict[str, Any]) -> Response:
-        path = _field(body, "Path", str, "a string", "")
+        path: str = body["Path"]
         if not path.startswith("/"):
             return _error("ValidationException", "Path must start with /.")
         prefix = path.rstrip("/") + "/"
-        recursive = _field(body, "Recursive", bool, "true or false", False)
+        recursive: bool = body.get("Recursive", False)
         names = sorted(
             name
             for name in self.parameters()
             if name.startswith(prefix) and (recursive or "/" not in name[len(prefix) :])
         )
-        max_results = _field(body, "MaxResults", int, "an integer", MAX_RESULTS)
+        max_results: int = body.get("MaxResults", MAX_RESULTS)
         if not 1 <= max_results <= MAX_RESULTS:
             raise _Invalid(
                 f"1 validation error detected: Value '{max_results}' at 'maxResults' failed to "
                 f"satisfy constraint: Member must have value between 1 and {MAX_RESULTS}.",
                 "ValidationException",
             )
-        token = _field(body, "NextToken", str, "a string", "0")
+        token: str = body.get("NextToken", "0")
         if not token.isascii() or not token.isdigit():
             raise _Invalid("The NextToken is not valid; pass the one the last page returned.",
                            "InvalidNextToken")
@@ -161,7 +154,7 @@ class ArcService:
         return Response(json.dumps(result), media_type=JSON_11)
 
     def _one(self, body: dict[str, Any]) -> Response:
-        name = _field(body, "Name", str, "a string", "")
+        name: str = body["Name"]
         values = self.parameters()
         if name not in values:
             return _error("ParameterNotFound", f"Parameter {name} not found.")
@@ -170,9 +163,7 @@ class ArcService:
 
     def _many(self, body: dict[str, Any]) -> Response:
         values = self.parameters()
-        names = _field(body, "Names", list, "a list of parameter names", [])
-        if not all(isinstance(n, str) for n in names):
-            raise _Invalid("Names must be a list of parameter names (strings).")
+        names: list[str] = body["Names"]
         found = [_parameter(n, values[n], self.region()) for n in names if n in values]
         invalid = [n for n in names if n not in values]
         return Response(

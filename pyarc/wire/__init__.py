@@ -3,13 +3,20 @@
 
 `input_shape(service, operation)` compiles an operation's input shape once;
 `check(shape, request)` refuses a member of the wrong type or a missing required one with
-`WrongType` / `MissingMember`, which each endpoint answers in its own protocol's error shape.
+`WrongType` / `MissingMember`; `query.decode(shape, form)` reads a query-protocol form body
+(SNS) into the same structure first (`read_form` / `validate` read and check in one call);
+`refusal(service, error)` is how that service words the refusal, and `query_error` /
+`json_error` are the answer's bytes.
 """
 
 from pyarc.wire.check import MissingMember, OpaqueHook, WireError, WrongType, check
 from pyarc.wire.model import Shape, input_shape, service_model
+from pyarc.wire.query import decode as decode_query
+from pyarc.wire.read import read_form, validate
+from pyarc.wire.refusals import Refusal, json_error, query_error, refusal
 
 __all__ = [
-    "MissingMember", "OpaqueHook", "Shape", "WireError", "WrongType", "check", "input_shape",
-    "service_model",
+    "MissingMember", "OpaqueHook", "Refusal", "Shape", "WireError", "WrongType", "check",
+    "decode_query", "input_shape", "json_error", "query_error", "read_form", "refusal",
+    "service_model", "validate",
 ]

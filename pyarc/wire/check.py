@@ -1,11 +1,12 @@
-"""The model-driven request check: JSON types and required members, in AWS's wording.
+"""The model-driven request check: types and required members, in AWS's wording.
 
 AWS's JSON front ends refuse a member of the wrong JSON type before any operation runs,
 with the JSON parser's wording plus where the value was, e.g.
 `Start of list found where not expected (at 'RequestItems', which must be a map)`, and a
 missing required member with `1 validation error detected: Value null at 'tableName'
 failed to satisfy constraint: Member must not be null` (AWS names members lowerCamelCase,
-list items `.N.member`). Each endpoint turns these into its own error shape.
+list items `.N.member`). Each endpoint turns these into its own error shape
+(`pyarc.wire.refusals`); `where` keeps the position so each can name it its own way.
 """
 
 from __future__ import annotations
@@ -16,33 +17,38 @@ from pyarc.wire.model import Shape
 
 # (value, name of the shape holding it, its key or index there) -> the value to keep
 OpaqueHook = Callable[[object, str, object], object]
+# A position in a request: a structure member's name (str), a list index (int, from 0) or a
+# map key (a 1-tuple, so a key is never camel-cased as a member name is)
+Where = tuple[object, ...]
 
 
 class WireError(Exception):
-    """A request the service's model refuses; `message` is AWS's wording."""
+    """A request the service's model refuses; `message` is AWS's JSON-protocol wording."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, where: Where) -> None:
         super().__init__(message)
-        self.message = message
+        self.message, self.where = message, where
 
 
 class WrongType(WireError):
-    """A member of the wrong JSON type (AWS's `SerializationException` on JSON protocols)."""
+    """A member of the wrong type (AWS's `SerializationException` on JSON protocols)."""
 
-    def __init__(self, path: str, kind: str, value: object) -> None:
-        self.path, self.kind, self.value = path, kind, value
-        super().__init__(f"{found(value)} (at '{path}', which must be {EXPECTED.get(kind, kind)})")
+    def __init__(self, where: Where, kind: str, value: object) -> None:
+        self.path, self.kind, self.value = json_path(where), kind, value
+        super().__init__(
+            f"{found(value)} (at '{self.path}', which must be {EXPECTED.get(kind, kind)})", where
+        )
 
 
 class MissingMember(WireError):
     """A required member absent (AWS's `ValidationException`)."""
 
-    def __init__(self, member: str) -> None:
-        self.member = member
+    def __init__(self, where: Where) -> None:
+        self.member = member_path(where)
         super().__init__(
-            f"1 validation error detected: Value null at '{member}' failed to satisfy "
-            "constraint: Member must not be null"
-        )
+            f"1 validation error detected: Value null at '{self.member}' failed to satisfy "
+            "constraint: Member must not be null", where,
+        )  # fmt: skip
 
 
 EXPECTED = {
@@ -86,41 +92,65 @@ def fits(kind: str, value: object) -> bool:
     return True
 
 
-def member_path(path: str, name: str) -> str:
-    """AWS's way of naming a member in a validation message: `keySchema.1.member.x`."""
-    camel = name[:1].lower() + name[1:]
-    return f"{path}.{camel}" if path else camel
+def json_path(where: Where) -> str:
+    """The position as the request spells it: `Entries[0].DelaySeconds`."""
+    text = ""
+    for step in where:
+        if isinstance(step, int):
+            text += f"[{step}]"
+        else:
+            name = step[0] if isinstance(step, tuple) else step
+            text = f"{text}.{name}" if text else str(name)
+    return text
+
+
+def member_path(where: Where) -> str:
+    """AWS's way of naming a member in a validation message: `keySchema.1.member.keyType`
+    (members lowerCamelCase; list items `.N.member`, map values `.key.member`)."""
+    parts: list[str] = []
+    for step in where:
+        if isinstance(step, int):
+            parts += [str(step + 1), "member"]
+        elif isinstance(step, tuple):
+            parts += [str(step[0]), "member"]
+        else:
+            parts.append(step[:1].lower() + step[1:])  # type: ignore[index]
+    return ".".join(parts)
+
+
+def dotted_path(where: Where) -> str:
+    """The query protocol's spelling, items counted from 1: `Entries.1.DelaySeconds`."""
+    return ".".join(
+        str(step + 1) if isinstance(step, int) else str(step[0] if isinstance(step, tuple) else step)
+        for step in where
+    )
 
 
 def check(shape: Shape, request: object, opaque: OpaqueHook | None = None) -> None:
     """Raise WrongType or MissingMember for the first member the model refuses. A null
     member is removed (JSON protocols read it as absent); an `opaque` shape's value is
     passed to `opaque`, and replaced in place by what it returns."""
-    _check(shape, request, "", "", "", None, opaque)
+    _check(shape, request, (), "", None, opaque)
 
 
 def _check(
-    node: Shape, value: object, path: str, wire: str, holder: str, key: object,
-    opaque: OpaqueHook | None,
+    node: Shape, value: object, where: Where, holder: str, key: object, opaque: OpaqueHook | None,
 ) -> object:  # fmt: skip
     kind = node.kind
     if kind == "opaque" and value is not None:
         return opaque(value, holder, key) if opaque is not None else value
     if value is None or not fits(kind, value):
-        raise WrongType(path, kind, value)
+        raise WrongType(where, kind, value)
     if kind == "structure":
         members = node.members
         for name in [k for k, v in value.items() if v is None]:  # type: ignore[union-attr]
             del value[name]  # type: ignore[union-attr]
         for name in node.required:
             if name not in value:  # type: ignore[operator]
-                raise MissingMember(member_path(wire, name))
+                raise MissingMember((*where, name))
         for name, item in value.items():  # type: ignore[union-attr]
             if name in members:
-                checked = _check(
-                    members[name], item, f"{path}.{name}" if path else name,
-                    member_path(wire, name), node.name, name, opaque,
-                )  # fmt: skip
+                checked = _check(members[name], item, (*where, name), node.name, name, opaque)
                 if checked is not item:
                     value[name] = checked  # type: ignore[index]
     elif kind in ("list", "map"):
@@ -128,11 +158,8 @@ def _check(
         assert inner is not None
         entries = enumerate(value) if kind == "list" else value.items()  # type: ignore[union-attr,arg-type]
         for key, item in entries:  # replacing a value in place keeps the iteration valid
-            if kind == "list":
-                where, member = f"{path}[{key}]", f"{wire}.{key + 1}.member"
-            else:
-                where, member = f"{path}.{key}", f"{wire}.{key}.member"
-            checked = _check(inner, item, where, member, node.name, key, opaque)
+            step = key if kind == "list" else (key,)
+            checked = _check(inner, item, (*where, step), node.name, key, opaque)
             if checked is not item:
                 value[key] = checked  # type: ignore[index]
     return value

@@ -19,6 +19,12 @@ class Shape:
     member: Shape | None = None  # list
     value: Shape | None = None  # map
     enum: tuple[str, ...] = ()  # string
+    # how the query protocol spells it (botocore's `locationName`, `flattened`)
+    query_names: dict[str, str] = field(default_factory=dict)  # structure: query name -> member
+    flattened: bool = False  # list, map: items without the `.member` / `.entry` step
+    item_name: str = "member"  # list
+    key_name: str = "key"  # map
+    value_name: str = "value"  # map
 
 
 @functools.cache
@@ -49,10 +55,18 @@ def _compile(shape: Any, memo: dict[str, Shape], opaque: frozenset[str]) -> Shap
     if kind == "structure":
         node.members = {k: _compile(v, memo, opaque) for k, v in shape.members.items()}
         node.required = tuple(shape.required_members)
+        node.query_names = {
+            member.serialization.get("name", name): name for name, member in shape.members.items()
+        }
     elif kind == "list":
         node.member = _compile(shape.member, memo, opaque)
+        node.flattened = bool(shape.serialization.get("flattened"))
+        node.item_name = shape.member.serialization.get("name", "member")
     elif kind == "map":
         node.value = _compile(shape.value, memo, opaque)
+        node.flattened = bool(shape.serialization.get("flattened"))
+        node.key_name = shape.key.serialization.get("name", "key")
+        node.value_name = shape.value.serialization.get("name", "value")
     elif kind == "string":
         node.enum = tuple(getattr(shape, "enum", None) or ())
     return node

@@ -47,6 +47,19 @@ class MessageTooLarge(PyarcError):
     """A message over 256 KB, which SNS and SQS refuse."""
 
 
+@dataclass(frozen=True, slots=True)
+class QueueState:
+    """What GetQueueUrl / GetQueueAttributes report of one queue, now."""
+
+    url: str
+    arn: str
+    fifo: bool
+    visibility_timeout: int
+    visible: int
+    not_visible: int
+    delayed: int
+
+
 @dataclass
 class ScheduleState:
     spec: Scheduled
@@ -244,6 +257,19 @@ class EventBus:
 
     def queue_fifo(self, queue_name: str) -> bool:
         return self.queues[queue_name].fifo
+
+    def queue_state(self, queue_name: str) -> QueueState:
+        queue = next(q for q in self.inventory.queues if q.name == queue_name)
+        counts = self.queues[queue_name].counts()
+        visibility = queue.visibility_timeout
+        app = self.inventory.app
+        return QueueState(
+            url=names.queue_url(app, queue.name, queue.fifo, self.endpoint),
+            arn=names.queue_arn(app, queue.name, queue.fifo, self.region),
+            fifo=queue.fifo,
+            visibility_timeout=queue.function.config.timeout if visibility is None else visibility,
+            visible=counts["visible"], not_visible=counts["not_visible"], delayed=counts["delayed"],
+        )
 
     def queue_for_name(self, physical_or_logical: str) -> str:
         app = self.inventory.app
