@@ -52,6 +52,11 @@ PORT = click.IntRange(0, 65535)
     "(default 8, or prefs.arc @sandbox max-workers).",
 )
 @click.option(
+    "--no-inspector",
+    is_flag=True,
+    help="Do not serve the inspector, the live page of this sandbox at /_pyarc/.",
+)
+@click.option(
     "--print-env",
     is_flag=True,
     help="Print the variables that point AWS clients at this sandbox (`export` lines for a "
@@ -72,6 +77,7 @@ def command(
     idle_timeout: int | None,
     max_workers: int | None,
     strict: bool | None,
+    no_inspector: bool,
     print_env: bool,
 ) -> None:
     """Run the app's sandbox until Ctrl-C.
@@ -99,6 +105,7 @@ def command(
         seed=seed,
         idle_timeout=idle_timeout,
         max_workers=max_workers,
+        inspector=not no_inspector,
     )
     if print_env:
         click.echo(_export_lines(inventory, config))
@@ -181,6 +188,7 @@ async def _serve(
             worker_limits=server.worker_limits(),
             node=local_node() if any(fn.config.is_node for fn in inventory.functions) else None,
             aws=server.aws_served(),
+            inspector=server.inspector is not None,
         )
         for line in lines:
             log.console.print(line, highlight=False)

@@ -85,6 +85,7 @@ def banner_lines(
     worker_limits: tuple[float, int] | None = None,
     aws: AwsServed | None = None,
     node: LocalNode | None = None,
+    inspector: bool = False,
 ) -> list[str]:
     """Rich-markup lines describing a running sandbox.
 
@@ -94,9 +95,12 @@ def banner_lines(
     `worker_limits`: (idle seconds before a worker is retired, workers per function).
     `aws`: what the AWS endpoint (on the tables port) serves.
     `node`: the local Node.js (`local_node()`), shown when the app has Node.js functions.
+    `inspector`: the inspector page is served (linked on the second line).
     """
     base = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{ports.http}"
     lines = [f"[bold]pyarc sandbox[/] [cyan]{escape(inventory.app)}[/] {base}  (bound to {host})"]
+    if inspector:
+        lines.append(f"[bold]inspector[/] {base}/_pyarc/ [dim](live invocations, tables, events)[/]")
     if inventory.http:
         lines.append("[bold]@http[/]")
         lines += _rows(

@@ -45,3 +45,4 @@ class SandboxConfig:
     max_workers: int | None = None  # per function; None: prefs.arc, else 8
     idle_timeout: float | None = None  # seconds an idle worker is kept; None: prefs.arc, else 60
     schedules: bool = True  # fire @scheduled functions on their schedule
+    inspector: bool = True  # the live page at /_pyarc/ on the main port (`--no-inspector`)

@@ -48,6 +48,9 @@ from pyarc.sandbox.environment import (
     static_bucket,
 )
 from pyarc.sandbox.http_gateway import HttpGateway
+from pyarc.sandbox.inspector.api import Inspector, inspector_off, is_inspector_path
+from pyarc.sandbox.inspector.guard import Guard
+from pyarc.sandbox.inspector.recorder import Recorder, RecordingPools
 from pyarc.sandbox.local_api import AppIdentity, LocalApi, ask_identity, identity_of
 from pyarc.sandbox.logs import SandboxLog
 from pyarc.sandbox.management_api import ManagementApi
@@ -164,6 +167,9 @@ class SandboxServer:
         self.moto: MotoServices | None = None  # the endpoint's fallback with `pyarc[aws]`
         self.s3_store: S3Store | None = None  # buckets; the @static one is the static folder
         self.watcher: Watcher | None = None
+        # every invocation, for the inspector page (None with --no-inspector)
+        self.recorder: Recorder | None = Recorder() if self.config.inspector else None
+        self.inspector: Inspector | None = None
         self._servers: list[tuple[str, _Uvicorn, asyncio.Task[None]]] = []
         self._background: list[asyncio.Task[None]] = []
         self._sockets: dict[str, socket.socket] = {}
@@ -229,9 +235,11 @@ class SandboxServer:
         dial = local_host(config.host)
         self.tables_service = self._tables_service()
         self.shared_code.refresh(self.inventory)
-        state = self.state = SandboxState(
-            self.inventory, config, self.log, self._make_pools(), ports
-        )
+        pools = self._make_pools()
+        if self.recorder is not None:
+            pools = RecordingPools(pools, self.recorder)
+            self.inspector = Inspector(self, self.recorder, Guard(config.host))
+        state = self.state = SandboxState(self.inventory, config, self.log, pools, ports)
         self.management = ManagementApi(state.registry, config.ws_message_limit)
         self.gateway = WebSocketGateway(state)
         self.http_gateway = HttpGateway(state, self.management)
@@ -284,8 +292,11 @@ class SandboxServer:
                 self._background.append(asyncio.create_task(service.background()))
 
     async def _main_app(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """The main port: WebSocket upgrades to the gateway, the rest to HTTP routes."""
-        if scope["type"] == "websocket" and self.gateway is not None:
+        """The main port: WebSocket upgrades to the gateway, `/_pyarc/` to the inspector
+        (no manifest route may live there), the rest to HTTP routes."""
+        if scope["type"] == "http" and is_inspector_path(scope["path"]):
+            await (self.inspector or inspector_off)(scope, receive, send)
+        elif scope["type"] == "websocket" and self.gateway is not None:
             await self.gateway(scope, receive, send)
         elif scope["type"] == "http" and self.http_gateway is not None:
             await self.http_gateway(scope, receive, send)
@@ -306,6 +317,8 @@ class SandboxServer:
 
     async def stop(self) -> None:
         """Close sockets with 1001 (running $disconnect for each), then stop every server."""
+        if self.recorder is not None:
+            self.recorder.live.close()  # open inspector pages end their streams
         if self.watcher is not None:
             await self.watcher.stop()
         if self.gateway is not None:
@@ -421,12 +434,17 @@ class SandboxServer:
         return WorkerPools(
             env_for=env_for,
             cold=self.config.cold,
-            log=self.log.handler_output,
+            log=self._handler_output,
             report=self.log.handler_error,
             max_workers=max_workers,
             path_for=path_for,
             idle_timeout=idle_timeout,
         )
+
+    def _handler_output(self, function_key: str, line: str) -> None:
+        self.log.handler_output(function_key, line)
+        if self.recorder is not None:
+            self.recorder.output(function_key, line)
 
     def worker_limits(self) -> tuple[float, int]:
         """(seconds an idle worker is kept, workers per function): flag, prefs.arc, default."""

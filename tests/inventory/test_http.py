@@ -115,6 +115,9 @@ def test_a_missing_node_handler_names_the_js_files(load_app: Callable) -> None:
         ("get /a/b:c", 1, "can only start a path part"),
         ("get /a/*/b", 1, "last part"),
         ("get /a/%20", 1, "'%'"),
+        ("get /_pyarc", 1, "paths under /_pyarc/ belong to the sandbox"),
+        ("post /_pyarc/things", 1, "its inspector page"),
+        ("any /_pyarc/*", 1, "choose another path"),
     ],
 )
 def test_invalid_routes(load_error: Callable, route: str, column: int, words: str) -> None:

@@ -12,6 +12,7 @@ from pyarc.inventory.source import describe
 
 METHODS = ("get", "post", "put", "patch", "delete", "options", "head", "any")
 PATH_CHARS = re.compile(r"^/[a-zA-Z0-9/\-:._*]*$")
+RESERVED_PREFIX = "/_pyarc"  # the sandbox's own pages (the inspector); no route may shadow them
 ALLOWED = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-:._*")
 
 
@@ -96,6 +97,11 @@ def validate_path(ctx: Context, index: int, method: str, path: str) -> None:
 
     if not path.startswith("/"):
         fail("the path must start with '/'")
+    if path == RESERVED_PREFIX or path.startswith(RESERVED_PREFIX + "/"):
+        fail(
+            f"paths under {RESERVED_PREFIX}/ belong to the sandbox (its inspector page and "
+            f"{RESERVED_PREFIX}/app); choose another path"
+        )
     if not PATH_CHARS.match(path):
         bad = "".join(dict.fromkeys(c for c in path if c not in ALLOWED))
         fail(

@@ -1,0 +1,240 @@
+"""Every invocation the sandbox runs, kept in a ring buffer for the inspector.
+
+All invocations (HTTP routes, WebSocket routes, events, queues, schedules, streams and
+`pyarc invoke`) pass through the worker pools' `invoke`; `RecordingPools` wraps it, so the
+recorder sits at that one place. What a handler prints reaches the pools' log sink keyed by
+function; `Recorder.output` gives each line to the invocation of that function in flight
+(a worker runs one invocation at a time and hands over all its output before answering).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyarc.inventory.model import Function
+from pyarc.sandbox.inspector.live import LiveHub
+
+DEFAULT_KEEP = 500  # invocations kept in memory
+OUTPUT_LINES = 2000  # lines kept per invocation; the rest are counted
+BIG_BODY = 256 * 1024  # event bodies over this are cut in the copy the inspector keeps
+
+
+@dataclass
+class Invocation:
+    """One function call as the inspector shows it."""
+
+    id: int  # increasing: the page asks for what came after the last one it has
+    function: str  # `http:get-index`
+    kind: str  # the pragma: http, ws, events, queues, scheduled, tables-streams
+    name: str
+    trigger: str  # `GET /things/42`, `ws $connect`, `queue jobs (2 messages)`, ...
+    started_at: float  # epoch seconds
+    event: Any
+    running: bool = True
+    ok: bool | None = None
+    status: str = "running"  # `200`, `500`, `ok`, `ZeroDivisionError`, `Sandbox.Timedout`
+    duration_ms: float | None = None
+    cold: bool | None = None
+    request_id: str = ""
+    result: Any = None
+    error: dict[str, Any] | None = None
+    output: list[str] = field(default_factory=list)
+    output_dropped: int = 0
+    output_shared: bool = False  # printed while another invocation of the function ran
+
+    def summary(self) -> dict[str, Any]:
+        """The row of the list: everything but the event, result and output."""
+        return {
+            "id": self.id,
+            "function": self.function,
+            "kind": self.kind,
+            "name": self.name,
+            "trigger": self.trigger,
+            "startedAt": self.started_at,
+            "running": self.running,
+            "ok": self.ok,
+            "status": self.status,
+            "durationMs": self.duration_ms,
+            "cold": self.cold,
+            "requestId": self.request_id,
+            "errorType": self.error["errorType"] if self.error else None,
+            "outputLines": len(self.output) + self.output_dropped,
+        }
+
+    def detail(self) -> dict[str, Any]:
+        return {
+            **self.summary(),
+            "event": self.event,
+            "result": self.result,
+            "error": self.error,
+            "output": self.output,
+            "outputDropped": self.output_dropped,
+            "outputShared": self.output_shared,
+        }
+
+
+class Recorder:
+    """The last `keep` invocations, newest last, and the ones running now."""
+
+    def __init__(self, live: LiveHub | None = None, keep: int = DEFAULT_KEEP) -> None:
+        self.live = live or LiveHub()
+        self.keep = keep
+        self._done: deque[Invocation] = deque(maxlen=keep)
+        self._running: dict[str, list[Invocation]] = {}  # function key -> in flight
+        self._ids = itertools.count(1)
+
+    # recording ----------------------------------------------------------------------
+    def begin(self, fn: Function, event: Any) -> Invocation:
+        record = Invocation(
+            id=next(self._ids),
+            function=fn.key,
+            kind=fn.kind,
+            name=fn.name,
+            trigger=describe_trigger(fn, event),
+            started_at=time.time(),
+            event=_kept_event(event),
+        )
+        self._running.setdefault(fn.key, []).append(record)
+        self.live.publish("invocation", record.summary())
+        return record
+
+    def finish(self, record: Invocation, result: Any) -> None:
+        """`result`: the pools' InvokeResult."""
+        running = self._running.get(record.function, [])
+        if record in running:
+            running.remove(record)
+        if not running:
+            self._running.pop(record.function, None)
+        record.running = False
+        record.ok = bool(result.ok)
+        record.duration_ms = round(float(result.duration_ms), 3)
+        record.cold = bool(result.cold)
+        record.request_id = result.request_id
+        record.result = result.payload
+        error = result.error
+        if error is not None:
+            record.error = {
+                "errorType": error.error_type,
+                "errorMessage": error.error_message,
+                "stackTrace": list(error.stack_trace),
+                "kind": error.kind,
+                "hint": error.hint,
+            }
+        record.status = outcome_status(record.kind, result)
+        self._done.append(record)
+        self.live.publish("invocation", record.summary())
+
+    def abandon(self, record: Invocation) -> None:
+        """The invocation was cancelled (the sandbox stopping, a client gone mid-call)."""
+        running = self._running.get(record.function, [])
+        if record in running:
+            running.remove(record)
+        record.running, record.ok, record.status = False, False, "cancelled"
+        self._done.append(record)
+        self.live.publish("invocation", record.summary())
+
+    def output(self, function_key: str, line: str) -> None:
+        """A line a handler printed (stdout, stderr, `logging`)."""
+        running = self._running.get(function_key)
+        if not running:
+            return  # a prewarm's import, or a worker printing after its invocation
+        for record in running:
+            if len(record.output) < OUTPUT_LINES:
+                record.output.append(line)
+            else:
+                record.output_dropped += 1
+            record.output_shared = len(running) > 1 or record.output_shared
+        if self.live.listening:
+            for record in running:
+                self.live.publish("output", {"id": record.id, "line": line})
+
+    # reading ------------------------------------------------------------------------
+    def all(self) -> list[Invocation]:
+        """Newest first: the running ones, then the finished ones."""
+        running = sorted(
+            (r for records in self._running.values() for r in records), key=lambda r: -r.id
+        )
+        return running + list(reversed(self._done))
+
+    def get(self, invocation_id: int) -> Invocation | None:
+        return next((r for r in self.all() if r.id == invocation_id), None)
+
+    def clear(self) -> None:
+        self._done.clear()
+
+
+class RecordingPools:
+    """The worker pools with every `invoke` recorded; everything else passes through."""
+
+    def __init__(self, pools: Any, recorder: Recorder) -> None:
+        self._pools = pools
+        self._recorder = recorder
+
+    async def invoke(self, fn: Function, event: dict, **options: Any) -> Any:
+        record = self._recorder.begin(fn, event)
+        try:
+            result = await self._pools.invoke(fn, event, **options)
+        except BaseException:
+            self._recorder.abandon(record)
+            raise
+        self._recorder.finish(record, result)
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pools, name)
+
+
+# what a row says -----------------------------------------------------------------------
+def describe_trigger(fn: Function, event: Any) -> str:
+    """What started the invocation, read from its AWS-shaped event."""
+    event = event if isinstance(event, dict) else {}
+    context = event.get("requestContext") if isinstance(event.get("requestContext"), dict) else {}
+    if fn.kind == "http":
+        http = context.get("http") if isinstance(context.get("http"), dict) else {}
+        method = http.get("method") or event.get("httpMethod") or ""
+        path = event.get("rawPath") or event.get("path") or ""
+        query = event.get("rawQueryString") or ""
+        return f"{method} {path}{'?' + query if query else ''}".strip()
+    if fn.kind == "ws":
+        return f"ws {context.get('routeKey') or fn.name}"
+    records = event.get("Records") if isinstance(event.get("Records"), list) else None
+    if fn.kind == "queues" and records is not None:
+        return f"queue {fn.name} ({_count(len(records), 'message')})"
+    if fn.kind == "tables-streams" and records is not None:
+        return f"stream {fn.name} ({_count(len(records), 'record')})"
+    if fn.kind == "events":
+        return f"event {fn.name}"
+    if fn.kind == "scheduled":
+        return f"schedule {fn.name}"
+    return f"{fn.kind} {fn.name}"
+
+
+def outcome_status(kind: str, result: Any) -> str:
+    """`200`/`404` for HTTP and WebSocket answers, `ok`, else the error type."""
+    if not result.ok:
+        return result.error.error_type if result.error is not None else "error"
+    payload = result.payload
+    if kind == "http":
+        if isinstance(payload, dict) and isinstance(payload.get("statusCode"), int):
+            return str(payload["statusCode"])
+        return "200"
+    if kind == "ws" and isinstance(payload, dict) and isinstance(payload.get("statusCode"), int):
+        return str(payload["statusCode"])
+    return "ok"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _kept_event(event: Any) -> Any:
+    """The event as kept: a body over BIG_BODY is cut (500 kept invocations stay small)."""
+    if isinstance(event, dict) and isinstance(event.get("body"), str):
+        body = event["body"]
+        if len(body) > BIG_BODY:
+            return {**event, "body": body[:BIG_BODY] + f"... ({len(body)} characters in all)"}
+    return event
