@@ -123,7 +123,10 @@ FILES = {
         }
     """,
     "src/ws/disconnect/index.mjs": """
-        export async function handler () { return { statusCode: 200 } }
+        export async function handler (event) {
+          console.log('disconnect', event.requestContext.eventType)
+          return { statusCode: 200 }
+        }
     """,
     "src/ws/default/index.mjs": """
         export async function handler (event) {
@@ -246,3 +249,7 @@ def test_websocket_routes(sandbox: Sandbox) -> None:
     assert mine["routeKey"] == "whoami" and mine["eventType"] == "MESSAGE" and mine["connectionId"]
     assert fallback == {"route": "$default", "got": "not json"}
     assert any("connect CONNECT" in line for line in sandbox.output("ws:connect"))
+    wait_until(
+        lambda: any("disconnect DISCONNECT" in line for line in sandbox.output("ws:disconnect")),
+        timeout=10,
+    )
