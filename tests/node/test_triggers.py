@@ -5,7 +5,6 @@ where Python and Node.js functions serve side by side."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 
@@ -111,14 +110,16 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def aws(sandbox: Sandbox) -> Iterator[dict[str, str]]:
-    """The test process's boto3 reaches the sandbox through the variables handlers get."""
-    saved = dict(os.environ)
-    os.environ.update(sandbox.env)
-    yield sandbox.env
-    os.environ.clear()
-    os.environ.update(saved)
+def aws(sandbox: Sandbox, service: str):  # type: ignore[no-untyped-def]
+    """A boto3 client for `service` that reaches the sandbox as handlers do (their variables)."""
+    env = sandbox.env
+    return boto3.client(
+        service,
+        endpoint_url=env[f"AWS_ENDPOINT_URL_{service.upper()}"],
+        region_name=env["AWS_REGION"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+    )
 
 
 def lines(sandbox: Sandbox, key: str, text: str) -> list[str]:
@@ -139,10 +140,10 @@ def test_a_python_function_beside_node_ones(sandbox: Sandbox) -> None:
     assert lines(sandbox, "http:get-py", "python here")
 
 
-def test_events_from_boto3_sns(sandbox: Sandbox, aws: dict[str, str]) -> None:
-    ssm = boto3.client("ssm")
+def test_events_from_boto3_sns(sandbox: Sandbox) -> None:
+    ssm = aws(sandbox, "ssm")
     topic = ssm.get_parameter(Name="/NodeTriggersTesting/events/ping")["Parameter"]["Value"]
-    boto3.client("sns").publish(TopicArn=topic, Message=json.dumps({"say": "hello"}))
+    aws(sandbox, "sns").publish(TopicArn=topic, Message=json.dumps({"say": "hello"}))
     sandbox.idle()
     found = lines(sandbox, "events:ping", "ping got aws:sns hello")
     assert found and LOG.match(found[0])
@@ -157,10 +158,10 @@ def test_an_event_handler_error_is_reported(sandbox: Sandbox) -> None:
     assert lines(sandbox, "events:ping", "[ERROR] Error: ping refused")
 
 
-def test_queues_from_boto3_sqs_and_a_timeout(sandbox: Sandbox, aws: dict[str, str]) -> None:
-    ssm = boto3.client("ssm")
+def test_queues_from_boto3_sqs_and_a_timeout(sandbox: Sandbox) -> None:
+    ssm = aws(sandbox, "ssm")
     queue = ssm.get_parameter(Name="/NodeTriggersTesting/queues/work")["Parameter"]["Value"]
-    boto3.client("sqs").send_message(QueueUrl=queue, MessageBody="job 1", MessageGroupId="g")  # FIFO: Architect's default
+    aws(sandbox, "sqs").send_message(QueueUrl=queue, MessageBody="job 1", MessageGroupId="g")  # FIFO: Architect's default
     sandbox.idle()
     assert lines(sandbox, "queues:work", "work got aws:sqs job 1")
     result = run(sandbox, "queues:work", {"Records": [{"eventSource": "aws:sqs", "body": "slow"}]})
@@ -175,9 +176,11 @@ def test_scheduled(sandbox: Sandbox) -> None:
     assert found and LOG.match(found[0])
 
 
-def test_table_streams(sandbox: Sandbox, aws: dict[str, str]) -> None:
-    table = boto3.resource("dynamodb").Table("node-triggers-staging-notes")
-    table.put_item(Item={"id": "n1", "text": "streamed"})
+def test_table_streams(sandbox: Sandbox) -> None:
+    dynamodb = aws(sandbox, "dynamodb")
+    dynamodb.put_item(
+        TableName="node-triggers-staging-notes", Item={"id": {"S": "n1"}, "text": {"S": "streamed"}}
+    )
     wait_until(lambda: lines(sandbox, "tables-streams:notes", "stream INSERT"), timeout=20)
     line = lines(sandbox, "tables-streams:notes", "stream INSERT")[0]
     assert '"text":{"S":"streamed"}' in line and LOG.match(line)
