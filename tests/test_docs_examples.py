@@ -99,6 +99,8 @@ EXAMPLES: dict[str, dict[int, str]] = {
         0: "test_aws_endpoint_banner",
         1: "test_aws_endpoint_secret",
         2: "test_aws_endpoint_secret",
+        3: "test_aws_endpoint_static_bucket",
+        4: "test_aws_endpoint_static_bucket",
     },
 }
 
@@ -999,3 +1001,21 @@ def test_aws_endpoint_secret(tmp_path, monkeypatch):
     namespace: dict[str, Any] = {}
     exec(compile(block(page, 2, "python"), "aws-endpoint.md[2]", "exec"), namespace)
     namespace["test_the_handler_reads_its_secret"]()
+
+
+AVATAR_APP = "@app\navatar-doc\n\n@http\npost /avatar\n\n@static\n"
+
+
+def test_aws_endpoint_static_bucket(tmp_path, monkeypatch):
+    """The S3 handler and its test: an object put to the static bucket is served."""
+    page = "docs/aws-endpoint.md"
+    handler = block(page, 3, "python")
+    assert handler.startswith("# src/http/post-avatar/lambda.py\n")
+    write(tmp_path / "app.arc", AVATAR_APP)
+    (tmp_path / "public").mkdir()
+    write(tmp_path / "src" / "http" / "post-avatar" / "lambda.py", handler)
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, Any] = {}
+    exec(compile(block(page, 4, "python"), "aws-endpoint.md[4]", "exec"), namespace)
+    namespace["test_the_avatar_is_served_from_static"]()
+    assert (tmp_path / "public" / "avatars" / "me.svg").is_file()
