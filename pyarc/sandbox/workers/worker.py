@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict, cast
 
+import orjson
+
 from .results import InvokeError, exit_error, out_of_memory_error, runtime_error, timeout_error
 from .runtime import (
     END_MARKER,
@@ -89,6 +91,15 @@ async def spawn_process(
 
 # How a worker's process starts: `spawn` (Python) or the Node.js runtime's (node/launch.py).
 Launch = Callable[["Worker", socket.socket], Awaitable[WorkerProcess]]
+
+
+def decode_frame(body: bytes) -> Any:
+    """A frame the runtime encoded with stdlib json: orjson reads it several times faster, and
+    what orjson refuses (NaN, Infinity, integers past 64 bits, lone surrogates) json reads."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return json.loads(body)
 
 
 class _Unreadable(TypedDict):
@@ -233,8 +244,8 @@ class Worker:
         budget = max(timeout - spent, 0.0)
         deadline_ms = time.time() * 1000 + budget * 1000
         # an InvokeFrame, with the event spliced in as it was encoded once by the pool
-        head = json.dumps({"id": request_id, "deadline_ms": deadline_ms}).encode()
-        body = head[:-1] + b', "event": ' + event_json + b"}"
+        head = orjson.dumps({"id": request_id, "deadline_ms": deadline_ms})
+        body = head[:-1] + b',"event":' + event_json + b"}"
         self._drained.clear()
         self._killed_for_memory = 0
         limit = memory_mb * 1024 * 1024
@@ -363,7 +374,7 @@ class Worker:
         except (asyncio.IncompleteReadError, ConnectionError):
             return None
         try:
-            message = json.loads(body)
+            message = decode_frame(body)
         except ValueError:
             return _UNREADABLE
         return message if isinstance(message, dict) else _UNREADABLE

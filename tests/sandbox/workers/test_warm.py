@@ -288,3 +288,20 @@ def test_context_log_and_repr_match_lambda(harness):
     assert "identity=CognitoIdentity([cognito_identity_id=None,cognito_identity_pool_id=None])" in (
         result.payload
     )
+
+
+def test_a_result_orjson_would_refuse_still_reaches_the_caller_as_json_reads_it(harness):
+    fn = harness.function(
+        "def handler(event, context):\n"
+        "    return {'nan': float('nan'), 'big': 2 ** 70, 'echo': event}\n"
+    )
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {"text": "héllo ✓", "n": 1.5})
+
+    result = harness.run(scenario)
+    assert result.ok, result.error
+    payload = result.payload
+    assert payload["nan"] != payload["nan"]  # NaN, as json.loads gives it
+    assert payload["big"] == 2**70
+    assert payload["echo"] == {"text": "héllo ✓", "n": 1.5}
