@@ -9,9 +9,11 @@ Lambda too) and sent over a keep-alive connection. On the wire it is exactly the
 
 Transport: an `https://` endpoint (API Gateway), or any endpoint behind a proxy, goes
 through the boto3 client's own HTTP session (urllib3: its pool, CA bundle, proxies,
-timeouts). A plain `http://` endpoint (the sandbox) gets one keep-alive `http.client`
-connection per thread, which writes each request in a single segment and costs half as
-much per call; on the loopback interface that is most of the time a broadcast takes.
+timeouts), a broadcast from many threads at once. A plain `http://` endpoint (the sandbox)
+gets one keep-alive connection per thread with a minimal HTTP/1.1 writer and reader, and a
+broadcast there is pipelined (HTTP/1.1: requests written back to back, answers read in
+order): the next few requests are signed while the server answers the previous ones,
+instead of each post waiting out a round trip between two busy processes.
 
 What stays botocore's: `before-send` event handlers (moto, and anything else that answers
 in place of the network, still does), error parsing (the same `ClientError` subclasses
@@ -36,6 +38,8 @@ from botocore.parsers import create_parser
 
 OPERATION = "PostToConnection"
 
+# Requests written before reading answers on a pipelined (plain-HTTP) broadcast.
+PIPELINE_WINDOW = 8
 # Statuses botocore's retry policy retries: throttling (429) and server errors.
 _RETRYABLE = frozenset({429, 500, 502, 503, 504, 509})
 
@@ -55,6 +59,15 @@ class _TransportError(Exception):
     """The request may not have reached the server; botocore would retry it."""
 
 
+class _ThreadConnection(threading.local):
+    """A thread's connection, the bytes read past the last answer, requests unanswered."""
+
+    def __init__(self) -> None:
+        self.sock: socket.socket | None = None
+        self.unread = b""
+        self.unanswered = 0
+
+
 class _KeepAlive:
     """One keep-alive HTTP/1.1 connection per thread to a plain-HTTP endpoint.
 
@@ -66,45 +79,88 @@ class _KeepAlive:
     def __init__(self, host: str, port: int, timeout: float | None) -> None:
         self._address = (host, port)
         self._timeout = timeout
-        self._local = threading.local()
+        self._local = _ThreadConnection()
 
     def send(self, path: str, headers: Any, body: bytes) -> _Answer:
-        sock: socket.socket | None = getattr(self._local, "sock", None)
-        if sock is not None and _closed_by_peer(sock):
+        answer = self.exchange([encode_request(path, headers, body)])[0]
+        if isinstance(answer, _TransportError):
+            raise answer
+        return answer
+
+    def exchange(self, requests: Sequence[bytes]) -> list[_Answer | _TransportError]:
+        """Write `requests` (encoded) back to back, then read their answers in order.
+
+        When the connection fails or the server closes it, the requests not answered yet
+        get a `_TransportError` each (they may not have reached the server)."""
+        return self.collect(self.write(requests), len(requests))
+
+    def write(self, requests: Sequence[bytes]) -> socket.socket | _TransportError:
+        """Send `requests` on this thread's connection (opened when needed); returns the
+        connection that carries them, for `collect`."""
+        sock = self._local.sock
+        if sock is not None and not self._local.unanswered and _closed_by_peer(sock):
             sock.close()  # the server dropped the idle connection; open a new one
             sock = None
-        lines = [f"POST {path} HTTP/1.1"]
-        for name, value in headers.items():
-            if name.lower() == "content-length":
-                continue  # written once below: servers may reject a repeated one (llhttp does)
-            lines.append(
-                f"{name}: {value.decode('latin-1') if isinstance(value, bytes) else value}"
-            )
-        lines.append(f"Content-Length: {len(body)}\r\n\r\n")
-        request = "\r\n".join(lines).encode("latin-1") + body
         try:
             if sock is None:
                 sock = socket.create_connection(self._address, self._timeout)
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 self._local.sock = sock
-            sock.sendall(request)
-            answer, keep = _read_response(sock)
-        except (OSError, ValueError) as error:
+                self._local.unread, self._local.unanswered = b"", 0
+            self._local.unanswered += len(requests)
+            sock.sendall(b"".join(requests))
+        except OSError as error:
             self._drop(sock)
-            raise _TransportError(str(error) or type(error).__name__) from error
-        if not keep:
-            self._drop(sock)
-        return answer
+            return _TransportError(str(error) or type(error).__name__)
+        return sock
+
+    def collect(
+        self, sent: socket.socket | _TransportError, count: int
+    ) -> list[_Answer | _TransportError]:
+        """The answers to `count` requests `write` sent on `sent`, the oldest unanswered
+        there; each a `_TransportError` once that connection has failed or been closed."""
+        if isinstance(sent, _TransportError):
+            return [sent] * count
+        answers: list[_Answer | _TransportError] = []
+        failed: _TransportError | None = None
+        if sent is not self._local.sock:  # dropped since: their answers are gone with it
+            failed = _TransportError("the connection was closed")
+        while failed is None and len(answers) < count:
+            try:
+                answer, self._local.unread, keep = _read_response(sent, self._local.unread)
+            except (OSError, ValueError) as error:
+                failed = _TransportError(str(error) or type(error).__name__)
+                break
+            answers.append(answer)
+            self._local.unanswered -= 1
+            if not keep:
+                failed = _TransportError("the server closed the connection")
+        junk = self._local.unread and not self._local.unanswered  # bytes past every answer
+        if sent is self._local.sock and (failed is not None or junk):
+            self._drop(sent)
+        return answers + [failed or _TransportError("no answer")] * (count - len(answers))
 
     def _drop(self, sock: socket.socket | None) -> None:
         if sock is not None:
             sock.close()
         self._local.sock = None
+        self._local.unread, self._local.unanswered = b"", 0
 
 
-def _read_response(sock: socket.socket) -> tuple[_Answer, bool]:
-    """Read one HTTP/1.1 response; also whether the connection may be reused."""
-    data = b""
+def encode_request(path: str, headers: Any, body: bytes) -> bytes:
+    """One `POST path` on the wire, written whole (one Content-Length)."""
+    lines = [f"POST {path} HTTP/1.1"]
+    for name, value in headers.items():
+        if name.lower() == "content-length":
+            continue  # written once below: servers may reject a repeated one (llhttp does)
+        lines.append(f"{name}: {value.decode('latin-1') if isinstance(value, bytes) else value}")
+    lines.append(f"Content-Length: {len(body)}\r\n\r\n")
+    return "\r\n".join(lines).encode("latin-1") + body
+
+
+def _read_response(sock: socket.socket, data: bytes = b"") -> tuple[_Answer, bytes, bool]:
+    """Read one HTTP/1.1 response after `data` (bytes already received); also the bytes
+    read past it (the next pipelined answer's) and whether the connection may be reused."""
     while True:
         while b"\r\n\r\n" not in data:
             data += _receive(sock)
@@ -133,7 +189,7 @@ def _read_response(sock: socket.socket) -> tuple[_Answer, bool]:
         while chunk := sock.recv(65536):
             chunks.append(chunk)
         content, data, keep = b"".join(chunks), b"", False
-    return _Answer(status, headers, content), keep and not data
+    return _Answer(status, headers, content), data, keep
 
 
 def _read_chunked(sock: socket.socket, data: bytes) -> tuple[bytes, bytes]:
@@ -192,7 +248,8 @@ class Poster:
         self._headers = {"Host": _host_header(self._base), "User-Agent": _user_agent(client)}
         self._session = _http_session(client)
         self._direct = _direct_transport(self._base, self._session, meta.config)
-        self.local = self._direct is not None and _is_loopback(self._base)
+        # a plain-HTTP endpoint: a broadcast goes pipelined over one connection, one thread
+        self.pipelined = self._direct is not None
 
     def signer(self) -> SigV4Auth:
         """A signer holding the current credentials (refreshed by botocore when they expire)."""
@@ -203,20 +260,9 @@ class Poster:
 
     def post(self, signer: SigV4Auth, connection_id: str, data: bytes) -> None:
         """Post `data` to one connection; raise what boto3's `post_to_connection` raises."""
-        request = AWSRequest(
-            "POST",
-            self._base + quote(connection_id, safe=""),
-            data=data,
-            headers=dict(self._headers),
-        )
-        signer.add_auth(request)
-        prepared = request.prepare()
+        prepared = self._prepare(signer, connection_id, data)
         try:
-            response = None
-            for _, answer in self._events.emit(self._event, request=prepared):
-                if answer is not None:
-                    response = answer
-                    break
+            response = self._intercepted(prepared)
             if response is None:
                 if self._direct is not None:
                     path = urlsplit(prepared.url).path
@@ -226,6 +272,81 @@ class Poster:
         except (HTTPClientError, _TransportError):  # connection refused/reset, timeouts
             self._post_with_boto3(connection_id, data)
             return
+        self._settle(response, connection_id, data)
+
+    def post_pipelined(
+        self, signer: SigV4Auth, connection_ids: Sequence[str], data: bytes
+    ) -> list[BaseException | None]:
+        """Post to every connection over this thread's one plain-HTTP connection, pipelined
+        `PIPELINE_WINDOW` requests at a time; one outcome per id, in order.
+
+        At most two windows are unanswered at once: window k+1 is signed and written while
+        the server answers window k, then window k's answers are read."""
+        assert self._direct is not None
+        direct = self._direct
+        outcomes: list[BaseException | None] = [None] * len(connection_ids)
+        in_flight: tuple[list[int], socket.socket | _TransportError] | None = None
+        for start in range(0, len(connection_ids), PIPELINE_WINDOW):
+            indexes, wire = [], []
+            for index in range(start, min(start + PIPELINE_WINDOW, len(connection_ids))):
+                prepared = self._prepare(signer, connection_ids[index], data)
+                answered = self._intercepted(prepared)
+                if answered is not None:  # a before-send handler answered in place of the wire
+                    outcomes[index] = self._outcome(answered, connection_ids[index], data)
+                    continue
+                indexes.append(index)
+                wire.append(encode_request(urlsplit(prepared.url).path, prepared.headers, data))
+            written = (indexes, direct.write(wire)) if wire else None
+            if in_flight is not None:
+                self._settle_all(in_flight, connection_ids, data, outcomes)
+            in_flight = written
+        if in_flight is not None:
+            self._settle_all(in_flight, connection_ids, data, outcomes)
+        return outcomes
+
+    def _settle_all(
+        self,
+        written: tuple[list[int], socket.socket | _TransportError],
+        connection_ids: Sequence[str],
+        data: bytes,
+        outcomes: list[BaseException | None],
+    ) -> None:
+        indexes, sent = written
+        assert self._direct is not None
+        for index, answer in zip(indexes, self._direct.collect(sent, len(indexes)), strict=True):
+            outcomes[index] = self._outcome(answer, connection_ids[index], data)
+
+    def _outcome(self, answer: Any, connection_id: str, data: bytes) -> BaseException | None:
+        """None when the post (or its retry by boto3) succeeded, else the error boto3 raises."""
+        try:
+            if isinstance(answer, _TransportError):
+                self._post_with_boto3(connection_id, data)
+            else:
+                self._settle(answer, connection_id, data)
+        except Exception as error:  # collected; the caller decides what to raise
+            return error
+        return None
+
+    def _prepare(self, signer: SigV4Auth, connection_id: str, data: bytes) -> Any:
+        """The signed request boto3 would send (botocore's `AWSPreparedRequest`)."""
+        request = AWSRequest(
+            "POST",
+            self._base + quote(connection_id, safe=""),
+            data=data,
+            headers=dict(self._headers),
+        )
+        signer.add_auth(request)
+        return request.prepare()
+
+    def _intercepted(self, prepared: Any) -> Any | None:
+        """The answer of a `before-send` handler (moto's, say), or None to use the wire."""
+        for _, answer in self._events.emit(self._event, request=prepared):
+            if answer is not None:
+                return answer
+        return None
+
+    def _settle(self, response: Any, connection_id: str, data: bytes) -> None:
+        """Return on success; retry what botocore retries; raise boto3's error otherwise."""
         status = response.status_code
         if status < 300:
             return
@@ -259,13 +380,16 @@ def post_all(
     connection_ids: Sequence[str],
     data: bytes,
 ) -> list[BaseException | None]:
-    """Post to every connection from up to `threads` threads; one outcome per id, in order.
+    """Post to every connection; one outcome per id, in order.
 
-    Each thread (the caller's included) takes the next id until none are left and keeps its
-    own keep-alive connection, so a broadcast costs a handful of task hand-offs rather than
-    one per connection.
+    To a plain-HTTP endpoint: pipelined on the caller's thread. Else from up to `threads`
+    threads: each (the caller's included) takes the next id until none are left and keeps
+    its own keep-alive connection, so a broadcast costs a handful of task hand-offs rather
+    than one per connection.
     """
     signer = poster.signer()
+    if poster.pipelined:
+        return poster.post_pipelined(signer, connection_ids, data)
     outcomes: list[BaseException | None] = [None] * len(connection_ids)
     upcoming = iter(range(len(connection_ids)))
     lock = threading.Lock()
@@ -312,11 +436,6 @@ def _direct_transport(base: str, session: Any, config: Any) -> _KeepAlive | None
         return None
     timeout = getattr(config, "read_timeout", None)
     return _KeepAlive(parts.hostname, parts.port or 80, timeout)
-
-
-def _is_loopback(base: str) -> bool:
-    host = urlsplit(base).hostname or ""
-    return host == "localhost" or host.startswith("127.") or host == "::1"
 
 
 def _host_header(base: str) -> str:

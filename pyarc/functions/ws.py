@@ -5,8 +5,8 @@ The endpoint comes from `ARC_WSS_URL` (the sandbox's `ws://localhost:3333` or th
 
 `send` and `broadcast` post through `_posting`: each `POST /@connections/{id}` is signed
 with botocore's SigV4Auth and sent over kept-alive connections (the boto3 client's own
-urllib3 pool for https endpoints), skipping botocore's per-call overhead; `close` and
-`info` are plain boto3 calls.
+urllib3 pool for https endpoints; pipelined on one connection to a plain-HTTP endpoint),
+skipping botocore's per-call overhead; `close` and `info` are plain boto3 calls.
 """
 
 from __future__ import annotations
@@ -27,11 +27,10 @@ if TYPE_CHECKING:
 
 __all__ = ["GoneError", "broadcast", "close", "info", "send"]
 
-# Threads per broadcast. On AWS each post waits ~10-30 ms on the network, so many run at
-# once; against the sandbox on the loopback interface the work is CPU, shared with the
-# sandbox itself, and a few threads keep both processes busy without fighting over the GIL.
+# Threads per broadcast to an https endpoint: on AWS each post waits ~10-30 ms on the
+# network, so many run at once. A plain-HTTP endpoint (the sandbox) gets one thread whose
+# posts are pipelined over one connection (`_posting.Poster.post_pipelined`).
 BROADCAST_THREADS = 32
-LOCAL_BROADCAST_THREADS = 4
 
 _pool_lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
@@ -120,9 +119,7 @@ def broadcast(connection_ids: Iterable[str], payload: Any) -> list[str]:
     data = encode(payload)
     from pyarc.functions._posting import post_all
 
-    poster = _poster()
-    threads = LOCAL_BROADCAST_THREADS if poster.local else BROADCAST_THREADS
-    outcomes = post_all(poster, _executor, threads, ids, data)
+    outcomes = post_all(_poster(), _executor, BROADCAST_THREADS, ids, data)
     gone: list[str] = []
     failure: BaseException | None = None
     for connection_id, outcome in zip(ids, outcomes, strict=True):

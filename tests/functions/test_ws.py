@@ -14,7 +14,7 @@ import botocore.auth
 import pytest
 from botocore.exceptions import ClientError
 
-from pyarc.functions import ws
+from pyarc.functions import _posting, ws
 
 AWS_WSS = "wss://abc123.execute-api.us-east-1.amazonaws.com/staging"
 
@@ -258,13 +258,24 @@ def test_send_is_byte_for_byte_the_request_boto3_signs(raw_server, monkeypatch, 
     assert sorted(by_boto3.names) == sorted(set(by_boto3.names))
 
 
-def test_broadcast_reuses_a_few_kept_alive_connections(raw_server):
+def test_a_broadcast_to_a_plain_http_endpoint_is_pipelined_on_one_kept_alive_connection(
+    raw_server,
+):
     ids = [f"conn-{i}" for i in range(60)]
     for _ in range(3):
         assert ws.broadcast(ids, "tick") == []
     assert sorted(raw_server.paths()) == sorted(f"/staging/@connections/{i}" for i in ids * 3)
     ports = {seen.client_port for seen in raw_server.seen}
-    assert 1 <= len(ports) <= ws.LOCAL_BROADCAST_THREADS
+    assert len(ports) == 1
+
+
+def test_a_pipelined_broadcast_the_server_cuts_short_reaches_everyone_once(raw_server):
+    ids = [f"conn-{i}" for i in range(3 * _posting.PIPELINE_WINDOW)]
+    closing = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    raw_server.script["/staging/@connections/conn-3"] = [closing]  # unread ones are lost
+    assert ws.broadcast(ids, "tick") == []
+    assert sorted(raw_server.paths()) == sorted(f"/staging/@connections/{i}" for i in ids)
+    assert len({seen.client_port for seen in raw_server.seen}) > 1  # the rest: new connections
 
 
 def test_a_connection_the_server_closes_is_replaced(raw_server):
