@@ -4,8 +4,9 @@
 - the manifest, `prefs.arc`, `.env` or a `config.arc` -> `Reload` the Inventory and routes;
 - anything under `src/shared`, `src/views` (or the manifest's shared/views dirs), or the
   app's `requirements.txt` -> `Recycle` every function (requirements installed again);
+- the app's `package.json` -> `Recycle` every Node.js function (npm run where needed);
 - a file under a function's directory -> `Recycle` that function (its own
-  `requirements.txt` installed again);
+  `requirements.txt` or `package.json` installed again);
 - anything else -> None (nothing to do).
 """
 
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import watchfiles
 
-from pyarc.inventory.lambda_package import REQUIREMENTS_FILE
+from pyarc.inventory.lambda_package import PACKAGE_FILE, REQUIREMENTS_FILE
 from pyarc.inventory.model import Function, Inventory
 
 if TYPE_CHECKING:
@@ -65,6 +66,9 @@ def classify(changes: set[Path], inventory: Inventory) -> Reaction:
     if root_requirements in changed:
         functions = tuple(inventory.functions)
         return Recycle(functions, shared=True, reinstall=functions)
+    if (inventory.cwd / PACKAGE_FILE).resolve() in changed:  # the app's npm dependencies
+        functions = tuple(fn for fn in inventory.functions if fn.config.is_node)
+        return Recycle(functions, reinstall=functions)
     if any(p.is_relative_to(d) for p in changed for d in shared_dirs):
         return Recycle(tuple(inventory.functions), shared=True)
     touched: list[Function] = []
@@ -74,7 +78,7 @@ def classify(changes: set[Path], inventory: Inventory) -> Reaction:
         mine = [p for p in changed if p.is_relative_to(src)]
         if mine:
             touched.append(fn)
-            if any(p == src / REQUIREMENTS_FILE for p in mine):
+            if any(p in (src / REQUIREMENTS_FILE, src / PACKAGE_FILE) for p in mine):
                 reinstall.append(fn)
     return Recycle(tuple(touched), reinstall=tuple(reinstall)) if touched else None
 
