@@ -64,10 +64,10 @@ class S3Store:
         """Serve `folder`'s files as the bucket `name` (the `@static` bucket)."""
         check_bucket_name(name)
         with self.lock:
+            mounted = self._buckets.get(name)
+            if isinstance(mounted, FolderBucket) and mounted.folder == folder:
+                return  # mounted already: keep what PutObject said about its files
             self._buckets[name] = FolderBucket(folder, name, self.now())
-
-    def is_folder(self, name: str) -> bool:
-        return isinstance(self._buckets.get(name), FolderBucket)
 
     def create_bucket(self, name: str) -> BucketInfo:
         check_bucket_name(name)

@@ -371,6 +371,8 @@ class SandboxServer:
             self._background.append(asyncio.ensure_future(self.event_bus.reload(inventory)))
         if self.tables_engine is not None:
             self._ensure_tables()
+        if self.s3_store is not None:
+            self._mount_static(self.s3_store)
         self.log.info(f"Reloaded {inventory.manifest.name}: {len(inventory.http)} HTTP routes")
         return True
 
@@ -398,10 +400,14 @@ class SandboxServer:
         """Buckets in memory (or under `<persist>/s3/`); `@static`'s is the static folder."""
         persist_dir = self._persist_dir()
         store = S3Store(persist_dir / "s3" if persist_dir is not None else None)
+        self._mount_static(store)
+        return store
+
+    def _mount_static(self, store: S3Store) -> None:
+        """The `@static` bucket is the static folder (again after a reload changes either)."""
         static = self.inventory.static
         if static is not None:
             store.mount_folder(static_bucket(self.inventory), self.inventory.cwd / static.folder)
-        return store
 
     def _ensure_tables(self) -> None:
         ensure_tables(self.tables_engine, self.inventory)
