@@ -19,8 +19,7 @@ from typing import Any
 
 from pyarc.tables.errors import DynamoError, validation
 from pyarc.tables.values import AttributeValue, validate_value
-from pyarc.wire import MissingMember, WrongType, check, input_shape
-from pyarc.wire.check import EXPECTED, found
+from pyarc.wire import WireError, check, input_shape, refusal
 
 # DynamoDB's AttributeValue is checked here, once, by `attribute_value`, not by the model
 _OPAQUE = frozenset({"AttributeValue"})
@@ -64,10 +63,6 @@ def check_request(operation: str, request: dict[str, Any]) -> None:
         return
     try:
         check(shape, request, attribute_value)
-    except WrongType as exc:
-        expected = "an attribute value" if exc.kind == "opaque" else EXPECTED.get(exc.kind, exc.kind)
-        raise DynamoError(
-            "SerializationException", f"{found(exc.value)} (at '{exc.path}', which must be {expected})"
-        ) from None
-    except MissingMember as exc:
-        raise validation(exc.message) from None
+    except WireError as exc:  # DynamoDB's wording, as SSM's: pyarc.wire.refusals
+        refused = refusal("dynamodb", exc)
+        raise DynamoError(refused.code, refused.message) from None

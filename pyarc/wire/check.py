@@ -11,6 +11,7 @@ list items `.N.member`). Each endpoint turns these into its own error shape
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from pyarc.wire.model import Shape
@@ -33,11 +34,10 @@ class WireError(Exception):
 class WrongType(WireError):
     """A member of the wrong type (AWS's `SerializationException` on JSON protocols)."""
 
-    def __init__(self, where: Where, kind: str, value: object) -> None:
+    def __init__(self, where: Where, kind: str, value: object, shape: str = "") -> None:
         self.path, self.kind, self.value = json_path(where), kind, value
-        super().__init__(
-            f"{found(value)} (at '{self.path}', which must be {EXPECTED.get(kind, kind)})", where
-        )
+        self.expected = EXPECTED.get(kind, kind) if kind != "opaque" else _words(shape)
+        super().__init__(f"{found(value)} (at '{self.path}', which must be {self.expected})", where)
 
 
 class MissingMember(WireError):
@@ -57,6 +57,12 @@ EXPECTED = {
     "long": "an integer", "double": "a number", "float": "a number", "timestamp": "a number",
     "opaque": "a value",
 }
+
+
+def _words(shape: str) -> str:
+    """A shape's name as words, for an opaque shape: `AttributeValue` -> `an attribute value`."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", shape).lower() or "value"
+    return ("an " if words[0] in "aeiou" else "a ") + words
 
 
 def found(value: object) -> str:
@@ -140,7 +146,7 @@ def _check(
     if kind == "opaque" and value is not None:
         return opaque(value, holder, key) if opaque is not None else value
     if value is None or not fits(kind, value):
-        raise WrongType(where, kind, value)
+        raise WrongType(where, kind, value, node.name)
     if kind == "structure":
         members = node.members
         for name in [k for k, v in value.items() if v is None]:  # type: ignore[union-attr]
