@@ -159,7 +159,6 @@ async def _serve(
     app_dir: Path, inventory, config: SandboxConfig, started: float, strict: bool | None
 ) -> None:
     from pyarc.sandbox import stack
-    from pyarc.sandbox.banner import banner_lines
     from pyarc.sandbox.logs import SandboxLog
     from pyarc.sandbox.server import SandboxServer
     from pyarc.sandbox.workers.node.launch import local_node
@@ -180,6 +179,8 @@ async def _serve(
     await server.start()
     assert server.ports is not None
     if not config.quiet:
+        from pyarc.sandbox.banner import banner_lines  # rich's markup: only to print it
+
         elapsed = (time.monotonic() - started) * 1000
         await asyncio.sleep(0)  # let the event bus's schedule tasks compute their first fire
         fires = server.event_bus.next_fire_times() if server.event_bus is not None else {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -102,6 +103,9 @@ class Watcher:
     async def _run(self) -> None:
         root = self.server.inventory.cwd
         try:
+            # awatch's first step imports anyio's asyncio backend (tens of ms): in a thread,
+            # so requests arriving as the sandbox comes up are not held behind it
+            await asyncio.to_thread(importlib.import_module, "anyio._backends._asyncio")
             async for changes in watchfiles.awatch(
                 root,
                 watch_filter=_interesting,
