@@ -60,12 +60,13 @@ def refusal(service: str, error: WireError) -> Refusal:
     return Refusal("ValidationException" if missing else "SerializationException", error.message)
 
 
-def query_error(namespace: str, code: str, message: str) -> bytes:
+def query_error(namespace: str | None, code: str, message: str, request_id: str = "") -> bytes:
     """The query protocol's `<ErrorResponse>` (botocore reads `Error.Code`, `Error.Message`)."""
+    xmlns = f' xmlns="{namespace}"' if namespace else ""
     return (
-        f'<ErrorResponse xmlns="{namespace}"><Error><Type>Sender</Type><Code>{escape(code)}</Code>'
-        f"<Message>{escape(message)}</Message></Error><RequestId>{uuid.uuid4()}</RequestId>"
-        "</ErrorResponse>"
+        f"<ErrorResponse{xmlns}><Error><Type>Sender</Type><Code>{escape(code)}</Code>"
+        f"<Message>{escape(message)}</Message></Error><RequestId>{request_id or uuid.uuid4()}"
+        "</RequestId></ErrorResponse>"
     ).encode()
 
 

@@ -12,13 +12,13 @@ fails at once instead of hanging in retries.
 
 from __future__ import annotations
 
-import json
 import uuid
 from xml.sax.saxutils import escape
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pyarc.sandbox.aws_endpoint.models import model_protocol
+from pyarc.wire import json_error, query_error
 
 CODE = "NotImplemented"
 STATUS = 501
@@ -74,7 +74,7 @@ def error_reply(
     request_id = str(uuid.uuid4())
     headers = [(b"x-amzn-requestid", request_id.encode())]
     if protocol in ("json", "rest-json"):
-        body = json.dumps({"__type": code, "message": message}).encode()
+        body = json_error(code, message)
         content_type = b"application/x-amz-json-1.0" if protocol == "json" else b"application/json"
         headers += [(b"content-type", content_type), (b"x-amzn-errortype", code.encode())]
     elif protocol == "smithy-rpc-v2-cbor":
@@ -82,11 +82,8 @@ def error_reply(
         headers += [(b"content-type", b"application/cbor"), (b"smithy-protocol", b"rpc-v2-cbor")]
     else:
         error = f"<Code>{code}</Code><Message>{escape(message)}</Message>"
-        if protocol == "query":
-            text = (
-                f"<ErrorResponse><Error><Type>Sender</Type>{error}</Error>"
-                f"<RequestId>{request_id}</RequestId></ErrorResponse>"
-            )
+        if protocol == "query":  # the one shape of a query error: pyarc.wire.refusals
+            text = query_error(None, code, message, request_id).decode()
         elif protocol == "ec2":
             text = (
                 f"<Response><Errors><Error>{error}</Error></Errors>"
