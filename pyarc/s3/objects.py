@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 DEFAULT_CONTENT_TYPE = "binary/octet-stream"  # what S3 answers for an object put without one
 READ_CHUNK = 256 * 1024
@@ -108,7 +109,12 @@ def read_blob(blob: Blob, start: int = 0, end: int | None = None) -> Iterator[by
     if isinstance(blob, bytes):
         yield blob[start:end] if start or end is not None else blob
         return
-    with open(blob, "rb") as file:
+    yield from read_file(open(blob, "rb"), start, end)  # noqa: SIM115 - read_file closes it
+
+
+def read_file(file: BinaryIO, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+    """The bytes [start, end) of an open file, in chunks; the file is closed at the end."""
+    with file:
         file.seek(start)
         left = (end if end is not None else os.fstat(file.fileno()).st_size) - start
         while left > 0:

@@ -11,21 +11,13 @@ from typing import Any
 import boto3
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from pyarc.testing import wait_until
+from tests.browser import chromium
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "cage_socket"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 MINE = re.compile(r"\bmine\b")
 
 pytestmark = pytest.mark.timeout(120)
@@ -44,10 +36,8 @@ def sandbox() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def open_tab(browser: Browser, url: str, **viewport: int) -> Page:

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from pyarc.s3.errors import S3Error
+from pyarc.s3.objects import BlobWriter
 
 Receive = Any
 
@@ -76,6 +77,17 @@ async def body_chunks(receive: Receive, headers: dict[str, str]) -> AsyncIterato
         chunks = aws_chunked(chunks)
     async for chunk in chunks:
         yield chunk
+
+
+async def receive_into(writer: BlobWriter, receive: Receive, headers: dict[str, str]) -> BlobWriter:
+    """Write the request's body into `writer` as it arrives (discarded if it breaks off)."""
+    try:
+        async for chunk in body_chunks(receive, headers):
+            writer.write(chunk)
+    except BaseException:
+        writer.discard()
+        raise
+    return writer
 
 
 async def body_bytes(receive: Receive, headers: dict[str, str]) -> bytes:

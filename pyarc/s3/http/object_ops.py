@@ -14,12 +14,12 @@ from pyarc.s3.errors import (
     precondition_failed,
 )
 from pyarc.s3.http import xml
-from pyarc.s3.http.body import body_chunks
+from pyarc.s3.http.body import receive_into
 from pyarc.s3.http.context import Context
 from pyarc.s3.http.ranges import byte_range
 from pyarc.s3.http.reply import Reply, fields_from, object_headers, parse_http_date, xml_reply
 from pyarc.s3.http.request import S3Request
-from pyarc.s3.objects import READ_CHUNK, Blob, ObjectInfo
+from pyarc.s3.objects import Blob, ObjectInfo, read_file
 
 OVERRIDES = {  # GetObject's query parameters that replace a header of the answer
     "response-content-type": "content-type",
@@ -56,26 +56,14 @@ def check_conditions(info: ObjectInfo, headers: dict[str, str]) -> None:
         raise _not_modified()
 
 
-def _file_chunks(file, start: int, end: int) -> Iterator[bytes]:
-    with file:
-        file.seek(start)
-        left = end - start
-        while left > 0:
-            chunk = file.read(min(READ_CHUNK, left))
-            if not chunk:
-                return
-            left -= len(chunk)
-            yield chunk
-
-
 def _body(blob: Blob, start: int, end: int, key: str) -> bytes | Iterator[bytes]:
     if isinstance(blob, bytes):
         return blob if (start, end) == (0, len(blob)) else blob[start:end]
     try:
-        file = open(blob, "rb")  # noqa: SIM115 - closed by _file_chunks once sent
-    except FileNotFoundError:
+        file = open(blob, "rb")  # noqa: SIM115 - read_file closes it once sent
+    except FileNotFoundError:  # deleted since it was looked up
         raise no_such_key(key) from None
-    return _file_chunks(file, start, end)
+    return read_file(file, start, end)
 
 
 def get_object(context: Context, request: S3Request, head: bool = False) -> Reply:
@@ -103,13 +91,7 @@ async def put_object(context: Context, request: S3Request, receive) -> Reply:
     store = context.store
     if "if-none-match" in request.headers or "if-match" in request.headers:
         _check_write_conditions(context, request)
-    writer = store.writer(request.bucket)
-    try:
-        async for chunk in body_chunks(receive, request.headers):
-            writer.write(chunk)
-    except BaseException:
-        writer.discard()
-        raise
+    writer = await receive_into(store.writer(request.bucket), receive, request.headers)
     info = store.commit(request.bucket, request.key, writer, fields_from(request.headers))
     return Reply(200, [("etag", info.etag)])
 

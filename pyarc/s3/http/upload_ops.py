@@ -7,7 +7,7 @@ import re
 
 from pyarc.s3.errors import invalid_argument, invalid_range
 from pyarc.s3.http import xml
-from pyarc.s3.http.body import body_bytes, body_chunks
+from pyarc.s3.http.body import body_bytes, receive_into
 from pyarc.s3.http.context import Context
 from pyarc.s3.http.object_ops import check_copy_conditions, copy_source
 from pyarc.s3.http.reply import Reply, fields_from, xml_reply
@@ -42,12 +42,7 @@ async def upload_part(context: Context, request: S3Request, receive) -> Reply:
     upload_id, bucket, key = _where(request)
     number = _part_number(request)
     writer = context.multipart.writer(upload_id, bucket, key, number)
-    try:
-        async for chunk in body_chunks(receive, request.headers):
-            writer.write(chunk)
-    except BaseException:
-        writer.discard()
-        raise
+    await receive_into(writer, receive, request.headers)
     part = context.multipart.add_part(upload_id, bucket, key, number, writer)
     return Reply(200, [("etag", part.etag)])
 
