@@ -22,14 +22,14 @@ export function busView(section, live) {
     let data;
     try { data = await api.get("/bus"); } catch (error) { toast(error.message, "error"); return; }
     const failed = (n) => (n ? h("span", { class: "pill failed" }, `${n} failed`) : null);
-    clear(section,
-      h("h2", {}, "@events"),
+    clear(section, h("div", { class: "bus-grid" },
+      h("div", {}, h("h2", {}, "@events"),
       data.events.length ? h("div", { class: "cards" }, data.events.map((e) => h("article", { class: "card", dataset: { event: e.name } },
         h("header", {}, h("span", { class: "strong" }, e.name), h("span", { class: "muted mono" }, e.function.folder), failed(e.failedInvocations)),
         payloadEditor(`Message for ${e.name}`, '{"hello": "world"}', (text) => act(
           () => api.post(`/events/${encodeURIComponent(e.name)}`, { message: asPayload(text) }),
-          (a) => `Published ${a.messageId} to ${e.name}.`))))) : h("p", { class: "empty" }, "No @events."),
-      h("h2", {}, "@queues"),
+          (a) => `Published ${a.messageId} to ${e.name}.`))))) : h("p", { class: "empty" }, "No @events.")),
+      h("div", {}, h("h2", {}, "@queues"),
       data.queues.length ? h("div", { class: "cards" }, data.queues.map((q) => h("article", { class: "card", dataset: { queue: q.name } },
         h("header", {}, h("span", { class: "strong" }, q.name), h("span", { class: "muted" }, q.fifo ? "FIFO" : "standard"), failed(q.failedInvocations)),
         h("dl", { class: "facts" },
@@ -38,19 +38,19 @@ export function busView(section, live) {
           h("dt", {}, "Delayed"), h("dd", {}, String(q.counts ? q.counts.delayed : 0))),
         payloadEditor(`Message for ${q.name}`, '{"job": 1}', (text) => act(
           () => api.post(`/queues/${encodeURIComponent(q.name)}`, { body: asPayload(text) }),
-          (a) => `Sent ${a.messageId} to ${q.name}.`))))) : h("p", { class: "empty" }, "No @queues."),
-      h("h2", {}, "@scheduled"),
+          (a) => `Sent ${a.messageId} to ${q.name}.`))))) : h("p", { class: "empty" }, "No @queues.")),
+      h("div", {}, h("h2", {}, "@scheduled"),
       data.schedules.length ? h("div", { class: "cards" }, data.schedules.map((s) => h("article", { class: "card", dataset: { schedule: s.name } },
         h("header", {}, h("span", { class: "strong" }, s.name), h("span", { class: "mono" }, s.expression + (s.timezone ? ` ${s.timezone}` : "")), failed(s.failedInvocations)),
         h("p", { class: "muted" }, s.running ? `Next fire ${relative(s.nextFire)}` : "Schedules are not running in this sandbox; fire it by hand."),
         h("div", { class: "row" }, h("span", { class: "spacer" }),
           h("button", { type: "button", class: "primary", onclick: () => act(
             () => api.post(`/schedules/${encodeURIComponent(s.name)}/fire`),
-            () => `Fired ${s.name}; it shows in Invocations.`) }, "Fire now"))))) : h("p", { class: "empty" }, "No @scheduled."),
-      h("h2", {}, "@tables-streams"),
+            () => `Fired ${s.name}; it shows in Invocations.`) }, "Fire now"))))) : h("p", { class: "empty" }, "No @scheduled.")),
+      h("div", {}, h("h2", {}, "@tables-streams"),
       data.streams.length ? h("ul", { class: "ws-routes" }, data.streams.map((s) => h("li", {}, h("span", { class: "strong" }, s.table), " → ", h("span", { class: "mono" }, s.function.folder), " ", failed(s.failedInvocations)))) : h("p", { class: "empty" }, "No @tables-streams."),
       data.streamRecords.length ? h("details", { class: "route" }, h("summary", {}, `Recent stream records (${data.streamRecords.length})`),
-        data.streamRecords.map((r) => h("div", { class: "record" }, h("p", {}, h("span", { class: "pill" }, r.eventName), " ", h("span", { class: "mono" }, JSON.stringify(r.dynamodb?.Keys || {}))), jsonView(r)))) : null);
+        data.streamRecords.map((r) => h("div", { class: "record" }, h("p", {}, h("span", { class: "pill" }, r.eventName), " ", h("span", { class: "mono" }, JSON.stringify(r.dynamodb?.Keys || {}))), jsonView(r)))) : null)));
   }
 
   live.on("invocation", (row) => { if (!section.hidden && !row.running && row.kind !== "http" && row.kind !== "ws") load(); });
