@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,10 @@ MIN_REAP_DELAY_S = 0.05
 # Workers started before their first invocation: each costs its memory while idle, and a
 # cold start (a fork of the zygote) costs little more than the handler's imports.
 PREWARM_LIMIT = 1
+# An invocation that finds every worker busy waits this long for one to finish before it
+# starts another (and longer while another start is under way): a burst of short
+# invocations is served by the workers there are, not by one new process each.
+GROW_AFTER_S = 0.05
 _NO_MODULE = re.compile(r"No module named '([^'.]+)")
 
 
@@ -111,6 +116,18 @@ class FunctionPool:
         self.generation = 0  # bumped by recycle(); older workers are retired
         self.retired = False  # replaced by a pool with a new configuration
         self.warming: asyncio.Task | None = None  # a prewarm in progress
+        self.starting = 0  # workers being started for invocations
+        self.waiters: deque[asyncio.Future[Worker]] = deque()  # invocations waiting for one
+
+    def hand_over(self, worker: Worker) -> bool:
+        """Give a worker that finished to the longest-waiting invocation, if any waits."""
+        while self.waiters:
+            handoff = self.waiters.popleft()
+            if not handoff.done():
+                self.busy.add(worker)
+                handoff.set_result(worker)
+                return True
+        return False
 
     def take_idle(self) -> Worker | None:
         while self.idle:
@@ -213,6 +230,8 @@ class WorkerPools:
         pool = self._pool_for(fn)
         async with pool.slots:
             worker, waited = (None, False) if self.cold else await pool.take_idle_or_prewarmed()
+            if worker is None and not self.cold:
+                worker = await self._wait_for_busy(pool)
             cold = worker is None or waited
             if worker is None:
                 problem = missing_handler_error(fn)
@@ -223,12 +242,15 @@ class WorkerPools:
                     return finish(False, None, path, True)
                 worker = self._new_worker(fn, pool, path)
                 pool.busy.add(worker)
+                pool.starting += 1
                 try:
                     init_error = await worker.start(request_id, timeout, self.init_timeout)
                 except BaseException:
                     pool.busy.discard(worker)
                     self._dispose(worker)
                     raise
+                finally:
+                    pool.starting -= 1
                 if init_error is not None:
                     pool.busy.discard(worker)
                     self._dispose(worker)
@@ -366,6 +388,31 @@ class WorkerPools:
         self._workers.add(worker)
         return worker
 
+    async def _wait_for_busy(self, pool: FunctionPool) -> Worker | None:
+        """No worker is idle: the first busy one to finish within GROW_AFTER_S (waiting on
+        while another start is under way); None: this invocation starts a worker."""
+        loop = asyncio.get_running_loop()
+        while pool.busy and not pool.retired and not self._closed:
+            handoff: asyncio.Future[Worker] = loop.create_future()
+            pool.waiters.append(handoff)
+            try:
+                await asyncio.wait([handoff], timeout=GROW_AFTER_S)
+            except BaseException:  # cancelled: a worker handed over meanwhile goes back
+                if handoff.done() and not handoff.cancelled():
+                    worker = handoff.result()
+                    pool.busy.discard(worker)
+                    self._give_back(pool, worker, keep=True)
+                raise
+            finally:
+                if not handoff.done():
+                    pool.waiters.remove(handoff)
+                    handoff.cancel()
+            if not handoff.cancelled():
+                return handoff.result()
+            if not pool.starting:
+                return None
+        return None
+
     def _give_back(self, pool: FunctionPool, worker: Worker, *, keep: bool) -> None:
         reuse = (
             keep
@@ -375,6 +422,8 @@ class WorkerPools:
             and not pool.retired
             and worker.generation == pool.generation
         )
+        if reuse and pool.hand_over(worker):
+            return
         if reuse:
             worker.idle_since = self.clock()
             pool.idle.append(worker)

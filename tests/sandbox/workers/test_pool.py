@@ -240,3 +240,38 @@ def test_the_sandbox_prewarms_get_index_first_and_only_up_to_the_limit(harness):
     missing = harness.function(None, name="get-gone")
     assert first_to_warm([ws, missing, items, index]) == [index]
     assert first_to_warm([ws, missing, items, index], limit=3) == [index, items, ws]
+
+
+def test_a_burst_of_short_invocations_is_served_by_the_workers_there_are(harness):
+    fn = harness.function(SLOW_PID)
+
+    async def scenario(pools):
+        await pools.invoke(fn, {})  # one warm worker
+        burst = await asyncio.gather(*(pools.invoke(fn, {}) for _ in range(20)))
+        return burst, pools.pids(fn)
+
+    burst, live = harness.run(scenario, max_workers=8)
+    assert all(r.ok for r in burst)
+    # each waited for the busy worker (well under GROW_AFTER_S) instead of starting its own
+    assert len(live) < 4 and sum(r.cold for r in burst) == len(live) - 1
+
+
+def test_a_cancelled_waiter_gives_its_handed_over_worker_back(harness):
+    fn = harness.function(SLOW_PID)
+
+    async def scenario(pools):
+        await pools.invoke(fn, {})
+        busy = asyncio.create_task(pools.invoke(fn, {"sleep": 0.2}))
+        waiting = asyncio.create_task(pools.invoke(fn, {}))
+        while not pools._pools[fn.key].waiters:
+            await asyncio.sleep(0.005)
+        waiting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiting
+        first = await busy
+        after = await pools.invoke(fn, {})
+        return first, after, pools.pids(fn)
+
+    first, after, live = harness.run(scenario)
+    assert first.ok and after.ok and not after.cold
+    assert live == [first.payload] == [after.payload]
