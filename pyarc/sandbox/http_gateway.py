@@ -34,15 +34,16 @@ class HttpGateway:
         self.management = management
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        connection_id = connection_id_from(scope["path"])  # (decoded)
+        if connection_id is not None:
+            await self.management.serve(scope, receive, send, connection_id)
+            return
         request = Request(scope, receive)
         response = await self._respond(request)
         await response(scope, receive, send)
 
     async def _respond(self, request: Request) -> Response:
-        path = request.url.path  # decoded
-        connection_id = connection_id_from(path)
-        if connection_id is not None:
-            return await self.management.handle(request, connection_id)
+        path = request.scope["path"]  # decoded (request.url builds a whole URL: not needed)
         method = request.method.upper()
         if path.startswith(STATIC_PREFIX) and method in ("GET", "HEAD"):
             found = self.state.static.respond(path[len(STATIC_PREFIX) :], request.headers)
@@ -72,7 +73,7 @@ class HttpGateway:
             return _to_response(
                 json_error(413, f"Request Entity Too Large: bodies over {limit_mb:g} MB")
             )
-        client = request.client
+        client = request.scope.get("client")
         info = HttpRequestInfo(
             method=request.method,
             raw_path=raw_path,
@@ -81,7 +82,7 @@ class HttpGateway:
                 (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.scope["headers"]
             ],
             body=body,
-            source_ip=client.host if client else "127.0.0.1",
+            source_ip=client[0] if client else "127.0.0.1",
             protocol=f"HTTP/{request.scope.get('http_version', '1.1')}",
         )
         version = self.state.payload_version
@@ -111,7 +112,7 @@ class HttpGateway:
         return _to_response(parts, info.request_id)
 
     def _not_found(self, request: Request, static: bool = False) -> Response:
-        method, path = request.method, request.url.path
+        method, path = request.method, request.scope["path"]
         if path == BROWSER_ICON:  # browsers ask for it by themselves: no route to suggest
             self.state.log.not_found(method, path, "")
             return Response("Not Found", status_code=404, media_type="text/plain")

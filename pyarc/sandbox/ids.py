@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import secrets
+import os
 import string
 import time
 from datetime import UTC, datetime
 
 _ALPHABET = string.ascii_letters + string.digits
+# each random byte -> one letter or digit (256 % 62 leaves a slight bias: fine for ids);
+# one translate of 15 random bytes costs a tenth of 15 `secrets.choice` calls
+_TO_ALPHABET = bytes(ord(_ALPHABET[b % len(_ALPHABET)]) for b in range(256))
 
 
 def aws_id() -> str:
     """A 16-character id like API Gateway's `JKJaXmPLvHcESHA=` (URL-safe, ends with `=`)."""
-    return "".join(secrets.choice(_ALPHABET) for _ in range(15)) + "="
+    return os.urandom(15).translate(_TO_ALPHABET).decode("ascii") + "="
 
 
 def now_ms() -> int:

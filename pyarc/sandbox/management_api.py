@@ -4,6 +4,9 @@ Also answered under `/{stage}/@connections/{id}` (the deployed URL shape) and
 Architect's `/_arc/ws/@connections/{id}`, so
 `boto3.client("apigatewaymanagementapi", endpoint_url=...)` works unchanged.
 Errors carry `x-amzn-ErrorType`, which is how botocore names the exception.
+
+A broadcast is one POST per recipient, so `serve` answers a POST at the ASGI level
+(no Starlette request or response objects): it is most of what a broadcast costs here.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import re
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from pyarc.sandbox.config import WS_MESSAGE_LIMIT
 from pyarc.sandbox.connections import ConnectionGone, ConnectionRegistry
@@ -22,6 +26,10 @@ CONNECTIONS_PATH = re.compile(r"^(?:/_arc/ws|/[^/@]+)?/@connections/(?P<id>[^/]+
 
 DELETED_CLOSE_CODE = 1000
 DELETED_CLOSE_REASON = "Connection closed by the server"
+
+# the answer to a delivered POST (what Starlette's empty Response(status_code=200) sends)
+_POSTED_START = {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"0")]}
+_POSTED_BODY = {"type": "http.response.body", "body": b""}
 
 
 def connection_id_from(path: str) -> str | None:
@@ -48,6 +56,32 @@ class ManagementApi:
         self.registry = registry
         self.message_limit = message_limit
 
+    async def serve(self, scope: Scope, receive: Receive, send: Send, connection_id: str) -> None:
+        """Answer one request to `/@connections/{connection_id}` (ASGI)."""
+        if scope["method"] != "POST":
+            response = await self.handle(Request(scope, receive), connection_id)
+            await response(scope, receive, send)
+            return
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            chunks.append(chunk)
+            size += len(chunk)
+            more = message.get("more_body", False)
+            if size > self.message_limit:
+                await self._too_large()(scope, receive, send)
+                return
+        try:
+            await self.registry.get(connection_id).send(b"".join(chunks))
+        except ConnectionGone:
+            await gone(connection_id)(scope, receive, send)
+            return
+        await send(_POSTED_START)
+        await send(_POSTED_BODY)
+
     async def handle(self, request: Request, connection_id: str) -> Response:
         method = request.method.upper()
         if method == "POST":
@@ -65,17 +99,20 @@ class ManagementApi:
         async for chunk in request.stream():
             data += chunk
             if len(data) > self.message_limit:
-                return _error(
-                    413,
-                    "PayloadTooLargeException",
-                    f"Message too long: the limit is {self.message_limit} bytes.",
-                )
+                return self._too_large()
         try:
             connection = self.registry.get(connection_id)
             await connection.send(bytes(data))
         except ConnectionGone:
             return gone(connection_id)
         return Response(status_code=200)
+
+    def _too_large(self) -> Response:
+        return _error(
+            413,
+            "PayloadTooLargeException",
+            f"Message too long: the limit is {self.message_limit} bytes.",
+        )
 
     def _get(self, connection_id: str) -> Response:
         try:
