@@ -1,4 +1,4 @@
-"""Load test of examples/cage_socket: 100 WebSocket clients, no browser.
+"""Load test of examples/cage_socket (or cage_socket_js): 100 WebSocket clients, no browser.
 
 Every client says hello; then clients take turns turning their bird, and for each turn
 we time how long until *every* client has the broadcast (the fan-out). Checks that every
@@ -8,7 +8,10 @@ The floor: a bare `websockets` server in this process that relays each message t
 clients itself (no handler process, no table, no Management API) - the cost of the
 WebSocket fan-out alone.
 
-    python bench/bench_cage_socket.py [--clients 100] [--turns 30]
+    python bench/bench_cage_socket.py [--clients 100] [--turns 30] [--example cage_socket_js]
+
+`--example cage_socket_js` runs the JavaScript example (@architect/functions on Node.js
+workers), which serves the same page and protocol.
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ from websockets.asyncio.server import ServerConnection, broadcast, serve
 
 from pyarc.testing import Sandbox, free_port
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "cage_socket"
-TABLE = "cage-socket-staging-data"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLE_NAMES = ("cage_socket", "cage_socket_js")
 TIMEOUT_S = 60
 
 
@@ -122,7 +125,7 @@ async def floor(clients_wanted: int, turns: int) -> dict[str, Any]:
         return await fan_out(f"ws://127.0.0.1:{port}", clients_wanted, turns, hello=False)
 
 
-def remaining_records(tables_url: str) -> int:
+def remaining_records(tables_url: str, table: str) -> int:
     dynamodb = boto3.client(
         "dynamodb",
         endpoint_url=tables_url,
@@ -130,7 +133,7 @@ def remaining_records(tables_url: str) -> int:
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
-    return len(dynamodb.scan(TableName=TABLE)["Items"])
+    return len(dynamodb.scan(TableName=table)["Items"])
 
 
 def summary(name: str, result: dict[str, Any]) -> str:
@@ -146,9 +149,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--turns", type=int, default=30)
+    parser.add_argument("--example", choices=EXAMPLE_NAMES, default="cage_socket")
     args = parser.parse_args()
 
-    with Sandbox(EXAMPLE) as sandbox:
+    with Sandbox(EXAMPLES / args.example) as sandbox:
         result = asyncio.run(fan_out(sandbox.ws_url, args.clients, args.turns, hello=True))
         # every $disconnect (a delete, then a broadcast to those left) runs to the end
         # before the sandbox stops, so none is cut short
@@ -156,13 +160,15 @@ def main() -> int:
         deadline = time.monotonic() + TIMEOUT_S
         while gateway.unfinished and time.monotonic() < deadline:
             time.sleep(0.05)  # polling a running server, not synchronisation
-        left = remaining_records(sandbox.tables_url)
+        table = f"{sandbox.inventory.app}-staging-data"
+        left = remaining_records(sandbox.tables_url, table)
     bare = asyncio.run(floor(args.clients, args.turns))
 
     print(
-        f"cage_socket: {args.clients} WebSocket clients, {args.turns} turns each broadcast to all"
+        f"{args.example}: {args.clients} WebSocket clients, {args.turns} turns each broadcast "
+        "to all"
     )
-    print(summary("cage_socket sandbox", result))
+    print(summary(f"{args.example} sandbox", result))
     print(summary("floor: bare relay", bare))
     print(
         f"broadcasts missed: {result['missing']}   error frames: {result['errors']}   "

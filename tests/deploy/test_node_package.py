@@ -204,6 +204,18 @@ def test_an_npm_failure_is_one_sentence_naming_the_package_json(tmp_path: Path) 
     assert "\n" not in message
 
 
+def test_the_javascript_example_packages_architect_functions_and_its_shared_code(
+    tmp_path: Path,
+) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "cage_socket_js"
+    inventory = load(example)
+    fn = inventory.function("ws:default")
+    files = entries(package_functions(inventory, tmp_path / "work", OFFLINE, [fn])[fn.key])
+    assert "index.js" in files and "node_modules/@architect/shared/aviary.js" in files
+    assert version_of(files, "@architect/functions").startswith("8.")  # from package-lock.json
+    assert "node_modules/@aws-lite/dynamodb/package.json" in files  # and what it depends on
+
+
 def test_a_mixed_app_deploys_against_moto(moto_server: str, tmp_path: Path) -> None:
     inventory = write_mixed_app(tmp_path / "app")
     from pyarc.deploy.deployer import deploy

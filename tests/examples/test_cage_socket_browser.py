@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from pyarc.testing import wait_until
 from tests.browser import chromium
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "cage_socket"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 MINE = re.compile(r"\bmine\b")
 
@@ -26,11 +26,13 @@ pytestmark = pytest.mark.timeout(120)
 expect.set_options(timeout=15_000)
 
 
-@pytest.fixture
-def sandbox() -> Iterator[Any]:
+@pytest.fixture(params=["cage_socket", "cage_socket_js"])
+def sandbox(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The Python example, then the JavaScript one (@architect/functions): one page, one
+    protocol, the same tests."""
     from pyarc.testing import Sandbox
 
-    with Sandbox(EXAMPLE) as running:
+    with Sandbox(EXAMPLES / request.param) as running:
         yield running
 
 

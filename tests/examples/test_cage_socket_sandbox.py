@@ -14,17 +14,19 @@ from websockets.sync.client import ClientConnection, connect
 
 from pyarc.testing import wait_until
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "cage_socket"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 RECEIVE_TIMEOUT_S = 10
 
 pytestmark = pytest.mark.timeout(90)
 
 
-@pytest.fixture
-def sandbox() -> Iterator[Any]:
+@pytest.fixture(params=["cage_socket", "cage_socket_js"])
+def sandbox(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The Python example, then the JavaScript one (@architect/functions): one page, one
+    protocol, the same tests."""
     from pyarc.testing import Sandbox
 
-    with Sandbox(EXAMPLE) as running:
+    with Sandbox(EXAMPLES / request.param) as running:
         yield running
 
 

@@ -52,3 +52,21 @@ def test_the_cage_socket_example_lints_clean(validate):
     template, _ = validate(inventory)
     assert template["Resources"]["WS"]["Properties"]["ProtocolType"] == "WEBSOCKET"
     assert template["Resources"]["CDN"]["Type"] == "AWS::CloudFront::Distribution"
+
+
+def test_the_javascript_cage_socket_example_lints_clean_with_roles_read_from_its_code(validate):
+    example = REPO / "examples" / "cage_socket_js"
+    inventory = load(example)
+    template, _ = validate(inventory)
+    assert {fn.config.runtime for fn in inventory.functions} == {"nodejs22.x"}
+    resources = template["Resources"]
+    role = resources[resources["GetConnectionsHTTPLambda"]["Properties"]["Role"]["Fn::GetAtt"][0]]
+    granted = {
+        action
+        for policy in role["Properties"]["Policies"]
+        for statement in policy["PolicyDocument"]["Statement"]
+        for action in statement["Action"]
+        if not action.startswith(("logs:", "ssm:"))
+    }
+    # src/shared/aviary.js: data.data.query, data.data.delete, arc.ws.send
+    assert granted == {"dynamodb:Query", "dynamodb:DeleteItem", "execute-api:ManageConnections"}
