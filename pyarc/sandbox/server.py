@@ -312,6 +312,8 @@ class SandboxServer:
     def _bus_log(self, message: str) -> None:
         if "dropped" in message or "failed" in message:
             self.log.warning(message)
+            if self.recorder is not None:
+                self.recorder.delivery_note(message)
         else:
             self.log.info(message)
 

@@ -40,14 +40,15 @@ def client(sandbox: Sandbox) -> Iterator[httpx.Client]:
 @pytest.fixture(scope="module")
 def page(client: httpx.Client, sandbox: Sandbox) -> httpx.Client:
     """A client that acts as the page does: its Origin and the token the page carries."""
+    return httpx.Client(base_url=sandbox.url, timeout=30, headers=page_headers(client))
+
+
+def page_headers(client: httpx.Client) -> dict[str, str]:
+    """The Origin and the run's token the page sends (the token is in the page's HTML)."""
     html = client.get("/_pyarc/").text
     token = re.search(r'name="pyarc-token" content="([^"]+)"', html)
     assert token is not None and token.group(1) != "{{PYARC_TOKEN}}"
-    return httpx.Client(
-        base_url=sandbox.url,
-        timeout=30,
-        headers={"origin": sandbox.url, "x-pyarc-inspector": token.group(1)},
-    )
+    return {"origin": str(client.base_url).rstrip("/"), "x-pyarc-inspector": token.group(1)}
 
 
 def invocations(client: httpx.Client, **query: str) -> list[dict[str, Any]]:
@@ -350,3 +351,23 @@ def test_the_banner_links_the_inspector(sandbox: Sandbox) -> None:
     assert any("http://localhost:3333/_pyarc/" in line for line in lines)
     without = banner_lines(sandbox.inventory, Ports(3333), "127.0.0.1", 1.0)
     assert not any("/_pyarc/" in line for line in without)
+
+
+def test_retries_show_with_the_buses_own_sentence(tmp_path: Path) -> None:
+    app = write_app(tmp_path)
+    (app / "app.arc").write_text((app / "app.arc").read_text().replace("pinged", "pinged\nbroken"))
+    handler = app / "src/events/broken/lambda.py"
+    handler.parent.mkdir(parents=True)
+    handler.write_text("def handler(event, context):\n    raise RuntimeError('not today')\n")
+    with Sandbox(app) as running, httpx.Client(base_url=running.url, timeout=30) as http:
+        http.post(f"{API}/events/broken", headers=page_headers(http), json={"message": "x"})
+
+        def noted() -> list[dict[str, Any]]:
+            return http.get(f"{API}/bus").json()["deliveryNotes"]
+
+        wait_until(lambda: noted() != [], timeout=30, what="the bus's retry sentence")
+        (note,) = noted()
+        assert note["message"].startswith("event broken (")
+        assert "attempt 1 of 3 failed (RuntimeError: not today); retrying" in note["message"]
+        broken = next(e for e in http.get(f"{API}/bus").json()["events"] if e["name"] == "broken")
+        assert (broken["retried"], broken["dropped"], broken["failedInvocations"]) == (1, 0, 1)

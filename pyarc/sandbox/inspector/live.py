@@ -46,9 +46,12 @@ class LiveHub:
                 except TimeoutError:
                     yield b": keepalive\n\n"
                     continue
-                if frame is None:
+                frames = [frame]
+                while not queue.empty():  # one write for what piled up meanwhile
+                    frames.append(queue.get_nowait())
+                if None in frames:
                     return
-                yield frame.encode()
+                yield "".join(frames).encode()  # type: ignore[arg-type]
         finally:
             self._listeners.discard(queue)
 

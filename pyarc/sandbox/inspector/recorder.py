@@ -19,6 +19,7 @@ from pyarc.inventory.model import Function
 from pyarc.sandbox.inspector.live import LiveHub
 
 DEFAULT_KEEP = 500  # invocations kept in memory
+DELIVERY_NOTES = 200  # the event bus's retry and drop sentences kept
 OUTPUT_LINES = 2000  # lines kept per invocation; the rest are counted
 BIG_BODY = 256 * 1024  # event bodies over this are cut in the copy the inspector keeps
 
@@ -86,6 +87,7 @@ class Recorder:
         self._done: deque[Invocation] = deque(maxlen=keep)
         self._running: dict[str, list[Invocation]] = {}  # function key -> in flight
         self._ids = itertools.count(1)
+        self.delivery_notes: deque[tuple[float, str]] = deque(maxlen=DELIVERY_NOTES)
 
     # recording ----------------------------------------------------------------------
     def begin(self, fn: Function, event: Any) -> Invocation:
@@ -151,6 +153,12 @@ class Recorder:
         if self.live.listening:
             for record in running:
                 self.live.publish("output", {"id": record.id, "line": line})
+
+    def delivery_note(self, message: str) -> None:
+        """A sentence of the event bus about a delivery (a retry, a drop), as the console
+        prints it."""
+        self.delivery_notes.append((time.time(), message))
+        self.live.publish("changed", {"what": "bus"})
 
     # reading ------------------------------------------------------------------------
     def all(self) -> list[Invocation]:

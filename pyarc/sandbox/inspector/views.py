@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from pyarc.sandbox.inspector.recorder import Recorder
 
 RECENT_STREAM_RECORDS = 50
+# the bus's delivery sentences (bus/delivery.py): "queue jobs: ...", "event pinged (<id>): ..."
+_NOTE_TARGET = re.compile(r"^(?P<kind>event|queue|stream) (?P<name>[^\s:]+)")
 
 
 def function_view(fn: Function, inventory: Inventory) -> dict[str, Any]:
@@ -79,6 +82,7 @@ def bus_view(inventory: Inventory, bus: EventBus | None, recorder: Recorder) -> 
     region = inventory.aws.region
     failures = _failures_by_function(recorder)
     fires: dict[str, datetime | None] = bus.next_fire_times() if bus is not None else {}
+    retried, dropped = _delivery_counts(recorder)
     queues = bus.queues if bus is not None else {}
     return {
         "events": [
@@ -87,6 +91,8 @@ def bus_view(inventory: Inventory, bus: EventBus | None, recorder: Recorder) -> 
                 "arn": names.topic_arn(inventory.app, event.name, region),
                 "function": function_view(event.function, inventory),
                 "failedInvocations": failures.get(event.function.key, 0),
+                "retried": retried.get(("event", event.name), 0),
+                "dropped": dropped.get(("event", event.name), 0),
             }
             for event in inventory.events
         ],
@@ -102,6 +108,8 @@ def bus_view(inventory: Inventory, bus: EventBus | None, recorder: Recorder) -> 
                 "inFlightBatches": queues[queue.name].in_flight if queue.name in queues else 0,
                 "function": function_view(queue.function, inventory),
                 "failedInvocations": failures.get(queue.function.key, 0),
+                "retried": retried.get(("queue", queue.name), 0),
+                "dropped": dropped.get(("queue", queue.name), 0),
             }
             for queue in inventory.queues
         ],
@@ -123,10 +131,15 @@ def bus_view(inventory: Inventory, bus: EventBus | None, recorder: Recorder) -> 
                 "table": stream.table,
                 "function": function_view(stream.function, inventory),
                 "failedInvocations": failures.get(stream.function.key, 0),
+                "retried": retried.get(("stream", stream.name), 0),
+                "dropped": dropped.get(("stream", stream.name), 0),
             }
             for stream in inventory.streams
         ],
         "streamRecords": recent_stream_records(recorder),
+        "deliveryNotes": [
+            {"at": at, "message": message} for at, message in reversed(recorder.delivery_notes)
+        ],
     }
 
 
@@ -142,6 +155,22 @@ def recent_stream_records(recorder: Recorder) -> list[dict[str, Any]]:
             if len(records) >= RECENT_STREAM_RECORDS:
                 return records
     return records
+
+
+def _delivery_counts(
+    recorder: Recorder,
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+    """(retries, drops) per (kind, name), counted from the bus's delivery sentences."""
+    retried: dict[tuple[str, str], int] = {}
+    dropped: dict[tuple[str, str], int] = {}
+    for _, message in recorder.delivery_notes:
+        found = _NOTE_TARGET.match(message)
+        if found is None:
+            continue
+        target = (found["kind"], found["name"])
+        counts = dropped if " dropped after " in message else retried
+        counts[target] = counts.get(target, 0) + 1
+    return retried, dropped
 
 
 def _failures_by_function(recorder: Recorder) -> dict[str, int]:

@@ -1,6 +1,6 @@
 // Events, queues, schedules, streams: publish, depth, fire now, recent stream records.
 import { api } from "./api.js";
-import { clear, h, jsonView, relative, toast } from "./dom.js";
+import { clear, clock, h, jsonView, relative, toast } from "./dom.js";
 
 function payloadEditor(label, placeholder, onSend) {
   const text = h("textarea", { rows: "3", class: "mono", "aria-label": label, placeholder });
@@ -22,16 +22,20 @@ export function busView(section, live) {
     let data;
     try { data = await api.get("/bus"); } catch (error) { toast(error.message, "error"); return; }
     const failed = (n) => (n ? h("span", { class: "pill failed" }, `${n} failed`) : null);
+    const delivery = (t) => [
+      t.retried ? h("span", { class: "pill running" }, `${t.retried} retried`) : null,
+      t.dropped ? h("span", { class: "pill failed" }, `${t.dropped} dropped`) : null,
+    ];
     clear(section, h("div", { class: "bus-grid" },
       h("div", {}, h("h2", {}, "@events"),
       data.events.length ? h("div", { class: "cards" }, data.events.map((e) => h("article", { class: "card", dataset: { event: e.name } },
-        h("header", {}, h("span", { class: "strong" }, e.name), h("span", { class: "muted mono" }, e.function.folder), failed(e.failedInvocations)),
+        h("header", {}, h("span", { class: "strong" }, e.name), h("span", { class: "muted mono" }, e.function.folder), failed(e.failedInvocations), delivery(e)),
         payloadEditor(`Message for ${e.name}`, '{"hello": "world"}', (text) => act(
           () => api.post(`/events/${encodeURIComponent(e.name)}`, { message: asPayload(text) }),
           (a) => `Published ${a.messageId} to ${e.name}.`))))) : h("p", { class: "empty" }, "No @events.")),
       h("div", {}, h("h2", {}, "@queues"),
       data.queues.length ? h("div", { class: "cards" }, data.queues.map((q) => h("article", { class: "card", dataset: { queue: q.name } },
-        h("header", {}, h("span", { class: "strong" }, q.name), h("span", { class: "muted" }, q.fifo ? "FIFO" : "standard"), failed(q.failedInvocations)),
+        h("header", {}, h("span", { class: "strong" }, q.name), h("span", { class: "muted" }, q.fifo ? "FIFO" : "standard"), failed(q.failedInvocations), delivery(q)),
         h("dl", { class: "facts" },
           h("dt", {}, "Waiting"), h("dd", { class: "depth" }, String(q.counts ? q.counts.visible : 0)),
           h("dt", {}, "In flight"), h("dd", {}, String(q.counts ? q.counts.not_visible : 0)),
@@ -48,9 +52,12 @@ export function busView(section, live) {
             () => api.post(`/schedules/${encodeURIComponent(s.name)}/fire`),
             () => `Fired ${s.name}; it shows in Invocations.`) }, "Fire now"))))) : h("p", { class: "empty" }, "No @scheduled.")),
       h("div", {}, h("h2", {}, "@tables-streams"),
-      data.streams.length ? h("ul", { class: "ws-routes" }, data.streams.map((s) => h("li", {}, h("span", { class: "strong" }, s.table), " → ", h("span", { class: "mono" }, s.function.folder), " ", failed(s.failedInvocations)))) : h("p", { class: "empty" }, "No @tables-streams."),
+      data.streams.length ? h("ul", { class: "ws-routes" }, data.streams.map((s) => h("li", {}, h("span", { class: "strong" }, s.table), " → ", h("span", { class: "mono" }, s.function.folder), " ", failed(s.failedInvocations), delivery(s)))) : h("p", { class: "empty" }, "No @tables-streams."),
       data.streamRecords.length ? h("details", { class: "route" }, h("summary", {}, `Recent stream records (${data.streamRecords.length})`),
-        data.streamRecords.map((r) => h("div", { class: "record" }, h("p", {}, h("span", { class: "pill" }, r.eventName), " ", h("span", { class: "mono" }, JSON.stringify(r.dynamodb?.Keys || {}))), jsonView(r)))) : null)));
+        data.streamRecords.map((r) => h("div", { class: "record" }, h("p", {}, h("span", { class: "pill" }, r.eventName), " ", h("span", { class: "mono" }, JSON.stringify(r.dynamodb?.Keys || {}))), jsonView(r)))) : null),
+      data.deliveryNotes.length ? h("div", { class: "wide" }, h("h2", {}, "Retries and drops"),
+        h("ol", { class: "frames notes" }, data.deliveryNotes.map((n) => h("li", {},
+          h("span", { class: "dir" }, clock(n.at)), n.message)))) : null));
   }
 
   live.on("invocation", (row) => { if (!section.hidden && !row.running && row.kind !== "http" && row.kind !== "ws") load(); });
