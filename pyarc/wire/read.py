@@ -16,9 +16,12 @@ def validate(service: str, operation: str, request: dict[str, object]) -> None:
         check(shape, request)
 
 
-def read_form(service: str, operation: str, form: Mapping[str, str]) -> dict[str, object]:
-    """A query-protocol form body as the checked structure its model describes."""
-    shape = input_shape(service, operation)
+def read_form(
+    service: str, operation: str, form: Mapping[str, str], legacy: bool = False
+) -> dict[str, object]:
+    """A query-protocol form body as the checked structure its model describes; `legacy`
+    for a service that has left the query protocol (SQS: `pyarc.wire.legacy`)."""
+    shape = input_shape(service, operation, legacy_query=legacy)
     if shape is None:
         return {}
     request = decode(shape, form)

@@ -1,7 +1,8 @@
 """The events port's app (default 4444): Architect's local event bus (`POST /events`,
 `POST /queues` with `{"name", "payload"}`), `POST /_arc/invoke` for `pyarc invoke`,
-`GET /_arc/idle`, and every other POST to the AWS protocol it speaks: SQS when
-`X-Amz-Target: AmazonSQS.*` says so (`sqs.py`), else SNS's query form (`sns.py`)."""
+`GET /_arc/idle`, and every other POST to the AWS protocol it speaks: SQS in JSON when
+`X-Amz-Target: AmazonSQS.*` says so, SQS in the query protocol when the SigV4 scope says
+`sqs` (unsigned: an SQS action) (`sqs.py`), else SNS's query form (`sns.py`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from starlette.routing import Route
 from pyarc.sandbox.bus.bus import MessageTooLarge, UnknownTarget, payload_text
 from pyarc.sandbox.bus.wire import sns, sqs
 from pyarc.sandbox.bus.wire.api import Bus
+from pyarc.wire.sigv4 import credential_scope
 
 Invoker = Callable[[str, str, object], Awaitable[dict]]
 
@@ -49,9 +51,14 @@ def create_app(bus: Bus, invoke_target: Invoker | None = None) -> Starlette:
         target = request.headers.get("x-amz-target", "")
         if target.startswith("AmazonSQS."):
             return sqs.handle(bus, target.removeprefix("AmazonSQS."), await request.body())
-        form = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
-        form.update(parse_qs(request.url.query))
-        return sns.handle(bus, {k: v[0] for k, v in form.items()})
+        parsed = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+        parsed.update(parse_qs(request.url.query))
+        form = {k: v[0] for k, v in parsed.items()}
+        scope = credential_scope(request.scope["headers"])
+        action = form.get("Action", "")
+        if (scope.service == "sqs") if scope else action in sqs.OPERATIONS:
+            return sqs.handle_query(bus, action, form)  # boto3 before SQS spoke JSON
+        return sns.handle(bus, form)
 
     async def invoke(request: Request) -> Response:
         if invoke_target is None:

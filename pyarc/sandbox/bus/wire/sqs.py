@@ -1,7 +1,8 @@
 """SQS `SendMessage` / `SendMessageBatch` / `GetQueueUrl` / `GetQueueAttributes` on the
-events port (JSON 1.0 protocol, AWS-query compatible), so plain boto3 with
-`AWS_ENDPOINT_URL_SQS` reaches the bus. botocore's SQS model speaks `json` only (its
-`protocols`), so no query form is read. Each request is checked against that model
+events port, so plain boto3 with `AWS_ENDPOINT_URL_SQS` reaches the bus: JSON 1.0 (AWS-query
+compatible), which botocore's SQS model speaks today (`protocols: ["json"]`), and the query
+protocol (form body, XML answers) that boto3 1.34 releases before botocore 1.34.90 still
+send (`pyarc.wire.legacy` spells it). Each request is checked against botocore's model
 (`pyarc.wire`: types, required members, SQS's wording); the rules below are SQS's own
 (FIFO group and dedup ids, delays, attribute types, batch limits, attribute names)."""
 
@@ -10,15 +11,19 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import uuid
+from collections.abc import Mapping
 from typing import Any
+from xml.sax.saxutils import escape
 
 from starlette.responses import Response
 
 from pyarc.sandbox.bus.bus import MAX_MESSAGE_BYTES, MessageTooLarge, UnknownTarget
 from pyarc.sandbox.bus.wire.api import BATCH_ID, MAX_BATCH_ENTRIES, Bus
-from pyarc.wire import WireError, json_error, refusal, validate
+from pyarc.wire import WireError, json_error, query_error, read_form, refusal, validate
 
 JSON_10 = "application/x-amz-json-1.0"
+QUERY_NAMESPACE = "http://queue.amazonaws.com/doc/2012-11-05/"  # SQS's, in its query model
 MAX_DELAY_SECONDS = 900
 QUEUE_ATTRIBUTES = (
     "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesDelayed",
@@ -40,14 +45,14 @@ class SqsError(Exception):
         self.shape, self.message, self.code = shape, message, code or shape
 
 
+UNSUPPORTED = "AWS.SimpleQueueService.UnsupportedOperation"
+
+
 def handle(bus: Bus, operation: str, raw: bytes) -> Response:
-    """Answer one SQS call (`X-Amz-Target: AmazonSQS.<operation>`, body `raw`)."""
+    """Answer one SQS call in JSON (`X-Amz-Target: AmazonSQS.<operation>`, body `raw`)."""
     answer = OPERATIONS.get(operation)
     if answer is None:
-        return error(
-            "UnsupportedOperation", f"{operation} is not supported by the pyarc sandbox.",
-            "AWS.SimpleQueueService.UnsupportedOperation",
-        )  # fmt: skip
+        return error("UnsupportedOperation", _unsupported(operation), UNSUPPORTED)
     try:
         request = json.loads(raw or b"{}")
     except (ValueError, RecursionError):  # RecursionError: nested deeper than json reads
@@ -57,11 +62,60 @@ def handle(bus: Bus, operation: str, raw: bytes) -> Response:
     try:
         validate("sqs", operation, request)
         return Response(json.dumps(answer(bus, request)), media_type=JSON_10)
-    except WireError as exc:
-        refused = refusal("sqs", exc)
-        return error(refused.code, refused.message)
-    except SqsError as exc:
-        return error(exc.shape, exc.message, exc.code)
+    except (WireError, SqsError) as exc:
+        failure = _failure(exc)
+        return error(failure.shape, failure.message, failure.code)
+
+
+def handle_query(bus: Bus, action: str, form: Mapping[str, str]) -> Response:
+    """Answer one SQS call in the query protocol (`Action=SendMessage&...`, XML answers)."""
+    answer = OPERATIONS.get(action)
+    try:
+        if answer is None:
+            raise SqsError("UnsupportedOperation", _unsupported(action), UNSUPPORTED)
+        result = answer(bus, read_form("sqs", action, form, legacy=True))
+    except (WireError, SqsError) as exc:
+        failure = _failure(exc)
+        return Response(query_error(QUERY_NAMESPACE, failure.code, failure.message),
+                        status_code=400, media_type="text/xml")
+    xml = (
+        f'<{action}Response xmlns="{QUERY_NAMESPACE}"><{action}Result>{_xml(result)}'
+        f"</{action}Result><ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId>"
+        f"</ResponseMetadata></{action}Response>"
+    )
+    return Response(xml, media_type="text/xml")
+
+
+def _unsupported(operation: str) -> str:
+    return f"{operation} is not supported by the pyarc sandbox."
+
+
+def _failure(exc: WireError | SqsError) -> SqsError:
+    if isinstance(exc, SqsError):
+        return exc
+    refused = refusal("sqs", exc)
+    return SqsError(refused.code, refused.message)
+
+
+# how SQS's query answers name what its JSON answers hold (its query model's locationNames)
+_ELEMENTS = {"Successful": "SendMessageBatchResultEntry", "Failed": "BatchResultErrorEntry",
+             "Attributes": "Attribute"}
+
+
+def _xml(result: dict[str, Any]) -> str:
+    parts = []
+    for name, value in result.items():
+        if isinstance(value, list):  # flattened: one element per item
+            parts += [f"<{_ELEMENTS[name]}>{_xml(item)}</{_ELEMENTS[name]}>" for item in value]
+        elif isinstance(value, dict):  # a flattened map: <Attribute><Name/><Value/></Attribute>
+            parts += [
+                f"<{_ELEMENTS[name]}><Name>{escape(k)}</Name><Value>{escape(v)}</Value></{_ELEMENTS[name]}>"
+                for k, v in value.items()
+            ]
+        else:
+            text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+            parts.append(f"<{name}>{escape(text)}</{name}>")
+    return "".join(parts)
 
 
 def get_queue_url(bus: Bus, request: dict[str, Any]) -> dict[str, Any]:
