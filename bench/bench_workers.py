@@ -64,10 +64,13 @@ def row(label: str, values: list[float], floor: list[float] | None = None) -> No
     print(text)
 
 
-async def echo_floor(n: int) -> list[float]:
+async def echo_floor(
+    n: int, child_argv: tuple[str, ...] = (sys.executable, "-c", ECHO_CHILD)
+) -> list[float]:
+    """`n` JSON echoes through a child running `child_argv` (given its socket's fd last)."""
     parent, child = socket.socketpair()
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", ECHO_CHILD, str(child.fileno()), pass_fds=(child.fileno(),)
+        *child_argv, str(child.fileno()), pass_fds=(child.fileno(),)
     )
     child.close()
     reader, writer = await asyncio.open_unix_connection(sock=parent)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import textwrap
 import zipfile
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from pyarc.deploy.package import Artifact, package_functions
 from pyarc.errors import PyarcError
 from pyarc.inventory import Inventory, load
 from pyarc.template import build, explain_iam, names
+from tests.node.conftest import write_app
 from tests.template.conftest import build_and_validate
 
 from .test_deploy import console, options
@@ -88,12 +88,7 @@ FILES = {
 
 
 def write_mixed_app(root: Path) -> Inventory:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "app.arc").write_text(MANIFEST)
-    for relative, text in FILES.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
+    write_app(root, MANIFEST, FILES)
     # get-js installs from a lock file (npm ci); the root has none (npm install)
     subprocess.run(
         ["npm", "install", "--package-lock-only", "--no-audit", "--no-fund", "--loglevel=error"],
