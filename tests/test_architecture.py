@@ -155,3 +155,18 @@ def test_the_bus_wire_speaks_to_the_bus_through_its_narrow_api() -> None:
         if module.startswith("pyarc.sandbox.bus.wire")
     ]
     assert back == []
+
+
+def test_event_bus_implements_the_wire_api_as_declared() -> None:
+    """`Bus` (sandbox/bus/wire/api.py) is a Protocol: EventBus must keep its signatures."""
+    import inspect
+
+    from pyarc.sandbox.bus.bus import EventBus
+    from pyarc.sandbox.bus.wire.api import Bus
+
+    methods = [name for name, value in vars(Bus).items() if inspect.isfunction(value)
+               and not name.startswith("_")]
+    assert set(methods) >= {"publish", "send", "event_for_arn", "queue_state", "idle"}
+    for name in methods:
+        assert inspect.signature(getattr(EventBus, name)) == inspect.signature(getattr(Bus, name)), name
+    assert "log" in Bus.__annotations__
