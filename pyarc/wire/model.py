@@ -38,6 +38,17 @@ def service_model(service: str) -> Any:
 
 
 @functools.cache
+def error_statuses(service: str) -> dict[str, int]:
+    """Error code -> HTTP status, as `service`'s model declares its errors (SNS's
+    `NotFound` is 404); a code it does not declare is a 400."""
+    statuses: dict[str, int] = {}
+    for shape in service_model(service).error_shapes:
+        error = shape.metadata.get("error") or {}
+        statuses[error.get("code", shape.name)] = int(error.get("httpStatusCode", 400))
+    return statuses
+
+
+@functools.cache
 def input_shape(
     service: str, operation: str, opaque: frozenset[str] = frozenset(), legacy_query: bool = False
 ) -> Shape | None:

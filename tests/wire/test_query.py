@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from pyarc.wire import MissingMember, WireError, WrongType, input_shape, read_form, refusal
+from pyarc.wire import (
+    MissingMember,
+    WireError,
+    WrongType,
+    error_statuses,
+    input_shape,
+    read_form,
+    refusal,
+)
 from pyarc.wire.query import decode, form_tree
 
 
@@ -95,3 +103,9 @@ def test_each_service_words_a_refusal_as_it_does() -> None:
     assert _refused("sns", WrongType(("PublishBatchRequestEntries",), "list", "x")) == (
         "InvalidParameter", "Invalid parameter: PublishBatchRequestEntries Reason: it must be "
         "a list (Name.member.N=...)")
+
+
+def test_an_error_status_is_the_one_the_model_declares() -> None:
+    statuses = error_statuses("sns")
+    assert statuses["NotFound"] == 404 and statuses["AuthorizationError"] == 403
+    assert statuses["InvalidParameter"] == 400 and statuses["ParameterValueInvalid"] == 400

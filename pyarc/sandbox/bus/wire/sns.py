@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from pyarc.sandbox.bus.bus import MAX_MESSAGE_BYTES, UnknownTarget
 from pyarc.sandbox.bus.wire.api import BATCH_ID, MAX_BATCH_ENTRIES, Bus
-from pyarc.wire import WireError, query_error, read_form, refusal, service_model
+from pyarc.wire import WireError, error_statuses, query_error, read_form, refusal, service_model
 
 
 @functools.cache
@@ -27,11 +27,12 @@ def namespace() -> str:
 
 
 class SnsError(Exception):
-    """An SNS error answer: code (botocore maps it to the exception), message, status."""
+    """An SNS error answer: code (botocore maps it to the exception), message; the status
+    is the one SNS's model declares for the code."""
 
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
+    def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
-        self.code, self.message, self.status = code, message, status
+        self.code, self.message, self.status = code, message, error_statuses("sns").get(code, 400)
 
 
 def handle(bus: Bus, form: Mapping[str, str]) -> Response:
@@ -94,7 +95,7 @@ def _topic(bus: Bus, topic_arn: str) -> str:
     try:
         return bus.event_for_arn(topic_arn)
     except UnknownTarget:
-        raise SnsError("NotFound", "Topic does not exist", 404) from None
+        raise SnsError("NotFound", "Topic does not exist") from None
 
 
 def _send(bus: Bus, name: str, entry: dict[str, Any]) -> str:
