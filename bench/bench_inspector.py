@@ -9,6 +9,10 @@ Three runs of `pyarc sandbox` (its own process; the client in this one, keep-ali
   and reads every update, as an open tab does.
 Each sandbox is measured `--rounds` times after a warm-up; the best round's figures are
 printed, so a neighbour's burst on a shared machine does not decide the row.
+
+Then the recorder alone, in this process: `begin` + `finish` of one invocation with an
+HTTP event of the size the sandbox builds, with no listener and with one (its queue
+drained as a stream would), against the floor of appending the same dict to a deque.
 """
 
 from __future__ import annotations
@@ -91,6 +95,60 @@ def measure(port: int, requests: int, rounds: int) -> tuple[float, float]:
     return best
 
 
+def recorder_cost(samples: int = 20000) -> list[tuple[str, float]]:
+    """Microseconds per invocation recorded (median of 5 batches)."""
+    import asyncio
+    from collections import deque
+    from pathlib import Path as P
+
+    from pyarc.inventory.model import Function, FunctionConfig
+    from pyarc.sandbox.inspector.recorder import Recorder
+    from pyarc.sandbox.workers.results import InvokeResult
+
+    fn = Function("http", "get-ping", P("/app/src/http/get-ping"), FunctionConfig())
+    event = {
+        "version": "2.0",
+        "routeKey": "GET /ping",
+        "rawPath": "/ping",
+        "rawQueryString": "",
+        "headers": {f"h{i}": "x" * 20 for i in range(8)},
+        "requestContext": {"http": {"method": "GET", "path": "/ping"}, "requestId": "r"},
+        "isBase64Encoded": False,
+    }
+    result = InvokeResult(True, {"statusCode": 200, "body": "ok"}, None, 0.5, False, "id")
+
+    def batch(run: object) -> float:
+        began = time.perf_counter()
+        for _ in range(samples):
+            run()  # type: ignore[operator]
+        return (time.perf_counter() - began) / samples * 1e6
+
+    async def measure_all() -> list[tuple[str, float]]:
+        kept: deque[dict] = deque(maxlen=500)
+        closed = Recorder()
+        opened = Recorder()
+        stream = opened.live.stream()
+        await stream.__anext__()  # the page is listening
+        queue = next(iter(opened.live._listeners))
+
+        def record(recorder: Recorder) -> None:
+            recorder.finish(recorder.begin(fn, event), result)
+
+        def record_and_drain() -> None:
+            record(opened)
+            while not queue.empty():
+                queue.get_nowait()
+
+        rows = [
+            ("floor: deque.append", lambda: kept.append(event)),
+            ("recorder, page closed", lambda: record(closed)),
+            ("recorder, page open", record_and_drain),
+        ]
+        return [(name, statistics.median(batch(run) for _ in range(5))) for name, run in rows]
+
+    return asyncio.run(measure_all())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=2000)
@@ -127,6 +185,9 @@ def main() -> None:
     print(f"{'measure':<30} {'p50 ms':>8} {'p95 ms':>8}")
     for name, p50, p95 in rows:
         print(f"{name:<30} {p50:>8.3f} {p95:>8.3f}")
+    print("recording one invocation, in-process")
+    for name, micros in recorder_cost():
+        print(f"{name:<30} {micros:>8.2f} us")
 
 
 if __name__ == "__main__":

@@ -95,6 +95,7 @@ EXAMPLES: dict[str, dict[int, str]] = {
         3: "test_events_fire_at_start",
     },
     "docs/cli.md": {0: "test_cli_init_then_pytest"},
+    "docs/inspector.md": {0: "test_inspector_api_in_a_test"},
     "docs/aws-endpoint.md": {
         0: "test_aws_endpoint_banner",
         1: "test_aws_endpoint_secret",
@@ -558,6 +559,12 @@ def test_testing_test_cage(monkeypatch):
     namespace: dict[str, Any] = {}
     exec(compile(code, "docs/testing.md[0]", "exec"), namespace)
     namespace["test_my_app"]()
+
+
+def test_inspector_api_in_a_test(monkeypatch):
+    code = block("docs/inspector.md", 0, "python")
+    monkeypatch.chdir(REPO)  # "from the repository root"
+    exec(compile(code, "docs/inspector.md[0]", "exec"), {})
 
 
 def test_testing_fixture_in_a_pytest_run(tmp_path):
