@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from rich.markup import escape
 
 from pyarc.inventory.model import Function, Inventory
-from pyarc.sandbox.environment import Ports
+from pyarc.sandbox.environment import Ports, static_bucket
 from pyarc.sandbox.workers.node.launch import MIN_NODE_MAJOR, LocalNode
 
 
@@ -113,7 +113,11 @@ def banner_lines(
         lines.append(f"[bold]@ws[/] ws://localhost:{ports.http}")
         lines += _rows([(ws.route_key, _relative(ws.function, inventory)) for ws in inventory.ws])
     if inventory.static is not None:
-        lines.append(f"[bold]@static[/] {base}/_static/ -> {escape(inventory.static.folder)}/")
+        bucket = escape(static_bucket(inventory))
+        lines.append(
+            f"[bold]@static[/] {base}/_static/ -> {escape(inventory.static.folder)}/ "
+            f"(S3 bucket {bucket})"
+        )
     if ports.tables is not None:
         lines.append(f"[bold]@tables[/] http://localhost:{ports.tables} ({len(inventory.tables)})")
         if aws is not None:
