@@ -51,6 +51,15 @@ RUNTIME_ALIASES = {
 }
 PYTHON_RUNTIME = re.compile(r"^python3\.(9|1[0-9])$")
 NODE_RUNTIME = re.compile(r"^nodejs(20|22|24)\.x$")  # the Node.js runtimes Lambda supports
+# Runtimes Lambda refuses for new functions and updates, after their deprecation (AWS's
+# runtime deprecation policy; the dates as in cfn-lint's LmbdRuntimeLifecycle data):
+# runtime -> (date updates stopped, the successor). The sandbox still runs them.
+LAMBDA_BLOCKED_RUNTIMES = {
+    "python3.9": ("2026-07-01", "python3.14"),
+    "python3.10": ("2026-08-31", "python3.14"),
+    "python3.11": ("2026-08-31", "python3.14"),
+    "nodejs20.x": ("2026-07-01", "nodejs24.x"),
+}
 HANDLER_PATTERN = re.compile(r"^[A-Za-z_][\w./-]*\.[A-Za-z_]\w*$")
 RANGES = {
     "memory": (128, 10240, "MB"),

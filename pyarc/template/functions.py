@@ -8,6 +8,7 @@ from typing import Any
 
 from pyarc.errors import PyarcError
 from pyarc.inventory.model import Function
+from pyarc.inventory.settings import LAMBDA_BLOCKED_RUNTIMES
 from pyarc.template import names
 from pyarc.template.context import Draft, Json
 from pyarc.template.intrinsics import execute_api_host, get_att, ref, sub
@@ -164,6 +165,14 @@ def check_config(fn: Function) -> None:
         raise PyarcError(
             f"{describe(fn)} has runtime {config.runtime!r}; pyarc deploys Python and Node.js "
             "handlers, so set a pythonX.Y or nodejsNN.x runtime."
+        )
+    blocked = LAMBDA_BLOCKED_RUNTIMES.get(config.runtime)
+    if blocked is not None:
+        since, successor = blocked
+        raise PyarcError(
+            f"{describe(fn)} has runtime {config.runtime}, which Lambda no longer accepts for "
+            f"creating or updating functions (since {since}); set runtime {successor} in "
+            f"{os.path.join(fn.src.name, 'config.arc')} or @aws."
         )
     if config.concurrency is not None and config.concurrency < 0:
         raise PyarcError(f"{describe(fn)} has concurrency {config.concurrency}; use 0 or more.")

@@ -156,6 +156,28 @@ def test_out_of_range_settings_name_the_function(app, setting, value):
         build(app.inventory)
 
 
+@pytest.mark.parametrize(
+    ("runtime", "successor"), [("nodejs20.x", "nodejs24.x"), ("python3.11", "python3.14")]
+)
+def test_runtimes_lambda_no_longer_accepts_are_refused_before_deploying(app, runtime, successor):
+    """cfn-lint's E2533 says the same; Lambda would fail the stack at CreateFunction."""
+    app.http("get", "/", "get-index", runtime=runtime)
+    with pytest.raises(PyarcError) as raised:
+        build(app.inventory)
+    message = str(raised.value)
+    assert f"http function 'get-index' has runtime {runtime}, which Lambda no longer" in message
+    assert f"set runtime {successor} in get-index/config.arc or @aws" in message
+
+
+def test_current_node_runtimes_build(app):
+    app.http("get", "/", "get-index", runtime="nodejs22.x").http(
+        "get", "/b", "get-b", runtime="nodejs24.x"
+    )
+    resources = build(app.inventory)["Resources"]
+    assert resources["GetIndexHTTPLambda"]["Properties"]["Runtime"] == "nodejs22.x"
+    assert resources["GetBHTTPLambda"]["Properties"]["Runtime"] == "nodejs24.x"
+
+
 def test_functions_whose_names_collide_are_refused(app):
     app.event("send-mail")
     app.event("send_mail")
