@@ -117,6 +117,7 @@ class FunctionPool:
         self.retired = False  # replaced by a pool with a new configuration
         self.warming: asyncio.Task | None = None  # a prewarm in progress
         self.starting = 0  # workers being started for invocations
+        self.start_seconds = 0.0  # how long the last worker took to start (init included)
         self.waiters: deque[asyncio.Future[Worker]] = deque()  # invocations waiting for one
 
     def hand_over(self, worker: Worker) -> bool:
@@ -234,27 +235,14 @@ class WorkerPools:
                 worker = await self._wait_for_busy(pool)
             cold = worker is None or waited
             if worker is None:
-                problem = missing_handler_error(fn)
-                if problem is not None:
-                    return finish(False, None, problem, True)
-                path = await self._import_path(fn)
-                if isinstance(path, InvokeError):
-                    return finish(False, None, path, True)
-                worker = self._new_worker(fn, pool, path)
-                pool.busy.add(worker)
-                pool.starting += 1
+                pool.starting += 1  # from here on, others wait for this start (_wait_for_busy)
                 try:
-                    init_error = await worker.start(request_id, timeout, self.init_timeout)
-                except BaseException:
-                    pool.busy.discard(worker)
-                    self._dispose(worker)
-                    raise
+                    new = await self._start_worker(fn, pool, request_id, timeout)
                 finally:
                     pool.starting -= 1
-                if init_error is not None:
-                    pool.busy.discard(worker)
-                    self._dispose(worker)
-                    return finish(False, None, init_error, True)
+                if isinstance(new, InvokeError):
+                    return finish(False, None, new, True)
+                worker = new
             else:
                 pool.busy.add(worker)
             # an init slower than Lambda's limit ran within this invocation's timeout
@@ -388,30 +376,60 @@ class WorkerPools:
         self._workers.add(worker)
         return worker
 
+    async def _start_worker(
+        self, fn: Function, pool: FunctionPool, request_id: str, timeout: float
+    ) -> Worker | InvokeError:
+        """A new worker for `fn`, started and busy; or why it could not start."""
+        problem = missing_handler_error(fn)
+        if problem is not None:
+            return problem
+        path = await self._import_path(fn)
+        if isinstance(path, InvokeError):
+            return path
+        worker = self._new_worker(fn, pool, path)
+        pool.busy.add(worker)
+        try:
+            init_error = await worker.start(request_id, timeout, self.init_timeout)
+        except BaseException:
+            pool.busy.discard(worker)
+            self._dispose(worker)
+            raise
+        pool.start_seconds = worker.init_seconds
+        if init_error is not None:
+            pool.busy.discard(worker)
+            self._dispose(worker)
+            return init_error
+        return worker
+
     async def _wait_for_busy(self, pool: FunctionPool) -> Worker | None:
-        """No worker is idle: the first busy one to finish within GROW_AFTER_S (waiting on
-        while another start is under way); None: this invocation starts a worker."""
+        """No worker is idle: take the first busy one to finish, if that comes within what a
+        start of this function takes (at least GROW_AFTER_S; on while another start is under
+        way); None: this invocation starts a worker."""
+        if not (pool.busy or pool.starting) or pool.retired or self._closed:
+            return None
         loop = asyncio.get_running_loop()
-        while pool.busy and not pool.retired and not self._closed:
-            handoff: asyncio.Future[Worker] = loop.create_future()
-            pool.waiters.append(handoff)
-            try:
+        entered = loop.time()
+        handoff: asyncio.Future[Worker] = loop.create_future()
+        pool.waiters.append(handoff)
+        try:
+            alive = lambda: (pool.busy or pool.starting) and not (pool.retired or self._closed)  # noqa: E731
+            while not handoff.done() and alive():
+                # a start that finished meanwhile says how long the next one would take
+                patience = max(GROW_AFTER_S, pool.start_seconds)
+                if loop.time() - entered >= patience and not pool.starting:
+                    break
                 await asyncio.wait([handoff], timeout=GROW_AFTER_S)
-            except BaseException:  # cancelled: a worker handed over meanwhile goes back
-                if handoff.done() and not handoff.cancelled():
-                    worker = handoff.result()
-                    pool.busy.discard(worker)
-                    self._give_back(pool, worker, keep=True)
-                raise
-            finally:
-                if not handoff.done():
-                    pool.waiters.remove(handoff)
-                    handoff.cancel()
-            if not handoff.cancelled():
-                return handoff.result()
-            if not pool.starting:
-                return None
-        return None
+        except BaseException:  # cancelled: a worker handed over meanwhile goes back
+            if handoff.done() and not handoff.cancelled():
+                worker = handoff.result()
+                pool.busy.discard(worker)
+                self._give_back(pool, worker, keep=True)
+            raise
+        finally:
+            if not handoff.done():
+                pool.waiters.remove(handoff)
+                handoff.cancel()
+        return None if handoff.cancelled() else handoff.result()
 
     def _give_back(self, pool: FunctionPool, worker: Worker, *, keep: bool) -> None:
         reuse = (

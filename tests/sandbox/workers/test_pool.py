@@ -275,3 +275,17 @@ def test_a_cancelled_waiter_gives_its_handed_over_worker_back(harness):
     first, after, live = harness.run(scenario)
     assert first.ok and after.ok and not after.cold
     assert live == [first.payload] == [after.payload]
+
+
+def test_invocations_arriving_while_a_worker_starts_wait_for_it_instead_of_starting_more(harness):
+    fn = harness.function("import os, time\ntime.sleep(0.3)  # a slow import\n\n"
+                          "def handler(event, context):\n    return os.getpid()\n")  # fmt: skip
+
+    async def scenario(pools):
+        burst = await asyncio.gather(*(pools.invoke(fn, {}) for _ in range(10)))
+        return burst, pools.pids(fn)
+
+    burst, live = harness.run(scenario, max_workers=8)
+    assert all(r.ok for r in burst)
+    # one start, then its worker (maybe a second, on a loaded machine), not one each
+    assert len(live) <= 2 and {r.payload for r in burst} == set(live)
