@@ -113,7 +113,7 @@ class ArcService:
                 f"The sandbox's SSM emulation does not support {operation or target!r}.",
             )
         try:
-            validate("ssm", operation, body)  # botocore's model: types, required members
+            validate("ssm", operation, body, ranges=True)  # botocore's model: types, required, min/max
             return answer(body)
         except WireError as exc:
             refused = refusal("ssm", exc)
@@ -132,13 +132,7 @@ class ArcService:
             for name in self.parameters()
             if name.startswith(prefix) and (recursive or "/" not in name[len(prefix) :])
         )
-        max_results: int = body.get("MaxResults", MAX_RESULTS)
-        if not 1 <= max_results <= MAX_RESULTS:
-            raise _Invalid(
-                f"1 validation error detected: Value '{max_results}' at 'maxResults' failed to "
-                f"satisfy constraint: Member must have value between 1 and {MAX_RESULTS}.",
-                "ValidationException",
-            )
+        max_results: int = body.get("MaxResults", MAX_RESULTS)  # 1..10: the model's range
         token: str = body.get("NextToken", "0")
         if not token.isascii() or not token.isdigit():
             raise _Invalid("The NextToken is not valid; pass the one the last page returned.",

@@ -9,14 +9,14 @@
 `json_error` are the answer's bytes.
 """
 
-from pyarc.wire.check import MissingMember, OpaqueHook, WireError, WrongType, check
+from pyarc.wire.check import MissingMember, OpaqueHook, OutOfRange, WireError, WrongType, check
 from pyarc.wire.model import Shape, error_statuses, input_shape, service_model
 from pyarc.wire.query import decode as decode_query
 from pyarc.wire.read import read_form, validate
 from pyarc.wire.refusals import Refusal, json_error, query_error, refusal
 
 __all__ = [
-    "MissingMember", "OpaqueHook", "Refusal", "Shape", "WireError", "WrongType", "check",
+    "MissingMember", "OpaqueHook", "OutOfRange", "Refusal", "Shape", "WireError", "WrongType", "check",
     "decode_query", "error_statuses", "input_shape", "json_error", "query_error", "read_form", "refusal",
     "service_model", "validate",
 ]

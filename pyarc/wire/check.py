@@ -51,6 +51,19 @@ class MissingMember(WireError):
         )  # fmt: skip
 
 
+class OutOfRange(WireError):
+    """A value or length outside the model's `min` / `max` (AWS's `ValidationException`)."""
+
+    def __init__(self, where: Where, value: object, relation: str, bound: float) -> None:
+        self.member = member_path(where)
+        measure = "value" if isinstance(value, int | float) else "length"
+        shown = f"[{', '.join(map(str, value))}]" if isinstance(value, list) else str(value)
+        super().__init__(
+            f"1 validation error detected: Value '{shown}' at '{self.member}' failed to satisfy "
+            f"constraint: Member must have {measure} {relation} {bound:g}", where,
+        )  # fmt: skip
+
+
 EXPECTED = {
     "structure": "an object", "map": "a map", "list": "a list", "string": "a string",
     "blob": "a base64 string", "boolean": "true or false", "integer": "an integer",
@@ -132,21 +145,27 @@ def dotted_path(where: Where) -> str:
     )
 
 
-def check(shape: Shape, request: object, opaque: OpaqueHook | None = None) -> None:
-    """Raise WrongType or MissingMember for the first member the model refuses. A null
-    member is removed (JSON protocols read it as absent); an `opaque` shape's value is
-    passed to `opaque`, and replaced in place by what it returns."""
-    _check(shape, request, (), "", None, opaque)
+def check(
+    shape: Shape, request: object, opaque: OpaqueHook | None = None, ranges: bool = False
+) -> None:
+    """Raise WrongType or MissingMember for the first member the model refuses (and, with
+    `ranges`, OutOfRange for one outside its `min` / `max`). A null member is removed (JSON
+    protocols read it as absent); an `opaque` shape's value is passed to `opaque`, and
+    replaced in place by what it returns."""
+    _check(shape, request, (), "", None, opaque, ranges)
 
 
 def _check(
     node: Shape, value: object, where: Where, holder: str, key: object, opaque: OpaqueHook | None,
+    ranges: bool,
 ) -> object:  # fmt: skip
     kind = node.kind
     if kind == "opaque" and value is not None:
         return opaque(value, holder, key) if opaque is not None else value
     if value is None or not fits(kind, value):
         raise WrongType(where, kind, value, node.name)
+    if ranges and (node.minimum is not None or node.maximum is not None):
+        _in_range(node, value, where)
     if kind == "structure":
         members = node.members
         for name in [k for k, v in value.items() if v is None]:  # type: ignore[union-attr]
@@ -156,7 +175,7 @@ def _check(
                 raise MissingMember((*where, name))
         for name, item in value.items():  # type: ignore[union-attr]
             if name in members:
-                checked = _check(members[name], item, (*where, name), node.name, name, opaque)
+                checked = _check(members[name], item, (*where, name), node.name, name, opaque, ranges)
                 if checked is not item:
                     value[name] = checked  # type: ignore[index]
     elif kind in ("list", "map"):
@@ -165,7 +184,15 @@ def _check(
         entries = enumerate(value) if kind == "list" else value.items()  # type: ignore[union-attr,arg-type]
         for key, item in entries:  # replacing a value in place keeps the iteration valid
             step = key if kind == "list" else (key,)
-            checked = _check(inner, item, (*where, step), node.name, key, opaque)
+            checked = _check(inner, item, (*where, step), node.name, key, opaque, ranges)
             if checked is not item:
                 value[key] = checked  # type: ignore[index]
     return value
+
+
+def _in_range(node: Shape, value: object, where: Where) -> None:
+    size = value if isinstance(value, int | float) else len(value)  # type: ignore[arg-type]
+    if node.minimum is not None and size < node.minimum:
+        raise OutOfRange(where, value, "greater than or equal to", node.minimum)
+    if node.maximum is not None and size > node.maximum:
+        raise OutOfRange(where, value, "less than or equal to", node.maximum)

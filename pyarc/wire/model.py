@@ -21,6 +21,9 @@ class Shape:
     member: Shape | None = None  # list
     value: Shape | None = None  # map
     enum: tuple[str, ...] = ()  # string
+    # the model's `min` / `max`: a number's value, a string's, list's or map's length
+    minimum: float | None = None
+    maximum: float | None = None
     # how the query protocol spells it (botocore's `locationName`, `flattened`)
     query_names: dict[str, str] = field(default_factory=dict)  # structure: query name -> member
     flattened: bool = False  # list, map: items without the `.member` / `.entry` step
@@ -69,7 +72,7 @@ def _compile(shape: Any, memo: dict[str, Shape], opaque: frozenset[str], spellin
     if shape.name in memo:  # recursive shapes (e.g. DynamoDB's AttributeValue) compile once
         return memo[shape.name]
     kind = "opaque" if shape.name in opaque else shape.type_name
-    node = Shape(shape.name, kind)
+    node = Shape(shape.name, kind, minimum=shape.metadata.get("min"), maximum=shape.metadata.get("max"))
     memo[shape.name] = node
     if kind == "structure":
         node.members = {k: _compile(v, memo, opaque, spelling) for k, v in shape.members.items()}

@@ -9,11 +9,14 @@ from pyarc.wire.model import input_shape
 from pyarc.wire.query import decode
 
 
-def validate(service: str, operation: str, request: dict[str, object]) -> None:
-    """Check a JSON-protocol request in place (nulls removed); raises a `WireError`."""
+def validate(
+    service: str, operation: str, request: dict[str, object], ranges: bool = False
+) -> None:
+    """Check a JSON-protocol request in place (nulls removed); raises a `WireError`.
+    `ranges` checks the model's `min` / `max` too."""
     shape = input_shape(service, operation)
     if shape is not None:
-        check(shape, request)
+        check(shape, request, ranges=ranges)
 
 
 def read_form(

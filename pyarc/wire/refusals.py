@@ -12,6 +12,8 @@ services do:
 - SNS (query, XML): `InvalidParameter` "Invalid parameter: ..." (SNS's own wording) for a
   value that cannot be read as its type, `ValidationError` with Coral's null wording for
   a missing member.
+(A value outside the model's `min` / `max`, for an endpoint that asks for that check: the
+same ValidationException wording, "Member must have value less than or equal to 10".)
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import uuid
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from pyarc.wire.check import EXPECTED, MissingMember, WireError, WrongType, dotted_path
+from pyarc.wire.check import EXPECTED, MissingMember, OutOfRange, WireError, WrongType, dotted_path
 
 # what a query parameter must look like, where the JSON wording would say "an object"
 QUERY_EXPECTED = {**EXPECTED, "structure": "a structure (Name.Member=...)",
@@ -38,6 +40,9 @@ class Refusal:
 def refusal(service: str, error: WireError) -> Refusal:
     """`service`'s answer to a request its model refuses with `error`."""
     missing = isinstance(error, MissingMember)
+    if isinstance(error, OutOfRange):  # Coral's wording on every protocol
+        code = {"sqs": "InvalidParameterValue", "sns": "ValidationError"}
+        return Refusal(code.get(service, "ValidationException"), error.message)
     if service == "sqs":
         where = dotted_path(error.where)
         if missing:

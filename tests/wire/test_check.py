@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pyarc.wire import MissingMember, WrongType, check, input_shape
+from pyarc.wire import MissingMember, OutOfRange, WrongType, check, input_shape
 
 
 def test_a_member_of_the_wrong_type_is_named_with_its_path() -> None:
@@ -53,3 +53,17 @@ def test_nulls_are_absent_and_opaque_shapes_go_to_the_hook() -> None:
 
 def test_an_operation_botocore_does_not_know_has_nothing_to_check() -> None:
     assert input_shape("sqs", "NoSuchOperation") is None
+
+
+def test_ranges_are_checked_only_when_asked() -> None:
+    shape = input_shape("ssm", "GetParametersByPath")
+    assert shape is not None
+    check(shape, {"Path": "/a", "MaxResults": 0})  # types only: DynamoDB's operations range-check
+    with pytest.raises(OutOfRange) as caught:
+        check(shape, {"Path": "/a", "MaxResults": 0}, ranges=True)
+    assert caught.value.message == (
+        "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 1"
+    )
+    with pytest.raises(OutOfRange, match="'path' .* length greater than or equal to 1"):
+        check(shape, {"Path": ""}, ranges=True)

@@ -105,4 +105,15 @@ def test_ssm_refuses_what_its_model_requires_or_types_otherwise(sb, clients, unc
     # before: "Path must start with /." for a path that was not there at all
     assert _refused(ssm.get_parameters_by_path, Recursive=True) == {
         "Code": "ValidationException", "Message": _null("path")}
+    # before: accepted; SSM takes at most 10 names
+    names = [f"/FuzzAppTesting/n{n}" for n in range(11)]
+    assert _refused(ssm.get_parameters, Names=names) == {
+        "Code": "ValidationException",
+        "Message": f"1 validation error detected: Value '[{', '.join(names)}]' at 'names' failed "
+                   "to satisfy constraint: Member must have length less than or equal to 10"}
+    # before: the same check by hand, worded "between 1 and 10"
+    assert _refused(ssm.get_parameters_by_path, Path="/FuzzAppTesting", MaxResults=50) == {
+        "Code": "ValidationException",
+        "Message": "1 validation error detected: Value '50' at 'maxResults' failed to satisfy "
+                   "constraint: Member must have value less than or equal to 10"}
     _healthy_ssm(sb, clients)
