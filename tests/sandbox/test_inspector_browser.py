@@ -166,6 +166,31 @@ def test_an_item_edited_on_the_page_is_what_boto3_reads(sandbox: Sandbox, browse
     page.context.close()
 
 
+def test_routes_can_be_tried_from_the_page(sandbox: Sandbox, browser: Browser) -> None:
+    page = open_inspector(browser, sandbox)
+    page.get_by_role("tab", name="Routes").click()
+    route = page.locator("details.route", has_text="/hello/:name")
+    expect(route).to_contain_text("src/http/get-hello-000name")
+    route.locator("summary").click()
+    route.get_by_label("Path").fill("/hello/tried")
+    route.get_by_role("button", name="Send").click()
+    expect(route.locator(".answer")).to_contain_text("200")
+    expect(route.locator(".response-body")).to_have_text("hello tried")
+
+    socket = page.locator("#ws-try")
+    socket.locator("summary").click()
+    socket.get_by_role("button", name="Connect").click()
+    expect(socket.locator(".frames")).to_contain_text("connected to ws://")
+    socket.get_by_label("Frame to send").fill("from the page")
+    socket.get_by_role("button", name="Send frame").click()
+    expect(socket.locator(".frames")).to_contain_text("→from the page")
+    shot(page, "routes.png")
+    page.get_by_role("tab", name="Invocations").click()
+    expect(row(page, "GET /hello/tried")).to_contain_text("200")
+    expect(row(page, "ws $default").first).to_contain_text("200")
+    page.context.close()
+
+
 def test_firing_a_schedule_from_the_page_runs_it(sandbox: Sandbox, browser: Browser) -> None:
     page = open_inspector(browser, sandbox)
     page.get_by_role("tab", name="Events & queues").click()
@@ -178,6 +203,15 @@ def test_firing_a_schedule_from_the_page_runs_it(sandbox: Sandbox, browser: Brow
     expect(page.locator("#detail-output")).to_contain_text("tick at ")
     page.get_by_role("tab", name="Events & queues").click()
     shot(page, "events.png")
+
+    # the tab re-renders on every invocation and every 3 s: what is being typed stays
+    draft = page.get_by_label("Message for pinged")
+    draft.fill('{"half": "typed')
+    renders = page.locator("#view-bus").get_attribute("data-renders")
+    sandbox.invoke("queues", "jobs", {"from": "outside"})
+    expect(page.locator("#view-bus")).not_to_have_attribute("data-renders", renders or "")
+    expect(draft).to_have_value('{"half": "typed')
+    expect(draft).to_be_focused()
     page.context.close()
 
 

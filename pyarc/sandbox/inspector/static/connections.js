@@ -1,6 +1,6 @@
 // WebSocket connections: every open one; send to one or all; disconnect (runs $disconnect).
 import { api } from "./api.js";
-import { clear, h, toast } from "./dom.js";
+import { clear, h, keepingInputs, toast } from "./dom.js";
 
 export function connectionsView(section, live) {
   const everyone = h("input", { type: "text", class: "grow mono", "aria-label": "Message to every connection", placeholder: '{"hello": "everyone"}' });
@@ -20,12 +20,12 @@ export function connectionsView(section, live) {
       clear(table, h("p", { class: "empty" }, "No open WebSocket connections. Open one from Routes → @ws, or from your app."));
       return;
     }
-    clear(table, data.connections.map((c) => {
-      const input = h("input", { type: "text", class: "grow mono", "aria-label": `Message to ${c.connectionId}`, placeholder: "frame text" });
+    keepingInputs(table, () => clear(table, data.connections.map((c) => {
+      const input = h("input", { type: "text", class: "grow mono", "aria-label": `Message to ${c.connectionId}`, placeholder: "frame text", dataset: { keep: `message-${c.connectionId}` } });
       return h("article", { class: "card conn", dataset: { connectionId: c.connectionId } },
         h("header", {}, h("span", { class: "mono strong" }, c.connectionId),
           h("span", { class: "spacer" }),
-          h("button", { type: "button", class: "danger", onclick: async () => {
+          h("button", { type: "button", class: "danger", dataset: { keep: `disconnect-${c.connectionId}` }, onclick: async () => {
             try { await api.del(`/connections/${encodeURIComponent(c.connectionId)}`); toast(`Disconnected ${c.connectionId}.`); load(); }
             catch (error) { toast(error.message, "error"); }
           } }, "Disconnect")),
@@ -35,8 +35,8 @@ export function connectionsView(section, live) {
           h("dt", {}, "Source"), h("dd", {}, `${c.sourceIp} · ${c.userAgent || "no user agent"}`),
           h("dt", {}, "Query"), h("dd", { class: "mono" }, Object.keys(c.query).length ? new URLSearchParams(c.query).toString() : "none")),
         h("form", { class: "row", onsubmit: (e) => { e.preventDefault(); send(`/connections/${encodeURIComponent(c.connectionId)}/messages`, input.value); } },
-          input, h("button", { type: "submit" }, "Send")));
-    }));
+          input, h("button", { type: "submit", dataset: { keep: `send-${c.connectionId}` } }, "Send")));
+    })));
   }
 
   clear(section,

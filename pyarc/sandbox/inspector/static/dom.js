@@ -96,3 +96,30 @@ export function parseJson(text, what) {
     throw new Error(`${what} is not valid JSON: ${error.message}`);
   }
 }
+
+// Re-render `container` without losing what the user is doing in it: the value of every
+// element marked `data-keep`, which of them has the focus (and its selection), and which
+// <details> are open. Views that refresh on a timer render through this.
+export function keepingInputs(container, render) {
+  const saved = new Map();
+  for (const node of container.querySelectorAll("[data-keep]")) {
+    saved.set(node.dataset.keep, { value: node.value, open: node.open });
+  }
+  const active = document.activeElement;
+  const focused = active && container.contains(active) ? active.dataset.keep : undefined;
+  const selection = focused && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
+  render();
+  for (const node of container.querySelectorAll("[data-keep]")) {
+    const was = saved.get(node.dataset.keep);
+    if (!was) continue;
+    if (node.tagName === "DETAILS") node.open = was.open;
+    else if ("value" in node && node.tagName !== "BUTTON") node.value = was.value;
+  }
+  if (focused) {
+    const node = container.querySelector(`[data-keep="${CSS.escape(focused)}"]`);
+    if (node) {
+      node.focus();
+      if (selection && node.setSelectionRange) { try { node.setSelectionRange(...selection); } catch { /* not a text field */ } }
+    }
+  }
+}
