@@ -206,3 +206,23 @@ def test_uses_carry_the_file_line_and_code(tmp_path: Path) -> None:
         Use("sns", "Publish", "ping", "src/index.mjs:2",
             "arc.events.publish({ name: 'ping', payload: 1 })")
     ]  # fmt: skip
+
+
+def test_explain_iam_shows_architects_grants_for_unreadable_javascript(tmp_path: Path) -> None:
+    """Only what the app has: its table and event, no connections (no @ws), no bucket."""
+    from pyarc.inventory import load
+    from pyarc.template import explain_iam
+
+    (tmp_path / "app.arc").write_text(
+        "@app\nfallback\n@aws\nruntime nodejs22.x\n@events\nping\n@tables\nnotes\n  id *String\n"
+    )
+    src = tmp_path / "src" / "events" / "ping"
+    src.mkdir(parents=True)
+    (src / "index.js").write_text(
+        "const lib = require(process.env.LIB)\nexports.handler = async e => lib.run(e)\n"
+    )
+    text = explain_iam(load(tmp_path))
+    assert "dynamodb:GetItem, dynamodb:BatchGetItem" in text
+    assert "on table notes: src/events/ping/index.js:1 require(process.env.LIB) (a module" in text
+    assert "sns:Publish\n      on event ping: src/events/ping/index.js:1" in text
+    assert "execute-api" not in text and "s3:" not in text and "not granted" not in text
