@@ -100,6 +100,17 @@ def test_errors_are_s3s_codes(s3, bucket, sandbox) -> None:
     assert "full" not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
 
 
+def test_a_body_that_is_not_its_content_md5_is_refused(s3, bucket) -> None:
+    import base64
+
+    wrong = base64.b64encode(hashlib.md5(b"other").digest()).decode()
+    assert _code(lambda: s3.put_object(Bucket=bucket, Key="md5", Body=b"body",
+                                       ContentMD5=wrong)) == "BadDigest"
+    assert _code(lambda: s3.head_object(Bucket=bucket, Key="md5")) == "404"
+    right = base64.b64encode(hashlib.md5(b"body").digest()).decode()
+    assert s3.put_object(Bucket=bucket, Key="md5", Body=b"body", ContentMD5=right)["ETag"]
+
+
 def test_error_bodies_are_s3s_xml(sandbox, bucket) -> None:
     answer = httpx.get(f"{sandbox.tables_url}/{bucket}/missing")
     assert answer.status_code == 404

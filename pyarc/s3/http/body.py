@@ -7,6 +7,8 @@ chunk and optional trailers (checksums), which are dropped here.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -80,14 +82,33 @@ async def body_chunks(receive: Receive, headers: dict[str, str]) -> AsyncIterato
 
 
 async def receive_into(writer: BlobWriter, receive: Receive, headers: dict[str, str]) -> BlobWriter:
-    """Write the request's body into `writer` as it arrives (discarded if it breaks off)."""
+    """Write the request's body into `writer` as it arrives (discarded if it breaks off, or
+    if it is not what its Content-MD5 says)."""
     try:
         async for chunk in body_chunks(receive, headers):
             writer.write(chunk)
+        check_content_md5(headers.get("content-md5"), writer.md5.digest())
     except BaseException:
         writer.discard()
         raise
     return writer
+
+
+def check_content_md5(given: str | None, digest: bytes) -> None:
+    """S3 refuses a body whose MD5 is not the Content-MD5 sent with it."""
+    if given is None:
+        return
+    try:
+        expected = base64.b64decode(given.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        expected = b""
+    if len(expected) != 16:
+        raise S3Error("InvalidDigest", "The Content-MD5 you specified was invalid.", 400,
+                      **{"Content-MD5": given})
+    if expected != digest:
+        raise S3Error("BadDigest", "The Content-MD5 you specified did not match what we "
+                      "received.", 400, ExpectedDigest=expected.hex(),
+                      CalculatedDigest=base64.b64encode(digest).decode())
 
 
 async def body_bytes(receive: Receive, headers: dict[str, str]) -> bytes:

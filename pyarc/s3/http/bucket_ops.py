@@ -102,7 +102,7 @@ def _after_token(token: str) -> str:
     return decoded[2:]
 
 
-def _listing(page: ListPage, encode: bool) -> tuple[str, str]:
+def _listing(page: ListPage, encode: bool, owner: bool) -> tuple[str, str]:
     def shown(text: str) -> str:
         return quote(text, safe="/") if encode else text
 
@@ -112,6 +112,7 @@ def _listing(page: ListPage, encode: bool) -> tuple[str, str]:
             ("Key", shown(o.key)), ("LastModified", xml.iso_time(o.last_modified)),
             ("ETag", o.etag), ("Size", o.size), ("StorageClass", "STANDARD"),
         ])
+        + (xml.OWNER if owner else "")
         + "</Contents>"
         for o in page.objects
     )
@@ -141,7 +142,9 @@ def list_objects(context: Context, request: S3Request) -> Reply:
     page = context.store.list_objects(
         request.bucket, prefix, delimiter, after=after, max_keys=max_keys
     )
-    contents, prefixes = _listing(page, encode)
+    # V1 lists each object's owner; V2 only when asked (fetch-owner=true)
+    owner = not v2 or query.get("fetch-owner") == "true"
+    contents, prefixes = _listing(page, encode, owner)
 
     def shown(text: str) -> str:
         return quote(text, safe="/") if encode else text
