@@ -194,10 +194,16 @@ class FolderBucket(Bucket):
         self._md5s: dict[str, tuple[int, int, str]] = {}
 
     def _file(self, key: str) -> Path | None:
+        """The file for `key`, never outside the folder (no `..`, nor a symlink out of it)."""
         parts = key.split("/")
         if any(p in ("", ".", "..") for p in parts) or "\\" in key or "\x00" in key:
             return None
-        return self.folder.joinpath(*parts)
+        path = self.folder.joinpath(*parts)
+        try:
+            inside = path.resolve().is_relative_to(self.folder.resolve())
+        except (OSError, RuntimeError):  # a symlink loop
+            return None
+        return path if inside else None
 
     def check_key(self, key: str) -> None:
         path = self._file(key)

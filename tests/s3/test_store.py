@@ -80,6 +80,12 @@ def test_a_folder_bucket_is_the_folder(tmp_path: Path) -> None:
     assert caught.value.code == "InvalidArgument" and "static folder" in caught.value.message
     store.delete_object("app-static", "img/logo.svg")
     assert not (tmp_path / "img").exists()
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (tmp_path / "out").symlink_to(outside)  # a link out of the folder is not a way out
+    with pytest.raises(S3Error):
+        store.put_object("app-static", "out/x.txt", b"")
+    assert not (outside / "x.txt").exists()
 
 
 def test_multipart_etag_is_the_md5_of_the_parts_md5s(store: S3Store) -> None:
