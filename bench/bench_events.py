@@ -11,24 +11,33 @@ Figures, each next to its floor:
   the same no-op handler straight through the worker pool with the same concurrency
   (the floor any out-of-process handler pays);
 - the same end to end for a FIFO queue (batchSize 1, one group: strictly one at a time)
-  and a standard queue (batchSize 10).
+  and a standard queue (batchSize 10);
+- boto3 `sns.publish` and `sqs.send_message` round trips p50/p95 (one client, keep-alive:
+  the query form / JSON read and checked against botocore's model, then published) vs.
+  the same boto3 call answered with a fixed valid response by a bare Starlette endpoint.
 
-Run: python bench/bench_events.py [--messages 2000]
+Run: python bench/bench_events.py [--messages 2000] [--calls 500]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import boto3
 import httpx
 import uvicorn
+from botocore.config import Config
 from starlette.applications import Starlette
-from starlette.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from pyarc.inventory import load
@@ -107,6 +116,59 @@ def http_floor(messages: int) -> float:
     return seconds
 
 
+PUBLISHED = ('<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult>'
+             "<MessageId>x</MessageId></PublishResult></PublishResponse>")
+
+
+async def fixed_answer(request: Request) -> Response:
+    """The floor's SNS Publish / SQS SendMessage answer, the request body read and dropped."""
+    await request.body()
+    if request.headers.get("x-amz-target", "").startswith("AmazonSQS."):
+        return Response('{"MessageId": "x", "MD5OfMessageBody": "6f5902ac237024bdd0c176cb93063dc4"}',
+                        media_type="application/x-amz-json-1.0")
+    return Response(PUBLISHED, media_type="text/xml")
+
+
+def serve_floor() -> tuple[str, uvicorn.Server, threading.Thread]:
+    port = free_port()
+    app = Starlette(routes=[Route("/{path:path}", fixed_answer, methods=["POST"])])
+    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_for_port(port)
+    return f"http://127.0.0.1:{port}", server, thread
+
+
+def aws_clients(url: str) -> tuple[Any, Any]:
+    options: dict[str, Any] = {
+        "endpoint_url": url, "region_name": "us-west-2", "aws_access_key_id": "x",
+        "aws_secret_access_key": "x", "config": Config(retries={"max_attempts": 1}),
+    }
+    return boto3.client("sns", **options), boto3.client("sqs", **options)
+
+
+def round_trips(call: Callable[[], object], calls: int) -> list[float]:
+    """Milliseconds per call, after 20 warm-up calls."""
+    for _ in range(20):
+        call()
+    times = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def aws_calls(sns: Any, sqs: Any, topic: str, queue_url: str, calls: int) -> dict[str, list[float]]:
+    attributes = {"kind": {"DataType": "String", "StringValue": "bench"}}
+    return {
+        "SNS Publish": round_trips(lambda: sns.publish(
+            TopicArn=topic, Message="x" * 100, MessageAttributes=attributes), calls),
+        "SQS SendMessage": round_trips(lambda: sqs.send_message(
+            QueueUrl=queue_url, MessageBody="x" * 100, MessageAttributes=attributes), calls),
+    }
+
+
 def pool_floor(app: Path, messages: int) -> float:
     fn = load(app).events[0].function
 
@@ -132,6 +194,7 @@ def pool_floor(app: Path, messages: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--calls", type=int, default=500, help="boto3 SNS/SQS round trips")
     args = parser.parse_args()
     n = args.messages
     with tempfile.TemporaryDirectory() as tmp:
@@ -143,6 +206,15 @@ def main() -> None:
             published, done = through_sandbox(sandbox, "events", "ping", n)
             _, fifo = through_sandbox(sandbox, "queues", "ordered", n // 4)
             _, standard = through_sandbox(sandbox, "queues", "standard", n)
+            sns, sqs = aws_clients(sandbox.events_url)
+            topic = "arn:aws:sns:us-west-2:000000000000:ping"  # the bus matches `:ping`
+            queue_url = sqs.get_queue_url(QueueName="standard")["QueueUrl"]
+            ours = aws_calls(sns, sqs, topic, queue_url, args.calls)
+            sandbox.idle(timeout=600)
+        floor_url, server, thread = serve_floor()
+        floor = aws_calls(*aws_clients(floor_url), topic, queue_url, args.calls)
+        server.should_exit = True
+        thread.join()
     print(f"{n} messages, {CLIENTS} concurrent publishers, no-op subscribers")
     print(f"{'measure':<52}{'pyarc':>10}{'floor':>10}")
     print(f"{'publish requests/s (POST /events)':<52}{n / published:>10.0f}{n / floor_http:>10.0f}"
@@ -153,6 +225,13 @@ def main() -> None:
           "   (strictly sequential by design)")
     print(f"{'@queues standard, batch 10: messages/s':<52}{n / standard:>10.0f}{n / floor_pool:>10.0f}"
           "   floor: worker pool invoke")
+
+    def p(times: list[float]) -> str:
+        return f"{statistics.median(times):.2f}/{sorted(times)[int(len(times) * 0.95)]:.2f}"
+
+    for name, times in ours.items():
+        label = f"boto3 {name} p50/p95 ms ({args.calls} calls)"
+        print(f"{label:<52}{p(times):>10}{p(floor[name]):>12}   floor: fixed answer, bare Starlette")
 
 
 if __name__ == "__main__":
