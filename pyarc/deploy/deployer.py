@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 import botocore.exceptions
 from rich.console import Console
+from rich.markup import escape
 
 from pyarc.deploy.bucket import default_bucket_name, ensure_bucket
 from pyarc.deploy.build import BuildOptions
@@ -95,6 +96,8 @@ def deploy(
     )
     for key, artifact in artifacts.items():
         console.print(f"  {key:<40} {artifact.size / 1024:>9.1f} KB", highlight=False)
+    for warning in (w for artifact in artifacts.values() for w in artifact.warnings):
+        console.print(f"[yellow]warning[/]: {escape(warning)}", highlight=False, soft_wrap=True)
     inventory = with_ssm_variables(inventory, options.env, ssm)
     sam = template.build(
         inventory, options.env, name_suffix=options.name_suffix, code_uris=code_uris

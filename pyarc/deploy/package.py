@@ -10,6 +10,7 @@ from pathlib import Path
 from pyarc.deploy.archive import sha256_hex, zip_directory
 from pyarc.deploy.build import BuildOptions, build_function
 from pyarc.deploy.dependencies import DependencyInstaller
+from pyarc.deploy.node_imports import missing_packages
 from pyarc.inventory.model import Function, Inventory
 
 
@@ -21,6 +22,7 @@ class Artifact:
     path: Path
     sha256: str
     size: int
+    warnings: tuple[str, ...] = ()  # what Lambda will trip over (a package the code lacks)
 
     def s3_key(self, prefix: str) -> str:
         return f"{prefix}/functions/{self.sha256}.zip"
@@ -36,12 +38,13 @@ def package_function(
     """Build `fn` under `work_dir` and write its zip next to the build; return the Artifact."""
     safe_name = fn.key.replace(":", "-")
     build_dir = build_function(inventory, fn, work_dir / "build" / safe_name, installer, options)
+    warnings = tuple(missing_packages(inventory, fn, build_dir)) if fn.config.is_node else ()
     data = zip_directory(build_dir)
     digest = sha256_hex(data)
     zip_path = work_dir / "zips" / f"{safe_name}.zip"
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     zip_path.write_bytes(data)
-    return Artifact(fn.key, zip_path, digest, len(data))
+    return Artifact(fn.key, zip_path, digest, len(data), warnings)
 
 
 def package_functions(

@@ -151,6 +151,38 @@ def analyse_js(roots: Iterable[Path], base: Path) -> list[Use]:
     return uses
 
 
+def imported_packages(roots: Iterable[Path], base: Path) -> dict[str, str]:
+    """npm packages the JavaScript under `roots` loads by a literal name (`require('ms')`,
+    `import x from '@scope/pkg/sub'`, `export ... from`): package name -> first file:line.
+    Relative paths, absolute paths and `node:` builtins are not packages."""
+    found: dict[str, str] = {}
+    for path in source_files(roots):
+        try:
+            tree = _parser().parse(path.read_bytes())
+        except OSError:
+            continue
+        try:
+            shown = path.relative_to(base).as_posix()
+        except ValueError:
+            shown = str(path)
+        for node in _walk(tree.root_node):
+            if node.type in ("import_statement", "export_statement"):
+                name = _string(node.child_by_field_name("source"))
+            else:
+                name = _module_loaded(node) or None
+            package = _package_name(name) if name else None
+            if package is not None:
+                found.setdefault(package, f"{shown}:{node.start_point[0] + 1}")
+    return found
+
+
+def _package_name(specifier: str) -> str | None:
+    if specifier.startswith((".", "/", "node:")) or not specifier:
+        return None
+    parts = specifier.split("/")
+    return "/".join(parts[:2]) if specifier.startswith("@") else parts[0]
+
+
 def fallback(where: str, code: str, why: str) -> list[Use]:
     """Architect's shared grants, for code whose uses cannot be read."""
     return [

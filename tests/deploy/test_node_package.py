@@ -185,6 +185,41 @@ def test_a_node_functions_role_holds_what_its_javascript_uses(mixed) -> None:
     assert "dynamodb:" not in granted and "sns:" not in granted  # app.cjs uses nothing
 
 
+def test_a_package_the_code_loads_but_no_package_json_lists_is_a_warning(mixed) -> None:
+    """index.mjs imports @architect/functions, which neither its package.json nor the
+    root's lists: Lambda would fail with Runtime.ImportModuleError."""
+    _, artifacts = mixed
+    (warning,) = artifacts["http:get-js"].warnings
+    assert warning.startswith(
+        "http:get-js: src/http/get-js/index.mjs:1 loads '@architect/functions'"
+    )
+    assert "`npm install @architect/functions`" in warning
+    assert all(
+        not artifacts[key].warnings for key in ("http:post-js", "events:ping", "http:get-index")
+    )
+
+
+def test_builtins_the_aws_sdk_shared_code_and_relative_files_are_no_warning(
+    tmp_path: Path,
+) -> None:
+    root = write_app(tmp_path / "app", "@app\nfine\n@aws\nruntime nodejs22.x\n@http\nget /\n", {
+        "src/http/get-index/index.mjs": """\
+            import fs from 'fs'
+            import path from 'node:path'
+            import { S3Client } from '@aws-sdk/client-s3'
+            import { greet } from '@architect/shared/greet.mjs'
+            import local from './local.mjs'
+            export const handler = async () => ({ body: greet() + local + fs.sep + path.sep })
+            """,
+        "src/http/get-index/local.mjs": "export default 'x'\n",
+        "src/shared/greet.mjs": "export const greet = () => require('left-pad')\n",
+    })  # fmt: skip
+    artifacts = package_functions(load(root), tmp_path / "work", OFFLINE)
+    # only the shared code's own require of an unlisted package is reported
+    (warning,) = artifacts["http:get-index"].warnings
+    assert "src/shared/greet.mjs:1 loads 'left-pad'" in warning
+
+
 def test_an_npm_failure_is_one_sentence_naming_the_package_json(tmp_path: Path) -> None:
     root = tmp_path / "app"
     (root / "src/http/get-index").mkdir(parents=True)
@@ -215,7 +250,12 @@ def test_a_mixed_app_deploys_against_moto(moto_server: str, tmp_path: Path) -> N
     inventory = write_mixed_app(tmp_path / "app")
     from pyarc.deploy.deployer import deploy
 
-    deploy(inventory, options(), console())
+    out = console()
+    deploy(inventory, options(), out)
+    printed = out.export_text()
+    assert (
+        "warning: http:get-js: src/http/get-js/index.mjs:1 loads '@architect/functions'" in printed
+    )
     cfn = boto3.client("cloudformation")
     stack = "MixedStaging"
     assert cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
