@@ -1,6 +1,6 @@
 // Events, queues, schedules, streams: publish, depth, fire now, recent stream records.
 import { api } from "./api.js";
-import { clear, clock, h, jsonView, keepingInputs, relative, toast } from "./dom.js";
+import { clear, clock, h, jsonView, keepingInputs, relative, throttled, toast } from "./dom.js";
 
 function payloadEditor(key, label, placeholder, onSend) {
   const text = h("textarea", { rows: "3", class: "mono", "aria-label": label, placeholder, dataset: { keep: key } });
@@ -61,6 +61,8 @@ export function busView(section, live) {
           h("span", { class: "dir" }, clock(n.at)), n.message)))) : null)));
   }
 
-  live.on("invocation", (row) => { if (!section.hidden && !row.running && row.kind !== "http" && row.kind !== "ws") load(); });
+  const loadSoon = throttled(() => { if (!section.hidden) load(); }, 500);
+  live.on("invocation", (row) => { if (!row.running && row.kind !== "http" && row.kind !== "ws") loadSoon(); });
+  live.on("changed", ({ what }) => { if (what === "bus") loadSoon(); });
   return { show: load, load, poll: true };
 }

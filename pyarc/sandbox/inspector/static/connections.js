@@ -1,6 +1,6 @@
 // WebSocket connections: every open one; send to one or all; disconnect (runs $disconnect).
 import { api } from "./api.js";
-import { clear, h, keepingInputs, toast } from "./dom.js";
+import { clear, h, keepingInputs, throttled, toast } from "./dom.js";
 
 export function connectionsView(section, live) {
   const everyone = h("input", { type: "text", class: "grow mono", "aria-label": "Message to every connection", placeholder: '{"hello": "everyone"}' });
@@ -45,7 +45,8 @@ export function connectionsView(section, live) {
     table);
 
   // connections come and go with $connect / $disconnect invocations, or without handlers
-  live.on("invocation", (row) => { if (!section.hidden && row.kind === "ws" && !row.running) load(); });
-  live.on("changed", ({ what }) => { if (what === "connections" && !section.hidden) load(); });
+  const loadSoon = throttled(() => { if (!section.hidden) load(); }, 300);
+  live.on("invocation", (row) => { if (row.kind === "ws" && !row.running) loadSoon(); });
+  live.on("changed", ({ what }) => { if (what === "connections") loadSoon(); });
   return { show: load, load, poll: true };
 }

@@ -123,3 +123,15 @@ export function keepingInputs(container, render) {
     }
   }
 }
+
+// `fn` at most once per `ms` however often it is asked for (the last request always runs):
+// a busy app sends hundreds of updates a second, the page needs a few.
+export function throttled(fn, ms) {
+  let timer = 0;
+  let last = 0;
+  return () => {
+    if (timer) return;
+    const wait = Math.max(0, last + ms - Date.now());
+    timer = setTimeout(() => { timer = 0; last = Date.now(); fn(); }, wait);
+  };
+}

@@ -1,7 +1,8 @@
 // Invocations, live: every function call, newest first; click one for its detail.
 import { api } from "./api.js";
-import { clear, clock, h, jsonView, ms, toast } from "./dom.js";
+import { clear, clock, h, jsonView, ms, throttled, toast } from "./dom.js";
 
+const KEEP = 600; // rows the page holds: the sandbox keeps 500 finished ones, plus running ones
 const KIND_LABEL = {
   http: "HTTP", ws: "WS", events: "event", queues: "queue", scheduled: "schedule",
   "tables-streams": "stream",
@@ -135,12 +136,13 @@ export function invocationsView(section, live) {
     rows.clear(); close(); render();
   }
 
+  const renderSoon = throttled(() => { if (!section.hidden) render(); }, 100);
   live.on("invocation", (row) => {
+    const fresh = !rows.has(row.id);
     rows.set(row.id, row);
     addFunctionOption(row.function);
-    const ids = [...rows.keys()].sort((a, b) => a - b);
-    while (ids.length > 1000) rows.delete(ids.shift());
-    if (!section.hidden) render();
+    if (fresh && rows.size > KEEP) rows.delete(Math.min(...rows.keys()));
+    renderSoon();
     if (row.id === selected && !row.running) open(row.id);
   });
   live.on("output", ({ id, line }) => {
