@@ -5,6 +5,7 @@ template gives them their runtime and handler; a mixed app deploys against moto'
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import zipfile
 from pathlib import Path
@@ -138,6 +139,17 @@ def test_shared_and_views_are_architect_packages_in_node_functions(mixed) -> Non
     assert version_of(event, "ms") == "2.1.2"  # no package.json of its own: the root's
 
 
+def test_static_json_sits_where_arc_static_reads_it(mixed, tmp_path: Path) -> None:
+    """@architect/functions' arc.static reads node_modules/@architect/shared/static.json."""
+    inventory, _ = mixed
+    manifest = tmp_path / "static.json"
+    manifest.write_text('{"app.css": "app-0123456789.css"}')
+    options = BuildOptions(runtime_requirements=[], extra_files={"static.json": str(manifest)})
+    fn = inventory.function("events:ping")
+    files = entries(package_functions(inventory, tmp_path / "work", options, [fn])[fn.key])
+    assert files["node_modules/@architect/shared/static.json"] == manifest.read_bytes()
+
+
 def test_python_functions_of_a_mixed_app_stay_python(mixed) -> None:
     _, artifacts = mixed
     files = entries(artifacts["http:get-index"])
@@ -244,6 +256,41 @@ def test_the_javascript_example_packages_architect_functions_and_its_shared_code
     assert "index.js" in files and "node_modules/@architect/shared/aviary.js" in files
     assert version_of(files, "@architect/functions").startswith("8.")  # from package-lock.json
     assert "node_modules/@aws-lite/dynamodb/package.json" in files  # and what it depends on
+
+
+def test_the_javascript_examples_built_page_runs_under_node_as_on_lambda(tmp_path: Path) -> None:
+    """Unzipped as /var/task and run by node with only the package's own node_modules:
+    arc.http answers, and arc.static reads the fingerprints from @architect/shared."""
+    example = Path(__file__).resolve().parents[2] / "examples" / "cage_socket_js"
+    inventory = load(example)
+    manifest = tmp_path / "static.json"
+    manifest.write_text('{"client.js": "client-0123456789.js"}')
+    options = BuildOptions(runtime_requirements=[], extra_files={"static.json": str(manifest)})
+    fn = inventory.function("http:get-index")
+    artifact = package_functions(inventory, tmp_path / "work", options, [fn])[fn.key]
+    task = tmp_path / "task"
+    with zipfile.ZipFile(artifact.path) as zf:
+        zf.extractall(task)
+    event = {
+        "version": "2.0", "routeKey": "GET /", "rawPath": "/", "rawQueryString": "",
+        "headers": {"host": "example"}, "isBase64Encoded": False,
+        "requestContext": {"http": {"method": "GET", "path": "/"}},
+    }  # fmt: skip
+    script = (
+        f"require('./index.js').handler({json.dumps(event)})"
+        ".then(r => console.log(JSON.stringify(r)), e => { console.error(e); process.exit(1) })"
+    )
+    env = {"PATH": os.environ["PATH"], "ARC_ENV": "staging", "AWS_REGION": "us-east-1",
+           "ARC_WSS_URL": "wss://example.test/staging", "ARC_SESSION_TABLE_NAME": "jwe"}  # fmt: skip
+    done = subprocess.run(
+        ["node", "-e", script], cwd=task, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    response = json.loads(done.stdout.strip().splitlines()[-1])
+    assert response["statusCode"] == 200
+    assert response["headers"]["content-type"].startswith("text/html")
+    assert 'src="/_static/client-0123456789.js"' in response["body"]
+    assert 'data-wss-url="wss://example.test/staging"' in response["body"]
 
 
 def test_a_mixed_app_deploys_against_moto(moto_server: str, tmp_path: Path) -> None:
