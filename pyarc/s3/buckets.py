@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sortedcontainers import SortedDict
 
+from pyarc.s3.cors import CorsRule
 from pyarc.s3.errors import invalid_argument
 from pyarc.s3.objects import (
     DEFAULT_CONTENT_TYPE,
@@ -34,6 +35,10 @@ class Bucket(ABC):
     def __init__(self, name: str, created: float) -> None:
         self.name = name
         self.created = created
+        self.cors: list[CorsRule] | None = None  # PutBucketCors's rules
+
+    def set_cors(self, rules: list[CorsRule] | None) -> None:
+        self.cors = rules
 
     @abstractmethod
     def info(self, key: str) -> ObjectInfo | None: ...
@@ -128,6 +133,8 @@ class DiskBucket(Bucket):
         except (OSError, ValueError):
             return None
         bucket = cls(directory, str(described["name"]), float(described["created"]))
+        if described.get("cors") is not None:
+            bucket.cors = [CorsRule.from_json(rule) for rule in described["cors"]]
         shutil.rmtree(bucket._uploads, ignore_errors=True)  # uploads do not outlive a run
         for described_file in (directory / "objects").glob("*.json"):
             try:
@@ -137,6 +144,12 @@ class DiskBucket(Bucket):
             if described_file.with_suffix("").is_file():
                 bucket._index[info.key] = info
         return bucket
+
+    def set_cors(self, rules: list[CorsRule] | None) -> None:
+        super().set_cors(rules)
+        described = {"name": self.name, "created": self.created,
+                     "cors": [r.to_json() for r in rules] if rules is not None else None}
+        _write_atomically(self.directory / BUCKET_FILE, json.dumps(described))
 
     def _path(self, key: str) -> Path:
         return self._objects / hashlib.sha256(key.encode("utf-8")).hexdigest()

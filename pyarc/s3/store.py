@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from pyarc.s3.buckets import Bucket, DiskBucket, FolderBucket, MemoryBucket
+from pyarc.s3.cors import CorsRule, checked_rules
 from pyarc.s3.errors import (
     S3Error,
     bucket_already_owned,
@@ -98,6 +99,18 @@ class S3Store:
     def list_buckets(self) -> list[BucketInfo]:
         with self.lock:
             return [BucketInfo(b.name, b.created) for _, b in sorted(self._buckets.items())]
+
+    def bucket_cors(self, name: str) -> list[CorsRule] | None:
+        """The bucket's CORS rules, None when it has none (GetBucketCors)."""
+        return self.bucket(name).cors
+
+    def put_bucket_cors(self, name: str, rules: list[CorsRule]) -> None:
+        with self.lock:
+            self.bucket(name).set_cors(checked_rules(rules))
+
+    def delete_bucket_cors(self, name: str) -> None:
+        with self.lock:
+            self.bucket(name).set_cors(None)
 
     def bucket(self, name: str) -> Bucket:
         found = self._buckets.get(name)

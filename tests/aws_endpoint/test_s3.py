@@ -214,3 +214,31 @@ def test_cors_preflight_for_the_sandbox_origin(sandbox, bucket) -> None:
     other = httpx.options(f"{sandbox.tables_url}/{bucket}/x",
                           headers={**asked, "origin": "http://evil.example"})
     assert other.status_code == 403 and "<Code>AccessForbidden</Code>" in other.text
+
+
+def test_a_buckets_cors_rules_decide_once_it_has_them(sandbox, s3) -> None:
+    s3.create_bucket(Bucket="spa", CreateBucketConfiguration={
+        "LocationConstraint": sandbox.inventory.aws.region})
+    assert _code(lambda: s3.get_bucket_cors(Bucket="spa")) == "NoSuchCORSConfiguration"
+    rule = {"AllowedOrigins": ["http://localhost:5173"], "AllowedMethods": ["GET", "PUT"],
+            "AllowedHeaders": ["content-*"], "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 60}
+    s3.put_bucket_cors(Bucket="spa", CORSConfiguration={"CORSRules": [rule]})
+    assert s3.get_bucket_cors(Bucket="spa")["CORSRules"] == [rule]
+
+    def preflight(origin: str, method: str = "PUT", headers: str = "Content-Type") -> httpx.Response:
+        return httpx.options(f"{sandbox.tables_url}/spa/k", headers={
+            "origin": origin, "access-control-request-method": method,
+            "access-control-request-headers": headers})
+
+    allowed = preflight("http://localhost:5173")
+    assert allowed.status_code == 200
+    assert (allowed.headers["access-control-allow-origin"],
+            allowed.headers["access-control-max-age"]) == ("http://localhost:5173", "60")
+    assert preflight("http://localhost:5173", method="DELETE").status_code == 403
+    assert preflight("http://localhost:5173", headers="x-other").status_code == 403
+    assert preflight(sandbox.url).status_code == 403  # the rules replace the sandbox's default
+    bad = {**rule, "AllowedMethods": ["PATCH"]}
+    assert _code(lambda: s3.put_bucket_cors(
+        Bucket="spa", CORSConfiguration={"CORSRules": [bad]})) == "InvalidRequest"
+    s3.delete_bucket_cors(Bucket="spa")
+    assert preflight(sandbox.url).status_code == 200

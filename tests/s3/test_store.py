@@ -103,3 +103,19 @@ def test_multipart_etag_is_the_md5_of_the_parts_md5s(store: S3Store) -> None:
     with pytest.raises(S3Error) as caught:
         multipart.abort(upload.upload_id, "things", "big")
     assert caught.value.code == "NoSuchUpload"
+
+
+def test_cors_rules_are_checked_and_kept_on_disk(tmp_path: Path) -> None:
+    from pyarc.s3.cors import CorsRule, matching_rule
+
+    store = S3Store(tmp_path)
+    store.create_bucket("site")
+    rule = CorsRule(("https://*.example.com",), ("GET",), ("*",))
+    store.put_bucket_cors("site", [rule])
+    kept = S3Store(tmp_path).bucket_cors("site")
+    assert kept == [rule]
+    assert matching_rule(kept, "https://app.example.com", "GET", ["X-Any"]) == rule
+    assert matching_rule(kept, "https://example.org", "GET") is None
+    with pytest.raises(S3Error) as caught:
+        store.put_bucket_cors("site", [CorsRule(("*",), ("PATCH",))])
+    assert caught.value.code == "InvalidRequest"

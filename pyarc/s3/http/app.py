@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from pyarc.s3.cors import CorsRule
 from pyarc.s3.errors import S3Error, method_not_allowed, not_implemented
 from pyarc.s3.http import bucket_ops, object_ops, upload_ops
 from pyarc.s3.http.context import Context
-from pyarc.s3.http.cors import Origins, preflight, response_headers
+from pyarc.s3.http.cors import Origins, preflight, response_headers, sandbox_rule
 from pyarc.s3.http.reply import Reply
 from pyarc.s3.http.request import S3Request, parse_request
 from pyarc.s3.http.xml import error_body
@@ -31,7 +32,7 @@ log = logging.getLogger("pyarc.s3")
 MAX_PRESIGN_SECONDS = 7 * 24 * 3600
 UNSUPPORTED = frozenset({  # subresources the sandbox does not serve: NotImplemented, not a guess
     "acl", "tagging", "torrent", "retention", "legal-hold", "attributes", "restore", "select",
-    "cors", "policy", "policyStatus", "lifecycle", "website", "encryption", "replication",
+    "policy", "policyStatus", "lifecycle", "website", "encryption", "replication",
     "notification", "logging", "accelerate", "requestPayment", "ownershipControls",
     "publicAccessBlock", "object-lock", "analytics", "inventory", "metrics",
     "intelligent-tiering", "versions", "session", "metadataTable",
@@ -99,7 +100,7 @@ class S3App:
         receive = _Tracked(receive)
         try:
             if request.method == "OPTIONS":
-                reply = Reply(200, preflight(request.headers, self.origins))
+                reply = Reply(200, preflight(request.headers, self.cors_rules(request)))
             else:
                 check_presigned(request, self.context.now())
                 reply = await self.route(request, receive)
@@ -115,6 +116,14 @@ class S3App:
             # 100-continue` never sends it): the connection cannot carry another request
             reply.headers.append(("connection", "close"))
         await self.send(reply, request, request_id, send)
+
+    def cors_rules(self, request: S3Request) -> list[CorsRule]:
+        """The bucket's CORS rules; without any, one for the sandbox's own origins."""
+        try:
+            rules = self.store.bucket_cors(request.bucket) if request.bucket else None
+        except S3Error:  # no such bucket: its error is still readable by the sandbox's pages
+            rules = None
+        return rules if rules is not None else [sandbox_rule(self.origins())]
 
     def error_reply(self, error: S3Error, request: S3Request, request_id: str) -> Reply:
         if request.method == "HEAD" or error.status == 304:
@@ -159,6 +168,13 @@ class S3App:
 
     async def _bucket(self, request: S3Request, receive: Any) -> Reply:
         context, method, query = self.context, request.method, request.query
+        if "cors" in query:
+            if method == "GET":
+                return bucket_ops.get_cors(context, request)
+            if method == "PUT":
+                return await bucket_ops.put_cors(context, request, receive)
+            if method == "DELETE":
+                return bucket_ops.delete_cors(context, request)
         if method == "GET":
             if "location" in query:
                 return bucket_ops.bucket_location(context, request)
@@ -186,7 +202,7 @@ class S3App:
             ("x-amz-id-2", request_id),
         ]
         if request.method != "OPTIONS":  # a preflight's answer has them already
-            headers += response_headers(request.headers, self.origins)
+            headers += response_headers(request.headers, request.method, self.cors_rules(request))
         body = reply.body
         if isinstance(body, bytes):
             length = reply.length if reply.length is not None and not body else len(body)

@@ -7,7 +7,7 @@ import base64
 import binascii
 from urllib.parse import quote
 
-from pyarc.s3.errors import illegal_location, invalid_argument
+from pyarc.s3.errors import S3Error, illegal_location, invalid_argument
 from pyarc.s3.http import xml
 from pyarc.s3.http.body import body_bytes
 from pyarc.s3.http.context import Context
@@ -200,3 +200,25 @@ def list_uploads(context: Context, request: S3Request) -> Reply:
     fields = xml.elements([("Bucket", request.bucket), ("MaxUploads", 1000),
                            ("IsTruncated", "false")])
     return xml_reply(xml.document("ListMultipartUploadsResult", fields + uploads))
+
+
+async def put_cors(context: Context, request: S3Request, receive) -> Reply:
+    assert request.bucket is not None
+    rules = xml.cors_rules(await body_bytes(receive, request.headers))
+    context.store.put_bucket_cors(request.bucket, rules)
+    return Reply(200)
+
+
+def get_cors(context: Context, request: S3Request) -> Reply:
+    assert request.bucket is not None
+    rules = context.store.bucket_cors(request.bucket)
+    if rules is None:
+        raise S3Error("NoSuchCORSConfiguration", "The CORS configuration does not exist", 404,
+                      BucketName=request.bucket)
+    return xml_reply(xml.cors_document(rules))
+
+
+def delete_cors(context: Context, request: S3Request) -> Reply:
+    assert request.bucket is not None
+    context.store.delete_bucket_cors(request.bucket)
+    return Reply(204)

@@ -1,18 +1,23 @@
-"""CORS for the sandbox's buckets: the sandbox's own origins are allowed (as though each
-bucket had a CORS rule for them), so a page it serves can use presigned URLs; other
-origins get S3's refusal."""
+"""CORS answers: a bucket's own rules (PutBucketCors) decide, as in S3. A bucket without
+rules answers as though it had one for the sandbox's own origins (any method, any header),
+so a page the sandbox serves can use presigned URLs; other origins get S3's refusal."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
+from pyarc.s3.cors import METHODS, CorsRule, matching_rule
 from pyarc.s3.errors import S3Error
 
-ALLOWED_METHODS = "GET, PUT, POST, DELETE, HEAD"
-EXPOSED = "ETag, Content-Length, Content-Range, Content-Type, Last-Modified, x-amz-request-id, x-amz-version-id"
-MAX_AGE = "3000"
+SANDBOX_EXPOSED = ("ETag", "Content-Length", "Content-Range", "Content-Type", "Last-Modified",
+                   "x-amz-request-id", "x-amz-version-id")
+SANDBOX_MAX_AGE = 3000
 
 Origins = Callable[[], Collection[str]]
+
+
+def sandbox_rule(origins: Collection[str]) -> CorsRule:
+    return CorsRule(tuple(sorted(origins)), METHODS, ("*",), SANDBOX_EXPOSED, SANDBOX_MAX_AGE)
 
 
 def not_allowed() -> S3Error:
@@ -27,7 +32,23 @@ def not_allowed() -> S3Error:
     )
 
 
-def preflight(headers: dict[str, str], origins: Origins) -> list[tuple[str, str]]:
+def _allow(rule: CorsRule, origin: str) -> list[tuple[str, str]]:
+    allowed = "*" if rule.allowed_origins == ("*",) else origin
+    answer = [
+        ("access-control-allow-origin", allowed),
+        ("access-control-allow-methods", ", ".join(rule.allowed_methods)),
+        ("vary", "Origin, Access-Control-Request-Headers, Access-Control-Request-Method"),
+    ]
+    if rule.expose_headers:
+        answer.append(("access-control-expose-headers", ", ".join(rule.expose_headers)))
+    if rule.max_age_seconds is not None:
+        answer.append(("access-control-max-age", str(rule.max_age_seconds)))
+    if allowed != "*":
+        answer.append(("access-control-allow-credentials", "true"))
+    return answer
+
+
+def preflight(headers: dict[str, str], rules: list[CorsRule]) -> list[tuple[str, str]]:
     """The answer's headers for an OPTIONS preflight, or S3Error."""
     origin = headers.get("origin")
     method = headers.get("access-control-request-method")
@@ -35,29 +56,22 @@ def preflight(headers: dict[str, str], origins: Origins) -> list[tuple[str, str]
         raise S3Error(
             "BadRequest", "Insufficient information. Origin request header needed.", 400
         )
-    if origin not in origins() or method.upper() not in ALLOWED_METHODS:
+    asked = headers.get("access-control-request-headers", "")
+    rule = matching_rule(rules, origin, method, asked.split(","))
+    if rule is None:
         raise not_allowed()
-    answer = [
-        ("access-control-allow-origin", origin),
-        ("access-control-allow-methods", ALLOWED_METHODS),
-        ("access-control-expose-headers", EXPOSED),
-        ("access-control-max-age", MAX_AGE),
-        ("vary", "Origin, Access-Control-Request-Headers, Access-Control-Request-Method"),
-    ]
-    asked = headers.get("access-control-request-headers")
+    answer = _allow(rule, origin)
     if asked:
         answer.append(("access-control-allow-headers", asked))
     return answer
 
 
-def response_headers(headers: dict[str, str], origins: Origins) -> list[tuple[str, str]]:
-    """What an actual (not preflight) response adds for an allowed Origin."""
+def response_headers(
+    headers: dict[str, str], method: str, rules: list[CorsRule]
+) -> list[tuple[str, str]]:
+    """What an actual (not preflight) response adds for an Origin a rule allows."""
     origin = headers.get("origin")
-    if not origin or origin not in origins():
+    if not origin:
         return []
-    return [
-        ("access-control-allow-origin", origin),
-        ("access-control-allow-methods", ALLOWED_METHODS),
-        ("access-control-expose-headers", EXPOSED),
-        ("vary", "Origin"),
-    ]
+    rule = matching_rule(rules, origin, method)
+    return _allow(rule, origin) if rule is not None else []

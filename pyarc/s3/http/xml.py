@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
+from pyarc.s3.cors import CorsRule
 from pyarc.s3.errors import S3Error, malformed_xml
 
 NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
@@ -98,3 +99,42 @@ def location_constraint(body: bytes) -> str | None:
     if root.tag != "CreateBucketConfiguration":
         raise malformed_xml()
     return text(root, "LocationConstraint") or None
+
+
+def cors_rules(body: bytes) -> list[CorsRule]:
+    """PutBucketCors's CORSConfiguration."""
+    root = parse(body)
+    if root.tag != "CORSConfiguration":
+        raise malformed_xml()
+
+    def all_of(rule: ElementTree.Element, name: str) -> tuple[str, ...]:
+        return tuple((node.text or "").strip() for node in rule.findall(name))
+
+    rules = []
+    for rule in root.findall("CORSRule"):
+        age = text(rule, "MaxAgeSeconds")
+        if age is not None and not age.strip().isdigit():
+            raise malformed_xml()
+        rules.append(CorsRule(
+            allowed_origins=all_of(rule, "AllowedOrigin"),
+            allowed_methods=all_of(rule, "AllowedMethod"),
+            allowed_headers=all_of(rule, "AllowedHeader"),
+            expose_headers=all_of(rule, "ExposeHeader"),
+            max_age_seconds=int(age) if age is not None else None,
+            id=text(rule, "ID"),
+        ))
+    return rules
+
+
+def cors_document(rules: list[CorsRule]) -> bytes:
+    def rule_xml(rule: CorsRule) -> str:
+        parts = [("ID", rule.id)] if rule.id else []
+        parts += [("AllowedHeader", h) for h in rule.allowed_headers]
+        parts += [("AllowedMethod", m) for m in rule.allowed_methods]
+        parts += [("AllowedOrigin", o) for o in rule.allowed_origins]
+        parts += [("ExposeHeader", h) for h in rule.expose_headers]
+        if rule.max_age_seconds is not None:
+            parts.append(("MaxAgeSeconds", rule.max_age_seconds))
+        return f"<CORSRule>{elements(parts)}</CORSRule>"
+
+    return document("CORSConfiguration", "".join(rule_xml(r) for r in rules))
