@@ -8,6 +8,7 @@ send (`pyarc.wire.legacy` spells it). Each request is checked against botocore's
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -20,19 +21,11 @@ from starlette.responses import Response
 
 from pyarc.sandbox.bus.bus import MAX_MESSAGE_BYTES, MessageTooLarge, UnknownTarget
 from pyarc.sandbox.bus.wire.api import BATCH_ID, MAX_BATCH_ENTRIES, Bus
-from pyarc.wire import WireError, json_error, query_error, read_form, refusal, validate
+from pyarc.wire import WireError, input_shape, json_error, query_error, read_form, refusal, validate
 
 JSON_10 = "application/x-amz-json-1.0"
 QUERY_NAMESPACE = "http://queue.amazonaws.com/doc/2012-11-05/"  # SQS's, in its query model
 MAX_DELAY_SECONDS = 900
-QUEUE_ATTRIBUTES = (
-    "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesDelayed",
-    "ApproximateNumberOfMessagesNotVisible", "ContentBasedDeduplication", "CreatedTimestamp",
-    "DeduplicationScope", "DelaySeconds", "FifoQueue", "FifoThroughputLimit",
-    "LastModifiedTimestamp", "MaximumMessageSize", "MessageRetentionPeriod", "Policy",
-    "QueueArn", "ReceiveMessageWaitTimeSeconds", "RedriveAllowPolicy", "RedrivePolicy",
-    "SqsManagedSseEnabled", "VisibilityTimeout", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds",
-)
 _STARTED = str(int(time.time()))
 
 
@@ -175,8 +168,9 @@ def send_message_batch(bus: Bus, request: dict[str, Any]) -> dict[str, Any]:
 def get_queue_attributes(bus: Bus, request: dict[str, Any]) -> dict[str, Any]:
     name = _queue_of_url(bus, request["QueueUrl"])
     wanted: list[str] = request.get("AttributeNames") or []
+    known = _attribute_names()
     for attribute in wanted:
-        if attribute != "All" and attribute not in QUEUE_ATTRIBUTES:
+        if attribute not in known:
             raise SqsError("InvalidAttributeName", f"Unknown Attribute {attribute}.")
     queue = bus.queue_state(name)
     every = {
@@ -198,6 +192,14 @@ def get_queue_attributes(bus: Bus, request: dict[str, Any]) -> dict[str, Any]:
                   "DeduplicationScope": "queue", "FifoThroughputLimit": "perQueue"}
     chosen = every if "All" in wanted else {k: v for k, v in every.items() if k in wanted}
     return {"Attributes": chosen} if chosen else {}
+
+
+@functools.cache
+def _attribute_names() -> frozenset[str]:
+    """What GetQueueAttributes may ask for: the model's `QueueAttributeName` enum (`All`, ...)."""
+    shape = input_shape("sqs", "GetQueueAttributes")
+    assert shape is not None and shape.members["AttributeNames"].member is not None
+    return frozenset(shape.members["AttributeNames"].member.enum)
 
 
 OPERATIONS = {
