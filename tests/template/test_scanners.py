@@ -63,8 +63,9 @@ def test_every_template_passes_checkov(tmp_path, app):
         for env in ("staging", "production"):
             template = build(load(tmp_path / name), env)
             (out / f"{name}-{env}.yaml").write_text(render(template))
-    example = load(REPO / "examples" / "cage_socket")
-    (out / "cage-socket.yaml").write_text(render(build(example, "production")))
+    for name in ("cage_socket", "cage_socket_js"):  # Python, and Node.js on @architect/functions
+        example = load(REPO / "examples" / name)
+        (out / f"{name}.yaml").write_text(render(build(example, "production")))
     assert failed_checks(out) == []
 
 
