@@ -30,7 +30,7 @@ def test_only_the_newest_are_kept_running_ones_always_show() -> None:
     rows = recorder.all()
     assert rows[0] is running and rows[0].running
     assert [r.trigger for r in rows[1:]] == ["/4", "/3", "/2"]
-    assert rows[1].status == "201" and recorder.get(rows[1].id) is rows[1]
+    assert rows[1].shown_status() == "201" and recorder.get(rows[1].id) is rows[1]
     assert recorder.get(1) is running and recorder.get(2) is None  # /0 fell off
 
 
@@ -63,6 +63,23 @@ def test_output_goes_to_the_running_invocation_of_its_function() -> None:
     recorder.finish(first, ok())
     recorder.output("http:get-index", "after")
     assert first.output == ["one", "both"] and second.output[-1] == "after"
+
+
+def test_an_http_status_is_the_one_the_gateway_answers() -> None:
+    recorder = Recorder()
+
+    def status(event: dict, payload: object) -> str:
+        record = recorder.begin(fn(), event)
+        recorder.finish(record, ok(payload))
+        return record.summary()["status"]
+
+    assert status({"version": "2.0"}, {"statusCode": 404, "body": ""}) == "404"
+    assert status({"version": "2.0"}, "just text") == "200"  # payload 2.0: the body, 200
+    assert status({"version": "1.0"}, "just text") == "500"  # 1.0 cannot map it
+    assert status({"version": "2.0"}, {"statusCode": "teapot"}) == "500"
+    ws = recorder.begin(fn("ws", "connect"), {})
+    recorder.finish(ws, ok(None))
+    assert ws.summary()["status"] == "200"
 
 
 def test_a_big_body_is_kept_cut() -> None:

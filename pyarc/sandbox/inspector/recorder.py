@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyarc.inventory.model import Function
+from pyarc.sandbox.http_responses import MalformedResponse, normalise
 from pyarc.sandbox.inspector.live import LiveHub
 
 DEFAULT_KEEP = 500  # invocations kept in memory
@@ -37,7 +38,9 @@ class Invocation:
     event: Any
     running: bool = True
     ok: bool | None = None
-    status: str = "running"  # `200`, `500`, `ok`, `ZeroDivisionError`, `Sandbox.Timedout`
+    # `200`, `500`, `ok`, `ZeroDivisionError`, `Sandbox.Timedout`; "" until first shown (an
+    # HTTP status is worked out as the gateway maps the response, only when someone looks)
+    status: str = "running"
     duration_ms: float | None = None
     cold: bool | None = None
     request_id: str = ""
@@ -58,13 +61,18 @@ class Invocation:
             "startedAt": self.started_at,
             "running": self.running,
             "ok": self.ok,
-            "status": self.status,
+            "status": self.shown_status(),
             "durationMs": self.duration_ms,
             "cold": self.cold,
             "requestId": self.request_id,
             "errorType": self.error["errorType"] if self.error else None,
             "outputLines": len(self.output) + self.output_dropped,
         }
+
+    def shown_status(self) -> str:
+        if not self.status:
+            self.status = outcome_status(self.kind, self.ok, self.error, self.result, self.event)
+        return self.status
 
     def detail(self) -> dict[str, Any]:
         return {
@@ -126,7 +134,7 @@ class Recorder:
                 "kind": error.kind,
                 "hint": error.hint,
             }
-        record.status = outcome_status(record.kind, result)
+        record.status = ""  # shown_status() works it out when a page or the API asks
         self._done.append(record)
         self.live.publish("invocation", record.summary())
 
@@ -221,17 +229,22 @@ def describe_trigger(fn: Function, event: Any) -> str:
     return f"{fn.kind} {fn.name}"
 
 
-def outcome_status(kind: str, result: Any) -> str:
-    """`200`/`404` for HTTP and WebSocket answers, `ok`, else the error type."""
-    if not result.ok:
-        return result.error.error_type if result.error is not None else "error"
-    payload = result.payload
+def outcome_status(
+    kind: str, ok: bool | None, error: dict[str, Any] | None, payload: Any, event: Any
+) -> str:
+    """What the caller got: for HTTP the status the gateway answers (a response it cannot
+    map is its 500), for WebSocket routes the gateway's status, else `ok` or the error."""
+    if not ok:
+        return error["errorType"] if error is not None else "error"
     if kind == "http":
-        if isinstance(payload, dict) and isinstance(payload.get("statusCode"), int):
-            return str(payload["statusCode"])
-        return "200"
-    if kind == "ws" and isinstance(payload, dict) and isinstance(payload.get("statusCode"), int):
-        return str(payload["statusCode"])
+        version = event.get("version") if isinstance(event, dict) else None
+        try:
+            return str(normalise(payload, "1.0" if version == "1.0" else "2.0").status)
+        except MalformedResponse:
+            return "500"
+    if kind == "ws":  # as the gateway logs it: a returned statusCode, else 200
+        code = payload.get("statusCode") if isinstance(payload, dict) else None
+        return str(code) if isinstance(code, int) else "200"
     return "ok"
 
 
