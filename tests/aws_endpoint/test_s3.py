@@ -63,6 +63,7 @@ def test_objects_keep_their_body_type_metadata_and_etag(s3, bucket) -> None:
     assert got["ETag"] == put["ETag"] == f'"{hashlib.md5(body).hexdigest()}"'
     assert (got["ContentType"], got["Metadata"], got["CacheControl"]) == (
         "application/json", {"owner": "me"}, "no-cache")
+    assert put["ServerSideEncryption"] == got["ServerSideEncryption"] == "AES256"
     copied = s3.copy_object(Bucket=bucket, Key="copy.json",
                             CopySource={"Bucket": bucket, "Key": "notes/a b+c.json"})
     assert copied["CopyObjectResult"]["ETag"] == put["ETag"]

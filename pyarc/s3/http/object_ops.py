@@ -17,7 +17,14 @@ from pyarc.s3.http import xml
 from pyarc.s3.http.body import receive_into
 from pyarc.s3.http.context import Context
 from pyarc.s3.http.ranges import byte_range
-from pyarc.s3.http.reply import Reply, fields_from, object_headers, parse_http_date, xml_reply
+from pyarc.s3.http.reply import (
+    ENCRYPTED,
+    Reply,
+    fields_from,
+    object_headers,
+    parse_http_date,
+    xml_reply,
+)
 from pyarc.s3.http.request import S3Request
 from pyarc.s3.objects import Blob, ObjectInfo, read_file
 
@@ -93,7 +100,7 @@ async def put_object(context: Context, request: S3Request, receive) -> Reply:
         _check_write_conditions(context, request)
     writer = await receive_into(store.writer(request.bucket), receive, request.headers)
     info = store.commit(request.bucket, request.key, writer, fields_from(request.headers))
-    return Reply(200, [("etag", info.etag)])
+    return Reply(200, [("etag", info.etag), ENCRYPTED])
 
 
 def _check_write_conditions(context: Context, request: S3Request) -> None:
@@ -149,7 +156,9 @@ def copy_object(context: Context, request: S3Request) -> Reply:
     fields = fields_from(request.headers) if directive == "REPLACE" else None
     info = context.store.copy_object(bucket, key, request.bucket, request.key, fields)
     inner = xml.elements([("LastModified", xml.iso_time(info.last_modified)), ("ETag", info.etag)])
-    return xml_reply(xml.document("CopyObjectResult", inner))
+    reply = xml_reply(xml.document("CopyObjectResult", inner))
+    reply.headers.append(ENCRYPTED)
+    return reply
 
 
 def check_copy_conditions(source: ObjectInfo, headers: dict[str, str]) -> None:

@@ -11,6 +11,8 @@ from pyarc.s3.objects import ObjectFields, ObjectInfo
 STORED_HEADERS = ("cache-control", "content-disposition", "content-encoding",
                   "content-language", "expires")
 META = "x-amz-meta-"
+# S3 encrypts every new object (SSE-S3) since January 2023 and says so on each answer
+ENCRYPTED = ("x-amz-server-side-encryption", "AES256")
 XML = "application/xml"
 
 
@@ -45,6 +47,7 @@ def object_headers(info: ObjectInfo) -> list[tuple[str, str]]:
         ("last-modified", http_date(info.last_modified)),
         ("content-type", info.content_type),
         ("accept-ranges", "bytes"),
+        ENCRYPTED,
         *info.headers.items(),
         *((META + name, value) for name, value in info.metadata.items()),
     ]

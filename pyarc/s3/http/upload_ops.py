@@ -10,7 +10,7 @@ from pyarc.s3.http import xml
 from pyarc.s3.http.body import body_bytes, receive_into
 from pyarc.s3.http.context import Context
 from pyarc.s3.http.object_ops import check_copy_conditions, copy_source
-from pyarc.s3.http.reply import Reply, fields_from, xml_reply
+from pyarc.s3.http.reply import ENCRYPTED, Reply, fields_from, xml_reply
 from pyarc.s3.http.request import S3Request
 from pyarc.s3.objects import read_blob
 
@@ -44,7 +44,7 @@ async def upload_part(context: Context, request: S3Request, receive) -> Reply:
     writer = context.multipart.writer(upload_id, bucket, key, number)
     await receive_into(writer, receive, request.headers)
     part = context.multipart.add_part(upload_id, bucket, key, number, writer)
-    return Reply(200, [("etag", part.etag)])
+    return Reply(200, [("etag", part.etag), ENCRYPTED])
 
 
 def upload_part_copy(context: Context, request: S3Request) -> Reply:
@@ -79,7 +79,9 @@ async def complete_upload(context: Context, request: S3Request, receive) -> Repl
     info = context.multipart.complete(upload_id, bucket, key, parts)
     inner = xml.elements([("Location", request.url(bucket, key)), ("Bucket", bucket),
                           ("Key", key), ("ETag", info.etag)])
-    return xml_reply(xml.document("CompleteMultipartUploadResult", inner))
+    reply = xml_reply(xml.document("CompleteMultipartUploadResult", inner))
+    reply.headers.append(ENCRYPTED)
+    return reply
 
 
 def abort_upload(context: Context, request: S3Request) -> Reply:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from pyarc.s3.cors import CorsRule
 from pyarc.s3.errors import S3Error, malformed_xml
+
+if TYPE_CHECKING:  # ElementTree is imported by the first request body read (start-up)
+    from xml.etree.ElementTree import Element
 
 NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -43,8 +46,10 @@ def error_body(error: S3Error, request_id: str, resource: str | None = None) -> 
     return f"{DECLARATION}<Error>{elements(fields)}</Error>".encode()
 
 
-def parse(body: bytes) -> ElementTree.Element:
+def parse(body: bytes) -> Element:
     """The root of an XML request body (namespace dropped from every tag), else MalformedXML."""
+    from xml.etree import ElementTree
+
     try:
         root = ElementTree.fromstring(body)
     except ElementTree.ParseError:
@@ -54,12 +59,12 @@ def parse(body: bytes) -> ElementTree.Element:
     return root
 
 
-def text(node: ElementTree.Element, name: str) -> str | None:
+def text(node: Element, name: str) -> str | None:
     found = node.find(name)
     return found.text or "" if found is not None else None
 
 
-def require(node: ElementTree.Element, name: str) -> str:
+def require(node: Element, name: str) -> str:
     found = text(node, name)
     if found is None:
         raise malformed_xml()
@@ -107,7 +112,7 @@ def cors_rules(body: bytes) -> list[CorsRule]:
     if root.tag != "CORSConfiguration":
         raise malformed_xml()
 
-    def all_of(rule: ElementTree.Element, name: str) -> tuple[str, ...]:
+    def all_of(rule: Element, name: str) -> tuple[str, ...]:
         return tuple((node.text or "").strip() for node in rule.findall(name))
 
     rules = []
