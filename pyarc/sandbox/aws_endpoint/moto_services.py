@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from pyarc.sandbox.aws_endpoint.models import endpoint_prefix
 from pyarc.sandbox.aws_endpoint.refusal import refusal_app, refusal_message, send_error
 from pyarc.sandbox.config import ACCOUNT_ID
+from pyarc.wire.sigv4 import credential_scope
 
 NOBODY_HINT = (
     "neither pyarc nor moto emulates it: call it from a deployed stack, or give this client "
@@ -37,7 +38,6 @@ NOBODY_HINT = (
 )
 REINSTALL = "pip install --force-reinstall 'pyarc[aws]'"
 DEFAULT_REGION = "us-east-1"
-_REGION = re.compile(rb"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/")
 # moto's framing headers: the ASGI server frames our answer itself
 _FRAMING = {"content-length", "transfer-encoding", "connection", "status"}
 
@@ -53,11 +53,8 @@ def moto_installed() -> bool:
 
 
 def _region(scope: Scope) -> str:
-    for name, value in scope.get("headers", ()):
-        if name == b"authorization":
-            found = _REGION.search(value)
-            return found.group(1).decode("latin-1") if found else DEFAULT_REGION
-    return DEFAULT_REGION
+    found = credential_scope(scope.get("headers", ()), scope.get("query_string", b""))
+    return found.region if found is not None else DEFAULT_REGION
 
 
 def _reply_headers(headers: Any) -> list[tuple[bytes, bytes]]:
