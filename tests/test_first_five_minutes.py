@@ -229,11 +229,11 @@ def test_banner_lists_each_schedule_with_its_next_fire(app: Path) -> None:
 class CliSandbox:
     """`pyarc sandbox` in a subprocess, its output read line by line."""
 
-    def __init__(self, app: Path) -> None:
+    def __init__(self, app: Path, *flags: str) -> None:
         self.port = free_port()
         env = user_env(app, ARC_TABLES_PORT="0", ARC_INTERNAL_PORT="0", ARC_EVENTS_PORT="0")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pyarc", "sandbox", "--port", str(self.port)],
+            [sys.executable, "-m", "pyarc", "sandbox", "--port", str(self.port), *flags],
             cwd=app,
             env=env,
             stdout=subprocess.PIPE,
@@ -277,8 +277,11 @@ def test_sandbox_banner_shows_next_fire_and_404s_are_logged(cli_sandbox: CliSand
     assert re.search(r"@scheduled\n\s+nightly\s+cron\(0 12 \* \* \? \*\)\s+next \S+", banner)
     assert "mkdir -p src/http/get-missing" in banner
     assert all(len(line.rstrip("\n")) <= 80 for line in banner.splitlines() if "http" not in line)
+    assert f"inspector http://localhost:{cli_sandbox.port}/_pyarc/" in banner
 
     base = f"http://127.0.0.1:{cli_sandbox.port}"
+    inspector = httpx.get(base + "/_pyarc/")
+    assert inspector.status_code == 200 and "<title>pyarc inspector</title>" in inspector.text
     page = httpx.get(base + "/things/42", headers={"accept": "text/html"})
     assert page.status_code == 404
     assert "<pre><code>@http\nget /things/42</code></pre>" in page.text
@@ -291,6 +294,20 @@ def test_sandbox_banner_shows_next_fire_and_404s_are_logged(cli_sandbox: CliSand
     assert "`post /nowhere` under @http in app.arc" in api.json()["pyarc"]
     cli_sandbox.wait_for(r"POST /nowhere 404")
     assert httpx.get(base + "/").text == "home"  # still serving
+
+
+def test_no_inspector_turns_the_page_off(app: Path) -> None:
+    running = CliSandbox(app, "--no-inspector")
+    try:
+        running.wait_for(r"Ready in \d+ ms")
+        assert "/_pyarc/" not in "".join(running.output)
+        off = httpx.get(f"http://127.0.0.1:{running.port}/_pyarc/")
+        assert off.status_code == 404
+        assert off.json()["message"] == (
+            "The inspector is off in this sandbox (--no-inspector); restart it without that flag."
+        )
+    finally:
+        running.stop()
 
 
 @pytest.fixture
