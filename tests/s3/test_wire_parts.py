@@ -73,6 +73,8 @@ def test_keys_come_from_the_raw_path_decoded_once() -> None:
     request = _request("/b/a%20b+c/%25d")
     assert (request.bucket, request.key) == ("b", "a b+c/%d")
     assert _request("/k%2Fx", host="b.localhost").key == "k/x"
+    assert _request("/b/caf%C3%A9").key == "café" and not _request("/b/caf%C3%A9").bad_uri
+    assert _request("/b/%FF%FE").bad_uri  # not UTF-8: S3 answers InvalidURI
 
 
 def test_presigned_expiry() -> None:

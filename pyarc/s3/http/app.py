@@ -133,6 +133,8 @@ class S3App:
 
     async def route(self, request: S3Request, receive: Any) -> Reply:
         context, method, query = self.context, request.method, request.query
+        if request.bad_uri:
+            raise S3Error("InvalidURI", "Couldn't parse the specified URI.", 400)
         unsupported = sorted(UNSUPPORTED & query.keys())
         if unsupported:
             raise not_implemented(f"the ?{unsupported[0]} subresource")

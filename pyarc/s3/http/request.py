@@ -38,6 +38,7 @@ class S3Request:
     host: str
     scope: CredentialScope | None
     virtual_host: bool
+    bad_uri: bool = False  # the path's percent-encoding is not UTF-8 (S3: InvalidURI)
 
     def has(self, name: str) -> bool:
         return name in self.query
@@ -72,7 +73,11 @@ def parse_request(scope: dict[str, Any]) -> S3Request:
     else:
         bucket_part, _, key_part = raw_path[1:].partition("/")
         bucket = unquote(bucket_part) or None
-    key = unquote(key_part, encoding="utf-8", errors="replace") if key_part else None
+    bad_uri = False
+    try:
+        key = unquote(key_part, encoding="utf-8", errors="strict") if key_part else None
+    except UnicodeDecodeError:
+        key, bad_uri = unquote(key_part, errors="replace"), True
     return S3Request(
         method=scope["method"],
         bucket=bucket,
@@ -82,4 +87,5 @@ def parse_request(scope: dict[str, Any]) -> S3Request:
         host=host,
         scope=credential_scope(scope["headers"], raw_query),
         virtual_host=virtual,
+        bad_uri=bad_uri,
     )
