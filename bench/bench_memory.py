@@ -64,13 +64,23 @@ def settled(pid: int) -> tuple[float, float]:
 
 
 def processes(pid: int) -> int:
+    """`pid` and all its descendants (workers are the zygote's children, so grandchildren)."""
     try:
         import psutil
 
         return 1 + len(psutil.Process(pid).children(recursive=True))
     except ImportError:
-        tasks = Path(f"/proc/{pid}/task")
-        return 1 + sum(len((t / "children").read_text().split()) for t in tasks.iterdir())
+        pass
+    count, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        count += 1
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return count
 
 
 def start(port: int, tables_port: int, idle_timeout: int) -> subprocess.Popen:
