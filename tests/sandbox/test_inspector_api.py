@@ -322,6 +322,29 @@ def test_a_foreign_host_name_is_refused_even_for_reading(sandbox: Sandbox) -> No
     assert local.status_code == 200
 
 
+def test_the_overview_names_the_app_its_ports_and_functions(
+    sandbox: Sandbox, client: httpx.Client
+) -> None:
+    overview = client.get(f"{API}/overview").json()
+    assert (overview["app"], overview["ports"]["http"], overview["keep"]) == (
+        "inspected",
+        sandbox.port,
+        500,
+    )
+    assert {"http:get-index", "ws:default", "scheduled:tick", "tables-streams:notes"} <= set(
+        overview["functions"]
+    )
+    assert overview["counts"] == {
+        "http": 3,
+        "ws": 3,
+        "tables": 1,
+        "events": 1,
+        "queues": 1,
+        "scheduled": 1,
+        "streams": 1,
+    }
+
+
 def test_the_page_is_served_with_a_strict_content_policy(client: httpx.Client) -> None:
     html = client.get("/_pyarc/")
     assert html.headers["content-type"].startswith("text/html")

@@ -97,6 +97,11 @@ def test_calls_from_outside_appear_live_and_open_for_detail(
 
     page.keyboard.press("Escape")
     expect(detail).to_be_hidden()
+    functions = page.locator("#filter-function option")
+    expect(functions).to_contain_text(["All functions", "http:get-index"])  # not run yet
+    page.locator("#filter-function").select_option("http:get-hello-000name")
+    expect(page.locator("button.inv-row")).to_have_count(1)
+    page.locator("#filter-function").select_option("")
     page.locator("#filter-failed").check()
     expect(page.locator("button.inv-row")).to_have_count(1)
     row(page, "GET /boom").click()

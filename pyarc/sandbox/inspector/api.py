@@ -181,6 +181,7 @@ class Inspector:
                     "scheduled": len(inventory.scheduled),
                     "streams": len(inventory.streams),
                 },
+                "functions": [fn.key for fn in inventory.functions],
                 "tokenHeader": TOKEN_HEADER,
             }
         )

@@ -77,6 +77,7 @@ live.status((state) => {
 
 api.get("/overview").then((o) => {
   document.getElementById("app-name").textContent = o.app;
+  views.invocations.offer(o.functions);
   document.title = `${o.app} · pyarc inspector`;
 }).catch(() => {});
 show(location.hash.slice(1) || "invocations");

@@ -154,5 +154,7 @@ export function invocationsView(section, live) {
   live.on("changed", ({ what }) => { if (what === "invocations") load(); });
   live.on("resync", load);
 
-  return { show: () => (loaded ? render() : load()), load };
+  // every function of the app is offered, not only those that ran
+  const offer = (keys) => keys.forEach(addFunctionOption);
+  return { show: () => (loaded ? render() : load()), load, offer };
 }
