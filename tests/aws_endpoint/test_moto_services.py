@@ -306,3 +306,32 @@ def test_a_moto_that_does_not_import_is_refused_not_a_500(monkeypatch) -> None:
     assert answer.status_code == 501
     assert "moto is installed but does not import" in answer.json()["message"]
     assert "'kms'" in answer.json()["message"]
+
+
+LAZY_MOTO = """
+import json, sys
+import boto3
+from pyarc.testing import Sandbox
+
+def moto_loaded():
+    return any(name.split(".")[0] == "moto" for name in sys.modules)
+
+with Sandbox(sys.argv[1], schedules=False, watch=False) as sb:
+    at_start = moto_loaded()
+    env = sb.env
+    kms = boto3.client("kms", endpoint_url=env["AWS_ENDPOINT_URL"], region_name=env["AWS_REGION"],
+                       aws_access_key_id="x", aws_secret_access_key="x")
+    keys = kms.list_keys()["Keys"]
+print(json.dumps({"at start": at_start, "after a call": moto_loaded(), "keys": keys}))
+"""
+
+
+def test_moto_is_imported_on_the_first_call_it_serves_not_at_start(app_dir: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
+    done = subprocess.run(
+        [sys.executable, "-c", LAZY_MOTO, str(app_dir)],
+        capture_output=True, text=True, timeout=90, env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.splitlines()[-1])
+    assert found == {"at start": False, "after a call": True, "keys": []}
