@@ -354,6 +354,11 @@ def test_the_page_is_served_with_a_strict_content_policy(client: httpx.Client) -
     assert script.headers["content-type"].startswith("text/javascript")
     assert client.get("/_pyarc/assets/../api.py").status_code == 404
     assert client.get("/_pyarc/assets/nothing.js").status_code == 404
+    nowhere = client.get("/_pyarc/api/nowhere")
+    assert nowhere.status_code == 404
+    assert nowhere.json() == {
+        "message": "The inspector has nothing at /_pyarc/api/nowhere; open /_pyarc/."
+    }
     assert client.get("/_pyarc/app").json()["app"] == "inspected"  # LocalApi still answers
 
 

@@ -92,7 +92,7 @@ class Inspector:
         self.recorder = recorder
         self.guard = guard
         self.live = recorder.live
-        self.router = Router(self._routes())
+        self.router = Router(self._routes(), default=self.not_found)
 
     def _routes(self) -> list[Route]:
         api = f"{PREFIX}/api"
@@ -130,6 +130,10 @@ class Inspector:
             await _json({"message": refusal}, 403)(scope, receive, send)
             return
         await self.router(scope, receive, send)
+
+    async def not_found(self, scope: Scope, receive: Receive, send: Send) -> None:
+        message = f"The inspector has nothing at {scope['path']}; open {PREFIX}/."
+        await _json({"message": message}, 404)(scope, receive, send)
 
     # the page ---------------------------------------------------------------------------
     async def to_page(self, request: Request) -> Response:
@@ -325,8 +329,10 @@ class Inspector:
             return _json({"message": "The event bus is not running in this sandbox."}, 409)
         name = request.path_params["name"]
         if name not in bus.schedules:
-            known = ", ".join(bus.schedules) or "none"
-            return _json({"message": f"There is no @scheduled '{name}' (declared: {known})."}, 404)
+            try:
+                await bus.fire(name)  # refuses it, in the bus's words
+            except PyarcError as exc:
+                return _json({"message": _sentence(str(exc))}, 404)
         task = asyncio.ensure_future(bus.fire(name))  # the page follows it on the live stream
         task.add_done_callback(lambda t: t.cancelled() or t.exception())
         return _json({"fired": name}, 202)
