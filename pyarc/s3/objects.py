@@ -23,6 +23,7 @@ class ObjectFields:
     content_type: str | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)  # x-amz-meta-*, names lower case
     headers: Mapping[str, str] = field(default_factory=dict)  # cache-control, content-disposition, ...
+    checksums: Mapping[str, str] = field(default_factory=dict)  # "crc32" -> base64, as sent
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,12 @@ class ObjectInfo:
     content_type: str = DEFAULT_CONTENT_TYPE
     metadata: Mapping[str, str] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
+    checksums: Mapping[str, str] = field(default_factory=dict)
 
     def fields(self) -> ObjectFields:
-        return ObjectFields(self.content_type, dict(self.metadata), dict(self.headers))
+        return ObjectFields(
+            self.content_type, dict(self.metadata), dict(self.headers), dict(self.checksums)
+        )
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,7 @@ class S3Store:
             content_type=fields.content_type or DEFAULT_CONTENT_TYPE,
             metadata=dict(fields.metadata),
             headers=dict(fields.headers),
+            checksums=dict(fields.checksums) if etag is None else {},  # a whole body's only
         )
         with self.lock:
             found.store(info, blob)

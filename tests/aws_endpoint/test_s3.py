@@ -243,3 +243,23 @@ def test_a_buckets_cors_rules_decide_once_it_has_them(sandbox, s3) -> None:
         Bucket="spa", CORSConfiguration={"CORSRules": [bad]})) == "InvalidRequest"
     s3.delete_bucket_cors(Bucket="spa")
     assert preflight(sandbox.url).status_code == 200
+
+
+def test_checksums_are_verified_and_given_back(s3, bucket) -> None:
+    import base64
+    import zlib
+
+    body = b"checked on the way in and out"
+    crc32 = base64.b64encode(zlib.crc32(body).to_bytes(4, "big")).decode()
+    put = s3.put_object(Bucket=bucket, Key="summed", Body=body)  # boto3 sends CRC32 itself
+    assert put["ChecksumCRC32"] == crc32
+    got = s3.get_object(Bucket=bucket, Key="summed", ChecksumMode="ENABLED")
+    assert (got["ChecksumCRC32"], got["Body"].read()) == (crc32, body)  # boto3 checked it
+    assert "ChecksumCRC32" not in s3.get_object(Bucket=bucket, Key="summed", Range="bytes=0-3",
+                                                ChecksumMode="ENABLED")
+    assert _code(lambda: s3.put_object(Bucket=bucket, Key="summed", Body=b"other",
+                                       ChecksumCRC32=crc32)) == "BadDigest"
+    assert s3.get_object(Bucket=bucket, Key="summed")["Body"].read() == body
+    sha = base64.b64encode(hashlib.sha256(body).digest()).decode()
+    put = s3.put_object(Bucket=bucket, Key="sha", Body=body, ChecksumSHA256=sha)
+    assert s3.head_object(Bucket=bucket, Key="sha", ChecksumMode="ENABLED")["ChecksumSHA256"] == sha

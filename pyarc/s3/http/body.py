@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from pyarc.s3.errors import S3Error
+from pyarc.s3.http.checksums import Checksums
 from pyarc.s3.objects import BlobWriter
 
 Receive = Any
@@ -81,17 +82,22 @@ async def body_chunks(receive: Receive, headers: dict[str, str]) -> AsyncIterato
         yield chunk
 
 
-async def receive_into(writer: BlobWriter, receive: Receive, headers: dict[str, str]) -> BlobWriter:
-    """Write the request's body into `writer` as it arrives (discarded if it breaks off, or
-    if it is not what its Content-MD5 says)."""
+async def receive_into(
+    writer: BlobWriter, receive: Receive, headers: dict[str, str]
+) -> dict[str, str]:
+    """Write the request's body into `writer` as it arrives; the checksums it announced,
+    verified. The writer is discarded if the body breaks off or is not what its Content-MD5
+    or checksum says."""
+    checksums = Checksums(headers)
     try:
         async for chunk in body_chunks(receive, headers):
             writer.write(chunk)
+            checksums.update(chunk)
         check_content_md5(headers.get("content-md5"), writer.md5.digest())
+        return checksums.verified()
     except BaseException:
         writer.discard()
         raise
-    return writer
 
 
 def check_content_md5(given: str | None, digest: bytes) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from urllib.parse import unquote
 
 from pyarc.s3.errors import (
@@ -15,6 +16,7 @@ from pyarc.s3.errors import (
 )
 from pyarc.s3.http import xml
 from pyarc.s3.http.body import receive_into
+from pyarc.s3.http.checksums import checksum_headers
 from pyarc.s3.http.context import Context
 from pyarc.s3.http.ranges import byte_range
 from pyarc.s3.http.reply import (
@@ -88,6 +90,8 @@ def get_object(context: Context, request: S3Request, head: bool = False) -> Repl
         if parameter in request.query:
             headers = [(n, v) for n, v in headers if n != header]
             headers.append((header, request.query[parameter]))
+    if found is None and request.headers.get("x-amz-checksum-mode", "").upper() == "ENABLED":
+        headers += checksum_headers(info.checksums)  # a part of the body has none
     if head:
         return Reply(status, headers, b"", end - start)
     return Reply(status, headers, _body(blob, start, end, request.key), end - start)
@@ -98,9 +102,11 @@ async def put_object(context: Context, request: S3Request, receive) -> Reply:
     store = context.store
     if "if-none-match" in request.headers or "if-match" in request.headers:
         _check_write_conditions(context, request)
-    writer = await receive_into(store.writer(request.bucket), receive, request.headers)
-    info = store.commit(request.bucket, request.key, writer, fields_from(request.headers))
-    return Reply(200, [("etag", info.etag), ENCRYPTED])
+    writer = store.writer(request.bucket)
+    checksums = await receive_into(writer, receive, request.headers)
+    fields = replace(fields_from(request.headers), checksums=checksums)
+    info = store.commit(request.bucket, request.key, writer, fields)
+    return Reply(200, [("etag", info.etag), ENCRYPTED, *checksum_headers(info.checksums)])
 
 
 def _check_write_conditions(context: Context, request: S3Request) -> None:
