@@ -281,4 +281,12 @@ def test_it_reads_at_phone_width(sandbox: Sandbox, browser: Browser) -> None:
     assert box is not None and box["width"] <= 390  # it covers the screen, not beside the list
     page.get_by_role("button", name="Close detail").click()
     expect(detail).to_be_hidden()
+
+    background = "getComputedStyle(document.body).backgroundColor"
+    dark = page.evaluate(background)
+    page.get_by_role("button", name="Switch between dark and light").click()
+    expect(page.locator("html")).to_have_attribute("data-theme", "light")
+    assert page.evaluate(background) != dark
+    page.reload()  # the choice is remembered
+    expect(page.locator("html")).to_have_attribute("data-theme", "light")
     page.context.close()
