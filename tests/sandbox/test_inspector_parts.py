@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 from pathlib import Path
 
 from starlette.datastructures import Headers
@@ -84,9 +85,13 @@ def test_an_http_status_is_the_one_the_gateway_answers() -> None:
 
 def test_a_big_body_is_kept_cut() -> None:
     recorder = Recorder()
-    record = recorder.begin(fn(), {"body": "x" * (BIG_BODY + 10)})
+    record = recorder.begin(fn(), {"version": "2.0", "body": "x" * (BIG_BODY + 10)})
     assert record.event["body"].endswith(f"... ({BIG_BODY + 10} characters in all)")
     assert len(record.event["body"]) < BIG_BODY + 50
+    big = base64.b64encode(b"\x00" * BIG_BODY).decode()
+    recorder.finish(record, ok({"statusCode": 201, "isBase64Encoded": True, "body": big}))
+    assert record.result["body"].endswith(f"... ({len(big)} characters in all)")
+    assert record.summary()["status"] == "201"  # from the whole response, before the cut
 
 
 def test_triggers_are_read_from_the_aws_events() -> None:

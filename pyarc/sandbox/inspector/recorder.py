@@ -106,7 +106,7 @@ class Recorder:
             name=fn.name,
             trigger=describe_trigger(fn, event),
             started_at=time.time(),
-            event=_kept_event(event),
+            event=_kept(event),
         )
         self._running.setdefault(fn.key, []).append(record)
         self.live.publish("invocation", record.summary())
@@ -124,7 +124,7 @@ class Recorder:
         record.duration_ms = round(float(result.duration_ms), 3)
         record.cold = bool(result.cold)
         record.request_id = result.request_id
-        record.result = result.payload
+        record.result = _kept(result.payload)
         error = result.error
         if error is not None:
             record.error = {
@@ -134,7 +134,11 @@ class Recorder:
                 "kind": error.kind,
                 "hint": error.hint,
             }
-        record.status = ""  # shown_status() works it out when a page or the API asks
+        record.status = ""  # shown_status() works it out when a page or the API asks...
+        if record.result is not result.payload:  # ...from the whole response, if it was cut
+            record.status = outcome_status(
+                record.kind, record.ok, record.error, result.payload, record.event
+            )
         self._done.append(record)
         self.live.publish("invocation", record.summary())
 
@@ -252,10 +256,11 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _kept_event(event: Any) -> Any:
-    """The event as kept: a body over BIG_BODY is cut (500 kept invocations stay small)."""
-    if isinstance(event, dict) and isinstance(event.get("body"), str):
-        body = event["body"]
+def _kept(value: Any) -> Any:
+    """An event or a result as kept: a `body` over BIG_BODY is cut (500 kept invocations
+    stay small)."""
+    if isinstance(value, dict) and isinstance(value.get("body"), str):
+        body = value["body"]
         if len(body) > BIG_BODY:
-            return {**event, "body": body[:BIG_BODY] + f"... ({len(body)} characters in all)"}
-    return event
+            return {**value, "body": body[:BIG_BODY] + f"... ({len(body)} characters in all)"}
+    return value
