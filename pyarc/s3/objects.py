@@ -22,7 +22,8 @@ class ObjectFields:
 
     content_type: str | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)  # x-amz-meta-*, names lower case
-    headers: Mapping[str, str] = field(default_factory=dict)  # cache-control, content-disposition, ...
+    # cache-control, content-disposition, content-encoding, content-language, expires
+    headers: Mapping[str, str] = field(default_factory=dict)
     checksums: Mapping[str, str] = field(default_factory=dict)  # "crc32" -> base64, as sent
 
 

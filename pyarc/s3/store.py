@@ -124,7 +124,12 @@ class S3Store:
         return self.bucket(bucket).writer()
 
     def commit(
-        self, bucket: str, key: str, writer: BlobWriter, fields: ObjectFields, etag: str | None = None
+        self,
+        bucket: str,
+        key: str,
+        writer: BlobWriter,
+        fields: ObjectFields,
+        etag: str | None = None,
     ) -> ObjectInfo:
         """Store what `writer` took as `key`, replacing any object there."""
         check_key(key)

@@ -212,7 +212,7 @@ class S3App:
             length = reply.length or 0
         if reply.status not in (204, 304):
             headers.append(("content-length", str(length)))
-        raw = [(name.encode("latin-1"), value.encode("latin-1", "replace")) for name, value in headers]
+        raw = [(n.encode("latin-1"), v.encode("latin-1", "replace")) for n, v in headers]
         await send({"type": "http.response.start", "status": reply.status, "headers": raw})
         if request.method == "HEAD" or reply.status in (204, 304):
             if not isinstance(body, bytes):

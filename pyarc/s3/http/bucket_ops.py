@@ -26,10 +26,14 @@ def region_of(context: Context, request: S3Request) -> str:
 def list_buckets(context: Context, request: S3Request) -> Reply:
     region = context.region()
     buckets = "".join(
-        f"<Bucket>{xml.elements([('Name', b.name), ('CreationDate', xml.iso_time(b.created)), ('BucketRegion', region)])}</Bucket>"
+        "<Bucket>"
+        + xml.elements([("Name", b.name), ("CreationDate", xml.iso_time(b.created)),
+                        ("BucketRegion", region)])
+        + "</Bucket>"
         for b in context.store.list_buckets()
     )
-    return xml_reply(xml.document("ListAllMyBucketsResult", f"{xml.OWNER}<Buckets>{buckets}</Buckets>"))
+    inner = f"{xml.OWNER}<Buckets>{buckets}</Buckets>"
+    return xml_reply(xml.document("ListAllMyBucketsResult", inner))
 
 
 async def create_bucket(context: Context, request: S3Request, receive) -> Reply:
@@ -102,9 +106,14 @@ def _after_token(token: str) -> str:
     return decoded[2:]
 
 
+def _shown(text: str, encode: bool) -> str:
+    """A key or prefix as a listing shows it: percent-encoded for `encoding-type=url`."""
+    return quote(text, safe="/") if encode else text
+
+
 def _listing(page: ListPage, encode: bool, owner: bool) -> tuple[str, str]:
     def shown(text: str) -> str:
-        return quote(text, safe="/") if encode else text
+        return _shown(text, encode)
 
     contents = "".join(
         "<Contents>"
@@ -147,7 +156,7 @@ def list_objects(context: Context, request: S3Request) -> Reply:
     contents, prefixes = _listing(page, encode, owner)
 
     def shown(text: str) -> str:
-        return quote(text, safe="/") if encode else text
+        return _shown(text, encode)
 
     fields: list[tuple[str, object]] = [("Name", request.bucket), ("Prefix", shown(prefix))]
     if v2:
@@ -161,7 +170,6 @@ def list_objects(context: Context, request: S3Request) -> Reply:
             ("NextContinuationToken", _token(page.last) if page.truncated and page.last else None),
             ("StartAfter", shown(query["start-after"]) if "start-after" in query else None),
         ]
-        root = "ListBucketResult"
     else:
         next_marker = page.last if page.truncated and delimiter else None
         fields += [
@@ -172,8 +180,7 @@ def list_objects(context: Context, request: S3Request) -> Reply:
             ("EncodingType", "url" if encode else None),
             ("IsTruncated", str(page.truncated).lower()),
         ]
-        root = "ListBucketResult"
-    return xml_reply(xml.document(root, xml.elements(fields) + contents + prefixes))
+    return xml_reply(xml.document("ListBucketResult", xml.elements(fields) + contents + prefixes))
 
 
 async def delete_objects(context: Context, request: S3Request, receive) -> Reply:
