@@ -376,6 +376,8 @@ class SandboxServer:
         if self.s3_store is not None:
             self._mount_static(self.s3_store)
         self.log.info(f"Reloaded {inventory.manifest.name}: {len(inventory.http)} HTTP routes")
+        if self.recorder is not None:  # open inspector pages show the new routes
+            self.recorder.live.publish("changed", {"what": "inventory"})
         return True
 
     # tables -------------------------------------------------------------------------

@@ -399,3 +399,26 @@ def test_retries_show_with_the_buses_own_sentence(tmp_path: Path) -> None:
         assert "attempt 1 of 3 failed (RuntimeError: not today); retrying" in note["message"]
         broken = next(e for e in http.get(f"{API}/bus").json()["events"] if e["name"] == "broken")
         assert (broken["retried"], broken["dropped"], broken["failedInvocations"]) == (1, 0, 1)
+
+
+def test_a_manifest_reload_reaches_open_pages(tmp_path: Path) -> None:
+    app = write_app(tmp_path)
+    with Sandbox(app, watch=False) as running, httpx.Client(base_url=running.url) as http:
+        with http.stream("GET", f"{API}/live", timeout=30) as stream:
+            lines = stream.iter_lines()
+            assert next(lines).startswith("retry:")
+            (app / "app.arc").write_text(MANIFEST_WITH_NEW_ROUTE)
+            server = running.server
+            assert server is not None
+
+            async def reload() -> bool:
+                return server.reload_inventory()
+
+            assert running.call(reload)
+            changed = next(line for line in lines if line.startswith('data: {"what"'))
+        assert json.loads(changed[6:]) == {"what": "inventory"}
+        paths = [route["path"] for route in http.get(f"{API}/routes").json()["http"]]
+        assert "/new" in paths
+
+
+MANIFEST_WITH_NEW_ROUTE = "@app\ninspected\n\n@http\nget /\nget /new\n"

@@ -12,7 +12,7 @@ const live = connectLive();
 const section = (name) => document.getElementById(`view-${name}`);
 const views = {
   invocations: invocationsView(section("invocations"), live),
-  routes: routesView(section("routes")),
+  routes: routesView(section("routes"), live),
   connections: connectionsView(section("connections"), live),
   tables: tablesView(section("tables")),
   bus: busView(section("bus"), live),
@@ -75,9 +75,13 @@ live.status((state) => {
   wasOffline = state !== "live";
 });
 
-api.get("/overview").then((o) => {
-  document.getElementById("app-name").textContent = o.app;
-  views.invocations.offer(o.functions);
-  document.title = `${o.app} · pyarc inspector`;
-}).catch(() => {});
+function overview() {
+  api.get("/overview").then((o) => {
+    document.getElementById("app-name").textContent = o.app;
+    views.invocations.offer(o.functions);
+    document.title = `${o.app} · pyarc inspector`;
+  }).catch(() => {});
+}
+live.on("changed", ({ what }) => { if (what === "inventory") overview(); });
+overview();
 show(location.hash.slice(1) || "invocations");

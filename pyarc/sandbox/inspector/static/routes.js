@@ -102,7 +102,7 @@ function tryWs() {
     log);
 }
 
-export function routesView(section) {
+export function routesView(section, live) {
   async function load() {
     let data;
     try { data = await api.get("/routes"); } catch (error) { toast(error.message, "error"); return; }
@@ -126,5 +126,7 @@ export function routesView(section) {
       h("h2", {}, "@ws"), ws);
   }
   let loaded = false;
+  // the manifest changed: reload now if shown, else when next shown
+  live.on("changed", ({ what }) => { if (what === "inventory") { loaded = !section.hidden; if (loaded) load(); } });
   return { show: () => { if (!loaded) { loaded = true; load(); } }, load };
 }
