@@ -197,18 +197,22 @@ def _file_md5(path: Path) -> str:
 
 class FolderBucket(Bucket):
     """A bucket whose objects are the files of `folder`: key `css/app.css` is the file
-    `folder/css/app.css`. What a PutObject said (content type, metadata) is kept while the
-    file is unchanged; a file written by anything else gets its extension's content type."""
+    `folder/css/app.css` (`<prefix>/css/app.css` with a key prefix, as `@static prefix`
+    deploys it). What a PutObject said (content type, metadata) is kept while the file is
+    unchanged; a file written by anything else gets its extension's content type."""
 
-    def __init__(self, folder: Path, name: str, created: float) -> None:
+    def __init__(self, folder: Path, name: str, created: float, prefix: str = "") -> None:
         super().__init__(name, created)
         self.folder = folder
+        self.prefix = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
         self._described: dict[str, tuple[int, int, ObjectInfo]] = {}  # key -> (mtime, size, info)
         self._md5s: dict[str, tuple[int, int, str]] = {}
 
     def _file(self, key: str) -> Path | None:
         """The file for `key`, never outside the folder (no `..`, nor a symlink out of it)."""
-        parts = key.split("/")
+        if not key.startswith(self.prefix):
+            return None
+        parts = key[len(self.prefix) :].split("/")
         if any(p in ("", ".", "..") for p in parts) or "\\" in key or "\x00" in key:
             return None
         path = self.folder.joinpath(*parts)
@@ -221,10 +225,11 @@ class FolderBucket(Bucket):
     def check_key(self, key: str) -> None:
         path = self._file(key)
         if path is None or any(p.is_file() for p in path.parents if p != self.folder):
+            within = f" below the prefix {self.prefix!r}" if self.prefix else ""
             raise invalid_argument(
                 f"The bucket {self.name} is the app's static folder {self.folder}, so a key "
-                "must be a file path there (no empty, '.' or '..' segments, no backslash, no "
-                f"file where a folder is needed); {key!r} is not.",
+                f"must be a file path there{within} (no empty, '.' or '..' segments, no "
+                f"backslash, no file where a folder is needed); {key!r} is not.",
                 "Key",
                 key,
             )
@@ -254,7 +259,7 @@ class FolderBucket(Bucket):
         for root, dirs, files in os.walk(self.folder):
             dirs.sort()
             relative = Path(root).relative_to(self.folder).as_posix()
-            base = "" if relative == "." else relative + "/"
+            base = self.prefix + ("" if relative == "." else relative + "/")
             keys += [base + name for name in files]
         keys.sort()
         return (k for k in keys if k > start or (inclusive and k == start))

@@ -61,14 +61,18 @@ class S3Store:
                     self._buckets[opened.name] = opened
 
     # buckets ------------------------------------------------------------------------
-    def mount_folder(self, name: str, folder: Path) -> None:
-        """Serve `folder`'s files as the bucket `name` (the `@static` bucket)."""
+    def mount_folder(self, name: str, folder: Path, prefix: str = "") -> None:
+        """Serve `folder`'s files as the bucket `name` (the `@static` bucket), each under
+        the key `<prefix>/<path>` when a prefix is given."""
         check_bucket_name(name)
         with self.lock:
             mounted = self._buckets.get(name)
-            if isinstance(mounted, FolderBucket) and mounted.folder == folder:
+            wanted = FolderBucket(folder, name, self.now(), prefix)
+            if isinstance(mounted, FolderBucket) and (mounted.folder, mounted.prefix) == (
+                folder, wanted.prefix
+            ):
                 return  # mounted already: keep what PutObject said about its files
-            self._buckets[name] = FolderBucket(folder, name, self.now())
+            self._buckets[name] = wanted
 
     def create_bucket(self, name: str) -> BucketInfo:
         check_bucket_name(name)

@@ -411,7 +411,8 @@ class SandboxServer:
         """The `@static` bucket is the static folder (again after a reload changes either)."""
         static = self.inventory.static
         if static is not None:
-            store.mount_folder(static_bucket(self.inventory), self.inventory.cwd / static.folder)
+            folder = self.inventory.cwd / static.folder
+            store.mount_folder(static_bucket(self.inventory), folder, static.prefix or "")
 
     def _ensure_tables(self) -> None:
         ensure_tables(self.tables_engine, self.inventory)

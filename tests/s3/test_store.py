@@ -119,3 +119,15 @@ def test_cors_rules_are_checked_and_kept_on_disk(tmp_path: Path) -> None:
     with pytest.raises(S3Error) as caught:
         store.put_bucket_cors("site", [CorsRule(("*",), ("PATCH",))])
     assert caught.value.code == "InvalidRequest"
+
+
+def test_a_folder_bucket_with_a_prefix_keeps_its_files_under_it(tmp_path: Path) -> None:
+    store = S3Store()
+    (tmp_path / "app.js").write_text("1")
+    store.mount_folder("app-static", tmp_path, prefix="/assets/")  # as @static prefix deploys
+    assert [o.key for o in store.iter_objects("app-static")] == ["assets/app.js"]
+    store.put_object("app-static", "assets/css/a.css", b"a{}")
+    assert (tmp_path / "css" / "a.css").read_text() == "a{}"
+    with pytest.raises(S3Error) as caught:
+        store.put_object("app-static", "elsewhere.txt", b"")
+    assert "below the prefix 'assets/'" in caught.value.message
