@@ -158,3 +158,19 @@ def test_the_guard_wants_the_sandboxs_host_and_for_changes_the_page() -> None:
     lan = Guard("192.168.1.20", token="t0ken")
     assert lan.refusal("GET", Headers({"host": "192.168.1.20:3333"})) is None
     assert lan.refusal("GET", Headers({"host": "evil.example"})) is not None
+
+
+def test_the_page_ships_in_the_package() -> None:
+    """Every file of the page is package data (pyproject.toml), so a wheel serves it."""
+    import tomllib
+    from fnmatch import fnmatch
+
+    import pyarc
+    from pyarc.sandbox.inspector.api import STATIC
+
+    root = Path(pyarc.__file__).parent
+    pyproject = tomllib.loads((root.parent / "pyproject.toml").read_text())
+    globs = pyproject["tool"]["setuptools"]["package-data"]["pyarc"]
+    files = [path.relative_to(root).as_posix() for path in STATIC.rglob("*") if path.is_file()]
+    assert "sandbox/inspector/static/index.html" in files
+    assert [f for f in files if not any(fnmatch(f, glob) for glob in globs)] == []
