@@ -559,10 +559,10 @@ def serve_forks(requests_fd: int, replies_fd: int) -> list[str]:
                     with contextlib.suppress(OSError):
                         os.killpg(pid, signal.SIGKILL)
                 os._exit(0)
-            request: ForkFrame = json.loads(data)
-            try:
+            try:  # a request it cannot serve fails that worker's start, not the zygote
+                request: ForkFrame = json.loads(data)
                 pid = os.fork() if len(fds) == 2 else -1
-            except OSError as e:
+            except (OSError, ValueError) as e:
                 pid, failure = -1, str(e)
             else:
                 failure = "" if pid >= 0 else "the request did not carry two file descriptors"

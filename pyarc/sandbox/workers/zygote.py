@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import json
 import os
 import signal
@@ -126,9 +127,10 @@ class Zygote:
             socket.send_fds(
                 self._requests, [json.dumps(request).encode()], [child_sock.fileno(), out_w]
             )
-        except OSError:  # full (a stuck zygote) or gone
+        except OSError as e:
             os.close(out_r)
-            self._give_up()
+            if e.errno != errno.EMSGSIZE:  # full (a stuck zygote) or gone; else too big a request
+                self._give_up()
             return None
         finally:
             os.close(out_w)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 
 from pyarc.sandbox.workers import WorkerPools
 
@@ -96,3 +97,29 @@ def test_cold_mode_forks_a_new_worker_for_every_invocation(harness):
     runs = harness.run(scenario, cold=True)
     assert len({pid for pid, _ in runs}) == 3
     assert [count for _, count in runs] == [1, 1, 1]
+
+
+def test_a_request_the_zygote_cannot_read_fails_alone_and_the_zygote_keeps_forking(harness):
+    fn = harness.function(REPORT)
+    other = harness.function(REPORT, name="get-other")
+
+    async def scenario(pools: WorkerPools):
+        await pools.invoke(fn, {})
+        zygote = pools.zygote
+        assert zygote is not None and zygote._requests is not None
+        sock, peer = socket.socketpair()
+        out_r, out_w = os.pipe()
+        answer = asyncio.get_running_loop().create_future()
+        zygote._pending.append(answer)
+        socket.send_fds(zygote._requests, [b"not json"], [peer.fileno(), out_w])
+        for item in (sock, peer):
+            item.close()
+        for fd in (out_r, out_w):
+            os.close(fd)
+        refused = await answer
+        later = (await pools.invoke(other, {})).payload
+        return refused, later, zygote_pid(pools)
+
+    refused, later, zygote = harness.run(scenario)
+    assert refused["forked"] == 0 and refused["error"]
+    assert later["parent"] == zygote
