@@ -25,7 +25,10 @@ TYPO_APP = "@app\ntypos\n\n@http\nget /\n\n@htpp\nget /typo\n"
 
 
 def test_every_kind_of_unknown_name_warns_with_its_place_and_a_suggestion(tmp_path) -> None:
-    extra = "\n@events\nping\n  srcc src/x\n\n@ws\nrotate\n  scr src/y\n"
+    extra = (
+        "\n@events\nping\n  srcc src/x\n\n@ws\nrotate\n  scr src/y\n"
+        "\n@scheduled\nnightly\n  rate 1 day\n  timezon Europe/Paris\n\n@cdn\nfalsee\n"
+    )
     _app(tmp_path, TYPO_APP + "\n@aws\ntimout 10\n\n@static\nfingrprint true\n" + extra)
     (tmp_path / "src/http/get-index/config.arc").write_text("@aws\nmemmory 256\n")
     (tmp_path / "prefs.arc").write_text("@sandbox\nportz 1\n\n@sandbx\nx 1\n")
@@ -46,6 +49,10 @@ def test_every_kind_of_unknown_name_warns_with_its_place_and_a_suggestion(tmp_pa
         "ignored; did you mean src?",
         "app.arc:21:1: @ws 'rotate' setting 'scr' is not a setting pyarc knows, so it is "
         "ignored; did you mean src?",
+        "app.arc:25:1: @scheduled 'nightly' setting 'timezon' is not a setting pyarc knows, so "
+        "it is ignored; did you mean timezone?",
+        "app.arc:30:1: @cdn 'falsee' means nothing to pyarc, so it is ignored; write @cdn alone "
+        "to put CloudFront in front of the app, or 'false' to leave it out",
     ]
     assert sorted(warnings) == sorted(expected)
 

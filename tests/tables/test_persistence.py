@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from pyarc.tables.engine import Engine
 from pyarc.tables.store.persistence import JOURNAL, SNAPSHOT
 from pyarc.testing import wait_until
@@ -42,6 +44,26 @@ def test_data_survives_a_restart(tmp_path, serve_engine, client_for):
     assert items[4] == "edited"
     ttl = client.describe_time_to_live(TableName="notes")["TimeToLiveDescription"]
     assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "ttl"}
+    running.engine.close()
+
+
+def test_deletion_protection_survives_a_restart(tmp_path, serve_engine, client_for):
+    running, _ = serve_engine(Engine(tmp_path))
+    client = client_for(running.url)
+    client.create_table(**TABLE, DeletionProtectionEnabled=True)
+    running.engine.close()
+
+    running, _ = serve_engine(Engine(tmp_path))
+    client = client_for(running.url)
+    assert client.describe_table(TableName="notes")["Table"]["DeletionProtectionEnabled"] is True
+    error = pytest.raises(client.exceptions.ClientError, client.delete_table, TableName="notes")
+    assert error.value.response["Error"]["Code"] == "ValidationException"
+    client.update_table(TableName="notes", DeletionProtectionEnabled=False)
+    running.engine.close()
+
+    running, _ = serve_engine(Engine(tmp_path))
+    client = client_for(running.url)
+    assert client.describe_table(TableName="notes")["Table"]["DeletionProtectionEnabled"] is False
     running.engine.close()
 
 

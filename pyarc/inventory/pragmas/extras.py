@@ -16,7 +16,16 @@ def read_cdn(ctx: Context) -> Cdn | None:
     if not ctx.source.has("cdn"):
         return None
     items = ctx.source.items("cdn")
-    if items and items[0] in (False, "false", "disable", "disabled"):
+    off = (False, "false", "disable", "disabled")
+    for index, item in enumerate(items):
+        if item not in off and item not in (True, "true", "enable", "enabled"):
+            ctx.source.warn(
+                f"@cdn '{describe(item)}' means nothing to pyarc, so it is ignored; write @cdn "
+                "alone to put CloudFront in front of the app, or 'false' to leave it out",
+                "cdn",
+                index,
+            )
+    if items and items[0] in off:
         return Cdn(enabled=False)
     return Cdn(enabled=True)
 

@@ -7,10 +7,17 @@ from typing import Any
 
 from pyarc.inventory.functions import build_function, resolve_src
 from pyarc.inventory.model import Scheduled
-from pyarc.inventory.pragmas.context import Context, check_loose_name, check_unique
+from pyarc.inventory.pragmas.context import (
+    Context,
+    check_loose_name,
+    check_unique,
+    warn_unknown_settings,
+)
 from pyarc.inventory.schedules import ScheduleError, parse_schedule
 from pyarc.inventory.schedules import timezone as schedule_zone
 from pyarc.inventory.source import describe
+
+SETTINGS = ("rate", "cron", "timezone", "src")
 
 
 def read_scheduled(ctx: Context) -> list[Scheduled]:
@@ -60,6 +67,7 @@ def _parse_item(ctx: Context, index: int, item: Any) -> tuple[str, str, str | No
     if isinstance(item, dict):
         name, settings = next(iter(item.items()))
         if isinstance(settings, dict):
+            warn_unknown_settings(ctx, "scheduled", index, str(name), settings, SETTINGS)
             rate, cron = settings.get("rate"), settings.get("cron")
             if rate is not None and cron is not None:
                 ctx.source.fail(

@@ -37,13 +37,20 @@ def _parser() -> lark.Lark:
     return lark.Lark(grammar, parser="lalr", lexer="basic", maybe_placeholders=False)
 
 
+@functools.lru_cache(maxsize=256)
+def _tree(statement: str) -> lark.Tree:
+    # Apps send the same few statements with different parameters: parse each text once.
+    # The transformer below builds new nodes and never mutates the cached tree.
+    return _parser().parse(statement)
+
+
 def malformed(detail: str) -> Exception:
     return validation(MALFORMED + detail)
 
 
 def parse(statement: str, parameters: list[dict[str, Any]] | None = None) -> n.Statement:
     try:
-        tree = _parser().parse(statement)
+        tree = _tree(statement)
     except lark.exceptions.UnexpectedInput as error:
         raise malformed(_detail(error)) from None
     builder = _Build(parameters or [])

@@ -444,6 +444,7 @@ class Table:
             "created": self.created,
             "tags": self.tags,
             "settings": self.settings,
+            "deletion_protection": self.deletion_protection,
         }
 
     @classmethod
@@ -460,6 +461,7 @@ class Table:
             created=data.get("created", time.time()),
             tags=data.get("tags", []),
             settings=data.get("settings", {}),
+            deletion_protection=data.get("deletion_protection", False),
         )
         for spec in data.get("indexes", []):
             table.indexes[spec["name"]] = Index(
