@@ -192,11 +192,13 @@ class SandboxServer:
         self._build_services()
         assert self.event_bus is not None
         await self.event_bus.start()  # its ports listen already; requests queue until served
-        self._serve_all()
-        await self._wait_started()
-        if self.config.watch:
+        if self.config.watch:  # arms in a thread while the servers come up
             self.watcher = Watcher(self)
             self.watcher.start()
+        self._serve_all()
+        await self._wait_started()
+        if self.watcher is not None:
+            await self.watcher.wait_armed()  # an edit made once we say Ready is seen
         if self.prewarm and self.state is not None:
             from pyarc.sandbox.workers.pool import first_to_warm
 

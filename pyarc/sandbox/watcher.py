@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import watchfiles
+from watchfiles._rust_notify import RustNotify
 
 from pyarc.inventory.lambda_package import PACKAGE_FILE, REQUIREMENTS_FILE
 from pyarc.inventory.model import Function, Inventory
@@ -31,7 +31,7 @@ _IGNORED_DIRS = {"__pycache__", ".git", "node_modules", ".venv", "venv", ".pytes
 _RELOAD_NAMES = {"prefs.arc", ".env", "config.arc"}
 
 
-def _interesting(change: watchfiles.Change, path: str) -> bool:
+def _interesting(path: str) -> bool:
     parts = Path(path).parts
     if any(part in _IGNORED_DIRS for part in parts):
         return False
@@ -85,13 +85,22 @@ def classify(changes: set[Path], inventory: Inventory) -> Reaction:
 
 
 class Watcher:
+    """Watches the app's folder; `armed` is set once a save will be seen (the sandbox says
+    Ready only then, so an edit made right after Ready is never missed)."""
+
     def __init__(self, server: SandboxServer) -> None:
         self.server = server
-        self._stop = asyncio.Event()
+        self.armed = asyncio.Event()
+        self._stop = threading.Event()  # read by the watch thread between steps
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run())
+
+    async def wait_armed(self, timeout: float = 10.0) -> None:
+        """Until watching has begun (or failed, which _run reports); never longer than timeout."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.armed.wait(), timeout)
 
     async def stop(self) -> None:
         self._stop.set()
@@ -103,20 +112,31 @@ class Watcher:
     async def _run(self) -> None:
         root = self.server.inventory.cwd
         try:
-            # awatch's first step imports anyio's asyncio backend (tens of ms): in a thread,
-            # so requests arriving as the sandbox comes up are not held behind it
-            await asyncio.to_thread(importlib.import_module, "anyio._backends._asyncio")
-            async for changes in watchfiles.awatch(
-                root,
-                watch_filter=_interesting,
-                debounce=50,
-                step=10,
-                stop_event=self._stop,
-                recursive=True,
-            ):
-                self.handle({Path(path) for _, path in changes})
+            # watchfiles' Rust notifier adds its watches as it is built: build it in a
+            # thread (a big tree takes a while) and say `armed` once it has; awatch has no
+            # such moment, so its loop is written out here over the same notifier.
+            notify = await asyncio.to_thread(
+                RustNotify, [str(root)], False, False, 300, True, False
+            )
         except Exception as exc:  # e.g. out of inotify watches: keep serving, say so
+            self.armed.set()
             self.server.log.warning(f"file watching stopped ({exc}); restart to pick up edits")
+            return
+        self.armed.set()
+        with notify:
+            while not self._stop.is_set():
+                try:
+                    raw = await asyncio.to_thread(notify.watch, 50, 10, 5000, self._stop)
+                except Exception as exc:
+                    self.server.log.warning(
+                        f"file watching stopped ({exc}); restart to pick up edits"
+                    )
+                    return
+                if not isinstance(raw, set):
+                    continue  # "timeout": look again; "stop": the loop's condition ends it
+                changed = {Path(path) for _, path in raw if _interesting(path)}
+                if changed:
+                    self.handle(changed)
 
     def handle(self, changed: set[Path]) -> None:
         """React to a batch of changed paths (public so it can be driven directly)."""
