@@ -61,9 +61,18 @@ def test_output_goes_to_the_running_invocation_of_its_function() -> None:
     recorder.output("http:get-index", "both")
     assert first.output == ["one", "both"] and second.output == ["both"]
     assert first.output_shared and second.output_shared
-    recorder.finish(first, ok())
+    mine = f"[INFO]\t2026-12-02T18:00:00.000Z\t{'1' * 8}-1111-1111-1111-{'1' * 12}\tmine"
+    theirs = f"[INFO]\t2026-12-02T18:00:00.000Z\t{'2' * 8}-2222-2222-2222-{'2' * 12}\ttheirs"
+    node_theirs = f"2026-12-02T18:00:00.000Z\t{'2' * 8}-2222-2222-2222-{'2' * 12}\tINFO\tnode"
+    recorder.output("http:get-index", mine)
+    recorder.output("http:get-index", theirs)
+    recorder.output("http:get-index", node_theirs)
+    first_id = f"{'1' * 8}-1111-1111-1111-{'1' * 12}"
+    recorder.finish(first, InvokeResult(True, None, None, 1.0, False, first_id))
+    # a logging record names its request: the other one's is not kept
+    assert first.output == ["one", "both", mine]
     recorder.output("http:get-index", "after")
-    assert first.output == ["one", "both"] and second.output[-1] == "after"
+    assert second.output == ["both", mine, theirs, node_theirs, "after"]
 
 
 def test_an_http_status_is_the_one_the_gateway_answers() -> None:

@@ -10,6 +10,7 @@ function; `Recorder.output` gives each line to the invocation of that function i
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -23,6 +24,9 @@ DEFAULT_KEEP = 500  # invocations kept in memory
 DELIVERY_NOTES = 200  # the event bus's retry and drop sentences kept
 OUTPUT_LINES = 2000  # lines kept per invocation; the rest are counted
 BIG_BODY = 256 * 1024  # event bodies over this are cut in the copy the inspector keeps
+# a log record as Lambda's runtimes write it names its request: Python's `logging`
+# (`[INFO]\t<time>\t<id>\t...`, runtime.LOG_FORMAT), Node's console (`<time>\t<id>\tINFO\t...`)
+_LOG_RECORD = re.compile(r"^(?:\[[A-Z]+\]\t[^\t]*|\d{4}-\d\d-\d\dT[^\t]*Z)\t([0-9a-f-]{36})\t")
 
 
 @dataclass
@@ -124,6 +128,8 @@ class Recorder:
         record.duration_ms = round(float(result.duration_ms), 3)
         record.cold = bool(result.cold)
         record.request_id = result.request_id
+        if record.output_shared:  # keep the logging records of other requests out
+            record.output = [line for line in record.output if _own_line(line, record.request_id)]
         record.result = _kept(result.payload)
         error = result.error
         if error is not None:
@@ -250,6 +256,11 @@ def outcome_status(
         code = payload.get("statusCode") if isinstance(payload, dict) else None
         return str(code) if isinstance(code, int) else "200"
     return "ok"
+
+
+def _own_line(line: str, request_id: str) -> bool:
+    found = _LOG_RECORD.match(line)
+    return found is None or found.group(1) == request_id
 
 
 def _count(n: int, word: str) -> str:
