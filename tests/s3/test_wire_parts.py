@@ -22,10 +22,13 @@ def test_aws_chunked_bodies_are_unframed_however_they_arrive(step: int) -> None:
         for start in range(0, len(FRAMED), step):
             yield FRAMED[start : start + step]
 
+    trailers: dict[str, str] = {}
+
     async def unframed() -> bytes:
-        return b"".join([chunk async for chunk in aws_chunked(pieces())])
+        return b"".join([chunk async for chunk in aws_chunked(pieces(), trailers)])
 
     assert asyncio.run(unframed()) == b"hello wo"
+    assert trailers == {"x-amz-checksum-crc32": "AAAAAA=="}
 
 
 def test_a_truncated_aws_chunked_body_is_refused() -> None:
@@ -93,3 +96,36 @@ def test_presigned_expiry() -> None:
     check_presigned(_request("/b/k", v2), start)
     with pytest.raises(S3Error):
         check_presigned(_request("/b/k", v2), start + 61)
+
+
+def test_an_aws_chunked_trailer_checksum_is_checked() -> None:
+    import base64
+    import zlib
+
+    import httpx
+
+    from pyarc.s3 import S3Store
+    from pyarc.s3.http.app import S3App
+
+    store = S3Store()
+    store.create_bucket("bkt")
+    app = S3App(store)
+
+    def framed(body: bytes, crc: bytes) -> bytes:
+        trailer = base64.b64encode(crc).decode()
+        return (f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n"
+                + f"x-amz-checksum-crc32:{trailer}\r\n\r\n".encode())
+
+    headers = {"content-encoding": "aws-chunked", "x-amz-trailer": "x-amz-checksum-crc32",
+               "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER"}
+
+    async def put(content: bytes) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
+            return await c.put("/bkt/k", content=content, headers=headers)
+
+    good = asyncio.run(put(framed(b"payload", zlib.crc32(b"payload").to_bytes(4, "big"))))
+    assert good.status_code == 200 and good.headers["x-amz-checksum-crc32"]
+    bad = asyncio.run(put(framed(b"payload", b"\0\0\0\0")))
+    assert bad.status_code == 400 and "<Code>BadDigest</Code>" in bad.text
+    assert store.get_object("bkt", "k") == b"payload"

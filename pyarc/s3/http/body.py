@@ -36,12 +36,18 @@ def _incomplete() -> S3Error:
     return S3Error("IncompleteBody", "The request body's aws-chunked framing is incomplete.", 400)
 
 
-async def aws_chunked(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+async def aws_chunked(
+    chunks: AsyncIterator[bytes], trailers: dict[str, str] | None = None
+) -> AsyncIterator[bytes]:
+    """The payload of an aws-chunked body; its trailers (`x-amz-checksum-crc32: ...`) go
+    into `trailers`. The body is read to its end, so the connection can carry the next
+    request."""
     buffer = bytearray()
     left: int | None = None  # None: a size line comes next; else data bytes still to come
+    finished = False  # the zero-size chunk came: the rest is trailers
     async for chunk in chunks:
         buffer += chunk
-        while True:
+        while not finished:
             if left is None:
                 end = buffer.find(b"\r\n")
                 if end < 0:
@@ -52,20 +58,23 @@ async def aws_chunked(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
                     raise _incomplete() from None
                 del buffer[: end + 2]
                 if left == 0:
-                    return  # trailers (checksums) follow; the payload is complete
-            if left > 0:
-                take = min(left, len(buffer))
-                if take:
-                    yield bytes(buffer[:take])
-                    del buffer[:take]
-                    left -= take
-                if left > 0:
+                    finished = True
                     break
-            if len(buffer) < 2:  # the CRLF closing the chunk's data
+            take = min(left, len(buffer))
+            if take:
+                yield bytes(buffer[:take])
+                del buffer[:take]
+                left -= take
+            if left > 0 or len(buffer) < 2:  # more data, or the CRLF closing it, to come
                 break
             del buffer[:2]
             left = None
-    raise _incomplete()
+    if not finished:
+        raise _incomplete()
+    for line in bytes(buffer).decode("latin-1").split("\r\n"):
+        name, colon, value = line.partition(":")
+        if colon and trailers is not None:
+            trailers[name.strip().lower()] = value.strip()
 
 
 def is_aws_chunked(headers: dict[str, str]) -> bool:
@@ -74,10 +83,12 @@ def is_aws_chunked(headers: dict[str, str]) -> bool:
     ).startswith("STREAMING-")
 
 
-async def body_chunks(receive: Receive, headers: dict[str, str]) -> AsyncIterator[bytes]:
+async def body_chunks(
+    receive: Receive, headers: dict[str, str], trailers: dict[str, str] | None = None
+) -> AsyncIterator[bytes]:
     chunks = raw_chunks(receive)
     if is_aws_chunked(headers):
-        chunks = aws_chunked(chunks)
+        chunks = aws_chunked(chunks, trailers)
     async for chunk in chunks:
         yield chunk
 
@@ -89,12 +100,13 @@ async def receive_into(
     verified. The writer is discarded if the body breaks off or is not what its Content-MD5
     or checksum says."""
     checksums = Checksums(headers)
+    trailers: dict[str, str] = {}
     try:
-        async for chunk in body_chunks(receive, headers):
+        async for chunk in body_chunks(receive, headers, trailers):
             writer.write(chunk)
             checksums.update(chunk)
         check_content_md5(headers.get("content-md5"), writer.md5.digest())
-        return checksums.verified()
+        return checksums.verified(trailers)
     except BaseException:
         writer.discard()
         raise
