@@ -60,6 +60,10 @@ class Bucket(ABC):
     @abstractmethod
     def remove(self, key: str) -> bool: ...
 
+    @abstractmethod
+    def describe(self, info: ObjectInfo) -> None:
+        """Replace what is said about an existing object (its tags), not its body."""
+
     def is_empty(self) -> bool:
         return next(self.keys_from("", True), None) is None
 
@@ -98,6 +102,9 @@ class MemoryBucket(Bucket):
 
     def remove(self, key: str) -> bool:
         return self._objects.pop(key, None) is not None
+
+    def describe(self, info: ObjectInfo) -> None:
+        self._objects[info.key] = (info, self._objects[info.key][1])
 
 
 BUCKET_FILE = "bucket.json"
@@ -173,6 +180,11 @@ class DiskBucket(Bucket):
             temporary.write_bytes(blob)
             blob = temporary
         os.replace(blob, path)
+        _write_atomically(path.with_name(path.name + ".json"), json.dumps(asdict(info)))
+        self._index[info.key] = info
+
+    def describe(self, info: ObjectInfo) -> None:
+        path = self._path(info.key)
         _write_atomically(path.with_name(path.name + ".json"), json.dumps(asdict(info)))
         self._index[info.key] = info
 
@@ -283,6 +295,12 @@ class FolderBucket(Bucket):
         stat = path.stat()
         stored = ObjectInfo(**{**asdict(info), "last_modified": stat.st_mtime})
         self._described[info.key] = (stat.st_mtime_ns, stat.st_size, stored)
+
+    def describe(self, info: ObjectInfo) -> None:
+        path = self._file(info.key)
+        assert path is not None
+        stat = path.stat()
+        self._described[info.key] = (stat.st_mtime_ns, stat.st_size, info)
 
     def remove(self, key: str) -> bool:
         path = self._file(key)

@@ -1,10 +1,11 @@
-"""S3's naming rules for general purpose buckets and for object keys."""
+"""S3's naming rules for general purpose buckets and object keys, and its limits on tags."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
-from pyarc.s3.errors import invalid_bucket_name, key_too_long
+from pyarc.s3.errors import S3Error, invalid_bucket_name, key_too_long
 
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _IP = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
@@ -39,3 +40,20 @@ def bucket_name_for(text: str) -> str:
     name = re.sub(r"[^a-z0-9.-]+", "-", text.lower()).strip("-.")
     name = re.sub(r"\.{2,}", ".", name)[:63].strip("-.")
     return name if len(name) >= 3 else f"{name}-bucket".strip("-")
+
+
+MAX_TAGS = 10
+
+
+def check_tags(tags: Mapping[str, str]) -> Mapping[str, str]:
+    """S3's limits on an object's tags: 10 tags, keys up to 128 characters, values 256."""
+    if len(tags) > MAX_TAGS:
+        raise S3Error("BadRequest", "Object tags cannot be greater than 10", 400)
+    for key, value in tags.items():
+        if not key or len(key) > 128:
+            raise S3Error("InvalidTag", "The TagKey you have provided is invalid", 400,
+                          TagKey=key)
+        if len(value) > 256:
+            raise S3Error("InvalidTag", "The TagValue you have provided is invalid", 400,
+                          TagKey=key, TagValue=value)
+    return tags

@@ -25,6 +25,7 @@ class ObjectFields:
     # cache-control, content-disposition, content-encoding, content-language, expires
     headers: Mapping[str, str] = field(default_factory=dict)
     checksums: Mapping[str, str] = field(default_factory=dict)  # "crc32" -> base64, as sent
+    tags: Mapping[str, str] = field(default_factory=dict)  # x-amz-tagging / PutObjectTagging
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,12 @@ class ObjectInfo:
     metadata: Mapping[str, str] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
     checksums: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict)
 
     def fields(self) -> ObjectFields:
         return ObjectFields(
-            self.content_type, dict(self.metadata), dict(self.headers), dict(self.checksums)
+            self.content_type, dict(self.metadata), dict(self.headers), dict(self.checksums),
+            dict(self.tags),
         )
 
 

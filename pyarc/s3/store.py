@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from pyarc.s3.buckets import Bucket, DiskBucket, FolderBucket, MemoryBucket
@@ -31,7 +32,7 @@ from pyarc.s3.errors import (
     no_such_bucket,
     no_such_key,
 )
-from pyarc.s3.names import check_bucket_name, check_key
+from pyarc.s3.names import check_bucket_name, check_key, check_tags
 from pyarc.s3.objects import (
     DEFAULT_CONTENT_TYPE,
     Blob,
@@ -138,6 +139,7 @@ class S3Store:
         """Store what `writer` took as `key`, replacing any object there."""
         check_key(key)
         try:
+            check_tags(fields.tags)
             found = self.bucket(bucket)
             found.check_key(key)
         except S3Error:
@@ -153,6 +155,7 @@ class S3Store:
             metadata=dict(fields.metadata),
             headers=dict(fields.headers),
             checksums=dict(fields.checksums) if etag is None else {},  # a whole body's only
+            tags=dict(fields.tags),
         )
         with self.lock:
             found.store(info, blob)
@@ -190,6 +193,17 @@ class S3Store:
 
     def get_object(self, bucket: str, key: str) -> bytes:
         return b"".join(self.read_object(bucket, key))
+
+    def set_tags(self, bucket: str, key: str, tags: Mapping[str, str]) -> ObjectInfo:
+        """Replace an object's tag set (PutObjectTagging; `{}` deletes them)."""
+        with self.lock:
+            found = self.bucket(bucket)
+            info = found.info(key)
+            if info is None:
+                raise no_such_key(key)
+            tagged = replace(info, tags=dict(check_tags(tags)))
+            found.describe(tagged)
+            return tagged
 
     def delete_object(self, bucket: str, key: str) -> bool:
         """Remove `key`; a missing key is no error (S3 answers 204 either way)."""

@@ -263,3 +263,27 @@ def test_checksums_are_verified_and_given_back(s3, bucket) -> None:
     sha = base64.b64encode(hashlib.sha256(body).digest()).decode()
     put = s3.put_object(Bucket=bucket, Key="sha", Body=body, ChecksumSHA256=sha)
     assert s3.head_object(Bucket=bucket, Key="sha", ChecksumMode="ENABLED")["ChecksumSHA256"] == sha
+
+
+def test_object_tags(s3, bucket) -> None:
+    s3.put_object(Bucket=bucket, Key="tagged", Body=b"x", Tagging="team=web&stage=test")
+    assert s3.get_object(Bucket=bucket, Key="tagged")["TagCount"] == 2
+    tags = s3.get_object_tagging(Bucket=bucket, Key="tagged")["TagSet"]
+    assert tags == [{"Key": "team", "Value": "web"}, {"Key": "stage", "Value": "test"}]
+    s3.put_object_tagging(Bucket=bucket, Key="tagged",
+                          Tagging={"TagSet": [{"Key": "only", "Value": "one"}]})
+    copied = {"Bucket": bucket, "Key": "tagged"}
+    s3.copy_object(Bucket=bucket, Key="tag-copy", CopySource=copied)
+    assert s3.get_object_tagging(Bucket=bucket, Key="tag-copy")["TagSet"] == [
+        {"Key": "only", "Value": "one"}]
+    s3.copy_object(Bucket=bucket, Key="tag-copy", CopySource=copied,
+                   TaggingDirective="REPLACE", Tagging="new=1")
+    assert s3.get_object_tagging(Bucket=bucket, Key="tag-copy")["TagSet"] == [
+        {"Key": "new", "Value": "1"}]
+    s3.delete_object_tagging(Bucket=bucket, Key="tagged")
+    assert s3.get_object_tagging(Bucket=bucket, Key="tagged")["TagSet"] == []
+    too_many = "&".join(f"k{n}=v" for n in range(11))
+    assert _code(lambda: s3.put_object(Bucket=bucket, Key="t2", Body=b"", Tagging=too_many)) == (
+        "BadRequest")
+    assert _code(lambda: s3.get_object_tagging(Bucket=bucket, Key="absent")) == "NoSuchKey"
+    assert _code(lambda: s3.get_bucket_tagging(Bucket=bucket)) == "NotImplemented"

@@ -39,6 +39,9 @@ UNSUPPORTED = frozenset({  # subresources the sandbox does not serve: NotImpleme
 })
 
 
+OBJECT_TAGGING = frozenset({"tagging"})  # served on objects (not on buckets)
+
+
 def _presign_time(text: str) -> float | None:
     try:
         parsed = datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
@@ -135,7 +138,8 @@ class S3App:
         context, method, query = self.context, request.method, request.query
         if request.bad_uri:
             raise S3Error("InvalidURI", "Couldn't parse the specified URI.", 400)
-        unsupported = sorted(UNSUPPORTED & query.keys())
+        served = OBJECT_TAGGING if request.key is not None else frozenset()
+        unsupported = sorted((UNSUPPORTED - served) & query.keys())
         if unsupported:
             raise not_implemented(f"the ?{unsupported[0]} subresource")
         if request.bucket is None:
@@ -144,6 +148,13 @@ class S3App:
             raise method_not_allowed(method, "SERVICE")
         if request.key is None:
             return await self._bucket(request, receive)
+        if "tagging" in query:
+            if method == "GET":
+                return object_ops.get_tagging(context, request)
+            if method == "PUT":
+                return await object_ops.put_tagging(context, request, receive)
+            if method == "DELETE":
+                return object_ops.delete_tagging(context, request)
         if method in ("GET", "HEAD"):
             if "uploadId" in query and method == "GET":
                 return upload_ops.list_parts(context, request)

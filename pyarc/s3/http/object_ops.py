@@ -15,7 +15,7 @@ from pyarc.s3.errors import (
     precondition_failed,
 )
 from pyarc.s3.http import xml
-from pyarc.s3.http.body import receive_into
+from pyarc.s3.http.body import body_bytes, receive_into
 from pyarc.s3.http.checksums import checksum_headers
 from pyarc.s3.http.context import Context
 from pyarc.s3.http.ranges import byte_range
@@ -134,6 +134,25 @@ def delete_object(context: Context, request: S3Request) -> Reply:
     return Reply(204)
 
 
+def get_tagging(context: Context, request: S3Request) -> Reply:
+    assert request.bucket is not None and request.key is not None
+    info = context.store.head_object(request.bucket, request.key)
+    return xml_reply(xml.tagging_document(dict(info.tags)))
+
+
+async def put_tagging(context: Context, request: S3Request, receive) -> Reply:
+    assert request.bucket is not None and request.key is not None
+    tags = xml.tag_set(await body_bytes(receive, request.headers))
+    context.store.set_tags(request.bucket, request.key, tags)
+    return Reply(200)
+
+
+def delete_tagging(context: Context, request: S3Request) -> Reply:
+    assert request.bucket is not None and request.key is not None
+    context.store.set_tags(request.bucket, request.key, {})
+    return Reply(204)
+
+
 def copy_source(header: str) -> tuple[str, str]:
     """(bucket, key) from `x-amz-copy-source: [/]bucket/key[?versionId=...]`."""
     source = unquote(header.split("?versionId=", 1)[0]).lstrip("/")
@@ -159,7 +178,12 @@ def copy_object(context: Context, request: S3Request) -> Reply:
         )
     source = context.store.head_object(bucket, key)
     check_copy_conditions(source, request.headers)
-    fields = fields_from(request.headers) if directive == "REPLACE" else None
+    given = fields_from(request.headers)
+    fields = given if directive == "REPLACE" else source.fields()
+    tagging = request.headers.get("x-amz-tagging-directive", "COPY").upper()
+    if tagging not in ("COPY", "REPLACE"):
+        raise invalid_argument("Unknown tagging directive.", "x-amz-tagging-directive", tagging)
+    fields = replace(fields, tags=given.tags if tagging == "REPLACE" else source.tags)
     info = context.store.copy_object(bucket, key, request.bucket, request.key, fields)
     inner = xml.elements([("LastModified", xml.iso_time(info.last_modified)), ("ETag", info.etag)])
     reply = xml_reply(xml.document("CopyObjectResult", inner))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
+from urllib.parse import parse_qsl
 
 from pyarc.s3.objects import ObjectFields, ObjectInfo
 
@@ -51,6 +52,8 @@ def object_headers(info: ObjectInfo) -> list[tuple[str, str]]:
         *info.headers.items(),
         *((META + name, value) for name, value in info.metadata.items()),
     ]
+    if info.tags:
+        headers.append(("x-amz-tagging-count", str(len(info.tags))))
     return headers
 
 
@@ -65,4 +68,5 @@ def fields_from(headers: dict[str, str]) -> ObjectFields:
         else:
             del stored["content-encoding"]
     metadata = {name[len(META):]: value for name, value in headers.items() if name.startswith(META)}
-    return ObjectFields(headers.get("content-type"), metadata, stored)
+    tags = dict(parse_qsl(headers.get("x-amz-tagging", ""), keep_blank_values=True))
+    return ObjectFields(headers.get("content-type"), metadata, stored, tags=tags)

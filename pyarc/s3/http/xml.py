@@ -143,3 +143,24 @@ def cors_document(rules: list[CorsRule]) -> bytes:
         return f"<CORSRule>{elements(parts)}</CORSRule>"
 
     return document("CORSConfiguration", "".join(rule_xml(r) for r in rules))
+
+
+def tag_set(body: bytes) -> dict[str, str]:
+    """PutObjectTagging's Tagging document."""
+    root = parse(body)
+    found = root.find("TagSet")
+    if root.tag != "Tagging" or found is None:
+        raise malformed_xml()
+    tags: dict[str, str] = {}
+    for tag in found.findall("Tag"):
+        key = require(tag, "Key")
+        if key in tags:
+            raise S3Error("InvalidTag", "Cannot provide multiple Tags with the same key", 400,
+                          TagKey=key)
+        tags[key] = require(tag, "Value")
+    return tags
+
+
+def tagging_document(tags: dict[str, str]) -> bytes:
+    inner = "".join(f"<Tag>{elements([('Key', k), ('Value', v)])}</Tag>" for k, v in tags.items())
+    return document("Tagging", f"<TagSet>{inner}</TagSet>")
