@@ -3,9 +3,9 @@
 A boto3 `post_to_connection` spends ~300 us of CPU per call in the client (parameter
 validation, serialisation, endpoint rules, event hooks, response parsing) around a request
 that is the same every time but for the connection id. Here each request is built directly,
-signed with botocore's own `SigV4Auth` (credentials from the boto3 session, so it works on
-Lambda too) and sent over a keep-alive connection. On the wire it is exactly the
-`POST /@connections/{id}` boto3 sends.
+signed by `_signing.PostSigner` (SigV4 as botocore's `SigV4Auth` signs this one request
+shape, credentials from the boto3 session, so it works on Lambda too) and sent over a
+keep-alive connection. On the wire it is exactly the `POST /@connections/{id}` boto3 sends.
 
 Transport: an `https://` endpoint (API Gateway), or any endpoint behind a proxy, goes
 through the boto3 client's own HTTP session (urllib3: its pool, CA bundle, proxies,
@@ -31,10 +31,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.exceptions import HTTPClientError, NoCredentialsError
 from botocore.parsers import create_parser
+
+from pyarc.functions._signing import PostSigner
 
 OPERATION = "PostToConnection"
 
@@ -239,6 +240,8 @@ class Poster:
         self.client = client
         self._credentials = credentials
         self._base = meta.endpoint_url.rstrip("/") + "/@connections/"
+        parts = urlsplit(self._base)
+        self._origin, self._path = f"{parts.scheme}://{parts.netloc}", parts.path
         self._signing_name = model.signing_name
         self._region = meta.region_name
         self._events = meta.events
@@ -251,14 +254,14 @@ class Poster:
         # a plain-HTTP endpoint: a broadcast goes pipelined over one connection, one thread
         self.pipelined = self._direct is not None
 
-    def signer(self) -> SigV4Auth:
+    def signer(self) -> PostSigner:
         """A signer holding the current credentials (refreshed by botocore when they expire)."""
         found = self._credentials()
         if found is None:
             raise NoCredentialsError()
-        return SigV4Auth(found.get_frozen_credentials(), self._signing_name, self._region)
+        return PostSigner(found.get_frozen_credentials(), self._signing_name, self._region)
 
-    def post(self, signer: SigV4Auth, connection_id: str, data: bytes) -> None:
+    def post(self, signer: PostSigner, connection_id: str, data: bytes) -> None:
         """Post `data` to one connection; raise what boto3's `post_to_connection` raises."""
         prepared = self._prepare(signer, connection_id, data)
         try:
@@ -275,7 +278,7 @@ class Poster:
         self._settle(response, connection_id, data)
 
     def post_pipelined(
-        self, signer: SigV4Auth, connection_ids: Sequence[str], data: bytes
+        self, signer: PostSigner, connection_ids: Sequence[str], data: bytes
     ) -> list[BaseException | None]:
         """Post to every connection over this thread's one plain-HTTP connection, pipelined
         `PIPELINE_WINDOW` requests at a time; one outcome per id, in order.
@@ -327,16 +330,11 @@ class Poster:
             return error
         return None
 
-    def _prepare(self, signer: SigV4Auth, connection_id: str, data: bytes) -> Any:
+    def _prepare(self, signer: PostSigner, connection_id: str, data: bytes) -> Any:
         """The signed request boto3 would send (botocore's `AWSPreparedRequest`)."""
-        request = AWSRequest(
-            "POST",
-            self._base + quote(connection_id, safe=""),
-            data=data,
-            headers=dict(self._headers),
-        )
-        signer.add_auth(request)
-        return request.prepare()
+        path = self._path + quote(connection_id, safe="")
+        headers = {**self._headers, **signer.headers(self._headers["Host"], path, data)}
+        return AWSRequest("POST", self._origin + path, data=data, headers=headers).prepare()
 
     def _intercepted(self, prepared: Any) -> Any | None:
         """The answer of a `before-send` handler (moto's, say), or None to use the wire."""

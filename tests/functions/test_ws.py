@@ -338,3 +338,23 @@ def test_broadcast_on_aws_goes_through_botocore_hooks(monkeypatch):
     assert ws.broadcast(["conn-a", "conn-b"], {"n": 1}) == []
     assert _moto_connection("conn-a").data == b'first{"n":1}'
     assert _moto_connection("conn-b").data == b'{"n":1}'
+
+
+@pytest.mark.parametrize("token", [None, "session-token"])
+@pytest.mark.parametrize("body", [b"", b"tick", "héllo".encode()])
+def test_the_post_signer_signs_as_botocore_sigv4auth_does(monkeypatch, token, body):
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import ReadOnlyCredentials
+
+    from pyarc.functions._signing import PostSigner
+
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda: datetime(2026, 1, 2, 3, 4, 5))
+    credentials = ReadOnlyCredentials("AKIDEXAMPLE", "secret/key+x", token)
+    host, path = "abc.execute-api.eu-west-1.amazonaws.com", "/prod/@connections/a%2Fb%2Bc%3D"
+    request = AWSRequest("POST", f"https://{host}{path}", data=body, headers={"Host": host})
+    botocore.auth.SigV4Auth(credentials, "execute-api", "eu-west-1").add_auth(request)
+    signer = PostSigner(credentials, "execute-api", "eu-west-1")
+    for _ in range(2):  # the second from the cached signing key
+        ours = signer.headers(host, path, body)
+        assert {name: request.headers.get(name) for name in ours} == ours
+    assert ("X-Amz-Security-Token" in ours) == bool(token)
