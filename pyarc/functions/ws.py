@@ -4,7 +4,7 @@ The endpoint comes from `ARC_WSS_URL` (the sandbox's `ws://localhost:3333` or th
 `wss://<api>.execute-api.<region>.amazonaws.com/<stage>`), so the same calls work in both.
 
 `send` and `broadcast` post through `_posting`: each `POST /@connections/{id}` is signed
-with botocore's SigV4Auth and sent over kept-alive connections (the boto3 client's own
+as botocore's SigV4Auth signs it (`_signing`) and sent over kept-alive connections (the boto3 client's own
 urllib3 pool for https endpoints; pipelined on one connection to a plain-HTTP endpoint),
 skipping botocore's per-call overhead; `close` and `info` are plain boto3 calls.
 """
