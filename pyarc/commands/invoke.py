@@ -56,7 +56,7 @@ def command(pragma: str, name: str, payload: str | None, port: int, cwd: Path) -
     `pyarc invoke events order-placed --payload '{"id": 1}'`, `pyarc invoke http "get /"`.
     """
     body = {"pragma": pragma, "name": name, "payload": _payload(payload)}
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     identity = ask_identity("127.0.0.1", port)
     if identity is not None:
         if find_manifest(cwd.resolve()) is not None:
@@ -98,4 +98,7 @@ def _print(result: dict, console: Console) -> None:
         console.print(f"[bold red]failed[/]{timing}")
         shown = result.get("error") or result.get("payload")
     text = json.dumps(shown, indent=2, default=str)
+    if not console.is_terminal:  # piped (`| jq`, a file): the JSON as is, never wrapped
+        print(text, flush=True)
+        return
     console.print(Syntax(text, "json", theme="ansi_dark", word_wrap=True))

@@ -91,10 +91,15 @@ def rights_document(rights: FunctionRights) -> Json:
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {"Sid": logical_id(target), "Effect": "Allow", "Action": actions, "Resource": arns}
+            {"Sid": statement_id(target), "Effect": "Allow", "Action": actions, "Resource": arns}
             for target, (actions, arns) in merged.items()
         ],
     }
+
+
+def statement_id(target: str) -> str:
+    """`the app's SSM parameters` -> `TheAppSSMParameters`: a possessive is no word of its own."""
+    return logical_id(target.replace("'s ", " "))
 
 
 def custom_policies(requested: list[str], documents: list[Json]) -> list[Any]:

@@ -132,3 +132,13 @@ def test_shared_role_keeps_architects_model(rights_app):
 
 def test_the_rights_app_templates_lint_clean(rights_app, validate):
     validate(load(rights_app), "production")
+
+
+def test_statement_ids_read_as_their_targets(rights_app):
+    """A reviewer reads the Sid: `TheAppSSMParameters`, not `TheAppSSSMParameters`."""
+    template = build(load(rights_app))
+    props = template["Resources"]["GetNotesHTTPLambda"]["Properties"]
+    role = template["Resources"][props["Role"]["Fn::GetAtt"][0]]["Properties"]
+    sids = {s["Sid"] for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]}
+    assert "TheAppSSMParameters" in sids
+    assert not any("SSSM" in sid or "APIS" in sid for sid in sids)

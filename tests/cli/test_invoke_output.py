@@ -1,0 +1,26 @@
+"""`pyarc invoke ... | jq`: piped output is the result's JSON as is, however narrow the terminal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pyarc.testing import free_port
+
+LONG = "x" * 150
+MANIFEST = "@app\nlong-lines\n\n@events\nlong\n"
+HANDLER = f'def handler(event, context):\n    return {{"text": "{LONG}", "n": 1}}\n'
+
+
+def test_piped_invoke_output_is_unwrapped_json(tmp_path: Path, pyarc) -> None:
+    (tmp_path / "app.arc").write_text(MANIFEST)
+    (tmp_path / "src/events/long").mkdir(parents=True)
+    (tmp_path / "src/events/long/lambda.py").write_text(HANDLER)
+    done = pyarc("invoke", "events", "long", "--port", str(free_port()), cwd=tmp_path,
+                 env={"COLUMNS": "80"})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line == "{")
+    assert json.loads("\n".join(lines[start:])) == {"text": LONG, "n": 1}
+    assert any("starting a one-off sandbox for" in line and str(tmp_path) in line
+               for line in lines[:start])  # the status line, on one line
