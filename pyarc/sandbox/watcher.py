@@ -156,4 +156,11 @@ class Watcher:
                 return
             for fn in reaction.functions:
                 state.pools.recycle(fn.src)
-                self.server.log.info(f"{fn.key} changed: next invocation runs the new code")
+                if fn.src.is_dir():
+                    self.server.log.info(f"{fn.key} changed: next invocation runs the new code")
+                    continue
+                folder = fn.src.relative_to(inventory.cwd)
+                self.server.log.warning(
+                    f"{fn.key}: its folder {folder} was deleted, so its invocations fail; "
+                    f"restore it, or remove the function from {inventory.manifest.name}"
+                )

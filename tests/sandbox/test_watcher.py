@@ -62,3 +62,32 @@ def test_the_app_requirements_reinstall_and_recycle_everything(inventory: Invent
 
 def test_unrelated_files_do_nothing(inventory: Inventory) -> None:
     assert classify({inventory.cwd / "notes.md", inventory.cwd / "public/x.css"}, inventory) is None
+
+
+def test_deleting_a_function_folder_says_so_instead_of_new_code(tmp_path: Path) -> None:
+    import shutil
+
+    from pyarc.sandbox.watcher import Watcher
+    from pyarc.testing import Sandbox
+
+    (tmp_path / "app.arc").write_text(MANIFEST)
+    for name in ("get-index", "post-things"):
+        (tmp_path / "src/http" / name).mkdir(parents=True)
+        (tmp_path / "src/http" / name / "lambda.py").write_text(
+            "def handler(event, context):\n    return 1\n"
+        )
+    with Sandbox(tmp_path, watch=False) as sb:
+        assert sb.server is not None
+        said: list[str] = []
+        sb.server.log.info = sb.server.log.warning = said.append  # type: ignore[method-assign]
+        shutil.rmtree(tmp_path / "src/http/post-things")
+        watcher = Watcher(sb.server)
+
+        async def handle() -> None:
+            watcher.handle({tmp_path / "src/http/post-things/lambda.py"})
+
+        sb.call(handle)
+    assert said == [
+        "http:post-things: its folder src/http/post-things was deleted, so its invocations "
+        "fail; restore it, or remove the function from app.arc"
+    ]
