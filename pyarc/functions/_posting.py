@@ -40,7 +40,7 @@ from pyarc.functions._signing import PostSigner
 OPERATION = "PostToConnection"
 
 # Requests written before reading answers on a pipelined (plain-HTTP) broadcast.
-PIPELINE_WINDOW = 8
+PIPELINE_WINDOW = 32
 # Statuses botocore's retry policy retries: throttling (429) and server errors.
 _RETRYABLE = frozenset({429, 500, 502, 503, 504, 509})
 
