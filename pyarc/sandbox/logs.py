@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
+import traceback
 from collections import deque
 from datetime import datetime
 
@@ -69,3 +71,18 @@ class SandboxLog:
         if self.quiet:
             return
         self._print(f"[bold]{escape(method)} {escape(path)}[/] [red]404[/] [dim]{escape(hint)}[/]")
+
+
+class ServerLines(logging.Handler):
+    """uvicorn's own lines (a malformed request it answered 400, a crash) printed as the
+    sandbox's, with the time, instead of uvicorn's bare `WARNING:  ...`."""
+
+    def __init__(self, log: SandboxLog) -> None:
+        super().__init__(logging.WARNING)
+        self.log = log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = f"uvicorn: {record.getMessage()}"
+        if record.exc_info:
+            text += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip()
+        (self.log.error if record.levelno >= logging.ERROR else self.log.warning)(text)

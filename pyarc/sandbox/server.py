@@ -52,7 +52,7 @@ from pyarc.sandbox.inspector.api import Inspector, inspector_off, is_inspector_p
 from pyarc.sandbox.inspector.guard import Guard
 from pyarc.sandbox.inspector.recorder import Recorder, RecordingPools
 from pyarc.sandbox.local_api import AppIdentity, LocalApi, ask_identity, identity_of
-from pyarc.sandbox.logs import SandboxLog
+from pyarc.sandbox.logs import SandboxLog, ServerLines
 from pyarc.sandbox.management_api import ManagementApi
 from pyarc.sandbox.shared_code import SharedCode
 from pyarc.sandbox.state import SandboxState
@@ -104,7 +104,8 @@ class _DenialNoise(logging.Filter):
         return "without completing handshake" not in record.getMessage()
 
 
-logging.getLogger("uvicorn.error").addFilter(_DenialNoise())
+UVICORN_LOG = logging.getLogger("uvicorn.error")
+UVICORN_LOG.addFilter(_DenialNoise())
 
 
 def bind(host: str, port: int, what: str) -> socket.socket:
@@ -144,6 +145,7 @@ class SandboxServer:
     ) -> None:
         self.config = config or SandboxConfig()
         self.log = log or SandboxLog(quiet=self.config.quiet)
+        self._server_lines = ServerLines(self.log)
         self.inventory = inventory
         self.loader = loader
         self.prewarm = prewarm
@@ -190,6 +192,7 @@ class SandboxServer:
         """Bind every port, build every service (the one place they are wired), then serve."""
         self._bind_ports()
         self._build_services()
+        UVICORN_LOG.addHandler(self._server_lines)
         assert self.event_bus is not None
         await self.event_bus.start()  # its ports listen already; requests queue until served
         if self.config.watch:  # arms in a thread while the servers come up
@@ -333,6 +336,7 @@ class SandboxServer:
         for _, _, task in self._servers:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await task
+        UVICORN_LOG.removeHandler(self._server_lines)
         if self.event_bus is not None:
             await self.event_bus.aclose()
         for task in self._background:
@@ -472,6 +476,7 @@ class SandboxServer:
         config = uvicorn.Config(
             LocalApi(app, self._identity, self.log.recent_lines),  # /_pyarc/ on every port
             lifespan="off",
+            log_config=None,  # its lines go through ServerLines, not uvicorn's own handler
             log_level="warning",
             access_log=False,
             ws="websockets-sansio" if websocket else "none",
