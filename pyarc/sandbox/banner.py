@@ -40,6 +40,11 @@ def _relative(fn: Function, inventory: Inventory) -> str:
         return str(fn.src)
 
 
+def missing_handler_dirs(inventory: Inventory) -> list[str]:
+    """The handler dirs (relative) of the functions that have no handler file yet."""
+    return [_relative(fn, inventory) for fn in inventory.functions if fn.handler_file is None]
+
+
 def _rows(rows: list[tuple[str, ...]]) -> list[str]:
     """Rows of plain text cells as aligned, escaped banner lines indented two spaces."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -151,7 +156,7 @@ def banner_lines(
             "(see --help)[/]"
         )
     lines += _node_lines(inventory, node)
-    missing = [_relative(fn, inventory) for fn in inventory.functions if fn.handler_file is None]
+    missing = missing_handler_dirs(inventory)
     if missing:
         lines.append(
             "[yellow]missing handlers[/] (each dir needs a lambda.py with handler(event, context)):"

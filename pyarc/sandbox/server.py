@@ -35,7 +35,7 @@ from pyarc.s3.store import S3Store
 from pyarc.sandbox.arc_service import ArcService, service_parameters
 from pyarc.sandbox.aws_endpoint import AwsEndpoint, installed_fallback
 from pyarc.sandbox.aws_endpoint.moto_services import MotoServices
-from pyarc.sandbox.banner import AwsServed
+from pyarc.sandbox.banner import AwsServed, missing_handler_dirs
 from pyarc.sandbox.bus.bus import EventBus
 from pyarc.sandbox.bus.invoke import Invoker
 from pyarc.sandbox.bus.wire import create_app as create_bus_app
@@ -382,6 +382,9 @@ class SandboxServer:
         if self.s3_store is not None:
             self._mount_static(self.s3_store)
         self.log.info(f"Reloaded {inventory.manifest.name}: {len(inventory.http)} HTTP routes")
+        for folder in missing_handler_dirs(inventory):
+            self.log.warning(f"{folder} has no handler yet: add {folder}/lambda.py with "
+                             "`def handler(event, context):`")  # fmt: skip
         if self.recorder is not None:  # open inspector pages show the new routes
             self.recorder.live.publish("changed", {"what": "inventory"})
         return True

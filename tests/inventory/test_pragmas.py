@@ -15,6 +15,15 @@ def test_missing_app_pragma(load_error: Callable) -> None:
     assert "needs an app name" in error.message and error.line == 1
 
 
+@pytest.mark.parametrize("typo", ["ap", "App", "aap"])
+def test_a_misspelt_app_pragma_is_named(load_error: Callable, typo: str) -> None:
+    error = load_error(f"@{typo}\nmy-app\n\n@http\nget /\n")
+    assert error.message == (
+        f"the manifest needs an app name: @{typo} is not a pragma pyarc knows; did you mean @app?"
+    )
+    assert error.line == 1
+
+
 @pytest.mark.parametrize("name", ["My-app", "1app", "my app", "my.app"])
 def test_bad_app_name(load_error: Callable, name: str) -> None:
     error = load_error(f'@app\n"{name}"\n')

@@ -43,6 +43,24 @@ def test_editing_the_manifest_reloads_routes(tmp_path) -> None:
         assert httpx.get(sb.url + "/").text == "v1"  # a broken manifest keeps the old routes
 
 
+def test_a_route_added_without_its_folder_is_named_at_reload(tmp_path) -> None:
+    app = _app(tmp_path)
+    with Sandbox(app, watch=False) as sb:
+        assert sb.server is not None
+        said: list[str] = []
+        sb.server.log.warning = said.append  # type: ignore[method-assign]
+        (app / "app.arc").write_text("@app\nreload-app\n\n@http\nget /\nget /later\n")
+
+        async def reload() -> bool:
+            return sb.server.reload_inventory()
+
+        assert sb.call(reload)
+    assert said == [
+        "src/http/get-later has no handler yet: add src/http/get-later/lambda.py with "
+        "`def handler(event, context):`"
+    ]
+
+
 def test_ssm_service_discovery_and_tables(sandbox: Sandbox) -> None:
     env = sandbox.env
     ssm = boto3.client(

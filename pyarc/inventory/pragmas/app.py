@@ -14,7 +14,7 @@ from pyarc.inventory.settings import (
     as_str,
     settings,
 )
-from pyarc.inventory.source import Source, describe
+from pyarc.inventory.source import Source, describe, did_you_mean
 
 # Architect's `looseName`, loosened to allow one-letter names.
 APP_NAME = re.compile(r"^[a-z][a-zA-Z0-9_-]*$")
@@ -28,6 +28,11 @@ ROLE_MODELS = ("function", "shared")
 
 def read_app(source: Source) -> str:
     items = source.items("app")
+    if not source.has("app"):
+        for pragma in source.doc.data:  # `@ap`, `@App`: a misspelt @app is the likely cause
+            if did_you_mean(pragma, ("app",)) and pragma.lower() != "aws":
+                source.fail(f"the manifest needs an app name: @{pragma} is not a pragma pyarc "
+                            "knows; did you mean @app?", pragma)  # fmt: skip
     if not source.has("app") or not items:
         where = "app" if source.has("app") else next(iter(source.doc.data), "app")
         source.fail(
