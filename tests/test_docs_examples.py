@@ -95,6 +95,12 @@ EXAMPLES: dict[str, dict[int, str]] = {
         3: "test_events_fire_at_start",
     },
     "docs/cli.md": {0: "test_cli_init_then_pytest"},
+    "docs/sandbox.md": {
+        0: "test_sandbox_usage_names_real_flags",
+        1: "test_sandbox_banner_is_the_banner_printed",
+        2: "test_sandbox_runnable_example",
+        3: "test_sandbox_runnable_example",
+    },
     "docs/inspector.md": {0: "test_inspector_api_in_a_test"},
     "docs/aws-endpoint.md": {
         0: "test_aws_endpoint_banner",
@@ -547,6 +553,74 @@ def test_cli_init_then_pytest(tmp_path):
     out = shell(block("docs/cli.md", 0, "sh"), tmp_path)
     assert "2 passed" in out
     assert "@tables\nnotes\n  id *String" in (tmp_path / "my-app/app.arc").read_text()
+
+
+# ----------------------------------------------------------------------------- sandbox.md
+
+
+def test_sandbox_usage_names_real_flags():
+    usage = block("docs/sandbox.md", 0, "")
+    from click.testing import CliRunner
+
+    from pyarc.cli import cli
+
+    helped = CliRunner().invoke(cli, ["sandbox", "--help"]).output
+    flags = set(re.findall(r"--[a-z-]+", usage))
+    assert flags and all(flag in helped for flag in flags), flags
+
+
+HELLO_BANNER_APP = "@app\nhello\n\n@http\nget /\n\n@ws\n\n@scheduled\nnightly cron(0 12 * * ? *)\n"
+
+
+def test_sandbox_banner_is_the_banner_printed(tmp_path):
+    """The banner block, line for line, for its app (times, ms and moto's line aside)."""
+    from datetime import UTC, datetime, timedelta
+
+    from rich.text import Text
+
+    from pyarc.sandbox.banner import banner_lines
+    from pyarc.sandbox.environment import Ports
+
+    shown = block("docs/sandbox.md", 1, "").splitlines()
+    write(tmp_path / "app.arc", HELLO_BANNER_APP)
+    for folder in ("http/get-index", "ws/default", "ws/disconnect", "scheduled/nightly"):
+        write(tmp_path / "src" / folder / "lambda.py", "def handler(event, context):\n    return 1\n")
+    with Sandbox(tmp_path) as sb:
+        server = sb.server
+        assert server is not None
+        lines = banner_lines(
+            server.inventory, Ports(3333, tables=5555, arc=2222, events=4444), "127.0.0.1",
+            280.0, next_fires={"nightly": datetime.now(UTC) + timedelta(hours=3)}, stack="httptools + uvloop",
+            worker_limits=(60.0, 8), aws=server.aws_served(), inspector=True,
+        )
+    real = [Text.from_markup(line).plain for line in lines]
+
+    def comparable(lines: list[str]) -> list[str]:
+        # the next fire time depends on the clock; moto's line (and so the AWS endpoint
+        # rows' alignment) on the installed extras
+        kept = [" ".join(re.sub(r"  next .*$", "", line).split()) for line in lines]
+        return [line for line in kept if not line.startswith(("refused ", "moto "))]
+
+    assert comparable(real) == comparable(shown)
+
+
+def test_sandbox_runnable_example(tmp_path):
+    """The runnable example's script, then its curl and websocket checks, and the 404 block."""
+    script = block("docs/sandbox.md", 2, "")
+    *setup, last = [line for line in script.splitlines() if line.strip()]
+    assert last.startswith("pyarc sandbox ")
+    shell("\n".join(setup) + "\n", tmp_path)
+    app = tmp_path / "hello"
+    with sandbox(app) as (sb, _console):
+        assert httpx.get(f"{sb.url}/").text == "hi"
+        with connect(sb.ws_url) as ws:
+            ws.send("hello")
+            assert sorted([ws.recv(timeout=TIMEOUT_S), ws.recv(timeout=TIMEOUT_S)]) == [
+                "echo:hello", "pushed",
+            ]
+        command, answer = block("docs/sandbox.md", 3, "").splitlines()
+        assert command == "$ curl localhost:3333/nope"
+        assert httpx.get(f"{sb.url}/nope").text == answer
 
 
 # ----------------------------------------------------------------------------- testing.md

@@ -53,4 +53,13 @@ def command(folder: Path, name: str | None, ws: bool, tables: bool, events: bool
     for path in sorted(files):
         click.echo(f"  {path}")
     go = "" if shown == Path(".") else f"cd {shown} && "
-    click.echo(f"Next: {go}pyarc sandbox   (and `pytest` to run tests/test_app.py)")
+    click.echo(f"Next: {go}pyarc sandbox   (and `python -m pytest` to run tests/test_app.py)")
+    if not pytest_installed():
+        click.echo("pytest is not installed in this Python: `python -m pip install pytest` first.")
+
+
+def pytest_installed() -> bool:
+    """Whether this interpreter (the one `python -m pytest` in this venv runs) has pytest."""
+    import importlib.util
+
+    return importlib.util.find_spec("pytest") is not None

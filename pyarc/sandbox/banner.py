@@ -124,7 +124,9 @@ def banner_lines(
             f"(S3 bucket {bucket})"
         )
     if ports.tables is not None:
-        lines.append(f"[bold]@tables[/] http://localhost:{ports.tables} ({len(inventory.tables)})")
+        count = len(inventory.tables)
+        tables = f"{count} table{'' if count == 1 else 's'}"
+        lines.append(f"[bold]@tables[/] http://localhost:{ports.tables} ({tables})")
         if aws is not None:
             lines += aws_endpoint_lines(ports.tables, aws)
     if inventory.events:

@@ -64,3 +64,20 @@ def test_init_names_the_app_after_the_folder_or_name(tmp_path, pyarc) -> None:
     bad = pyarc("init", "x", "--name", "Bad Name", cwd=tmp_path)
     assert bad.returncode == 2 and "--name 'Bad Name' is not a valid app name" in bad.stderr
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("installed", [True, False])
+def test_init_says_how_to_get_pytest_when_this_python_lacks_it(
+    tmp_path, monkeypatch, installed
+) -> None:
+    from click.testing import CliRunner
+
+    from pyarc.cli import cli
+    from pyarc.commands import init
+
+    monkeypatch.setattr(init, "pytest_installed", lambda: installed)
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "fresh")])
+    assert result.exit_code == 0, result.output
+    assert "(and `python -m pytest` to run tests/test_app.py)" in result.output
+    hint = "pytest is not installed in this Python: `python -m pip install pytest` first."
+    assert (hint in result.output) is not installed
