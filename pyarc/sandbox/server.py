@@ -118,19 +118,45 @@ def bind(host: str, port: int, what: str) -> socket.socket:
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
-            setting = PORT_SETTINGS.get(what, "another port")
             occupant = ask_identity(host, port, timeout=1.0)
             holder = f"the sandbox of {occupant.describe()}" if occupant else "another program"
-            raise PyarcError(
-                f"Port {port} on {host} for the {what} is already used by {holder}; "
-                f"stop it or choose another port with {setting}."
-            ) from None
+            raise PortTaken(host, port, what, holder) from None
         raise PyarcError(
             f"Cannot listen on {host}:{port} for the {what}: {exc.strerror}."
         ) from None
     sock.listen(4096)  # connections wait in the backlog until the port is served
     sock.setblocking(False)
     return sock
+
+
+class PortTaken(PyarcError):
+    """A port another program (or sandbox) listens on; several are reported together."""
+
+    def __init__(self, host: str, port: int, what: str, holder: str) -> None:
+        self.host, self.port, self.what, self.holder = host, port, what, holder
+        self.setting = PORT_SETTINGS.get(what, "another port")
+        super().__init__(
+            f"Port {port} on {host} for the {what} is already used by {holder}; "
+            f"stop it or choose another port with {self.setting}."
+        )
+
+
+def ports_taken(taken: list[PortTaken]) -> PyarcError:
+    """One sentence for every busy port, so a second app learns all the flags at once."""
+    if len(taken) == 1:
+        return taken[0]
+    holders = sorted({t.holder for t in taken})
+    ports = _and([f"{t.port} ({t.what.removeprefix('sandbox (').rstrip(')')})" for t in taken])
+    flags = _and([t.setting.split()[0] for t in taken])
+    return PyarcError(
+        f"Ports {ports} on {taken[0].host} are already used by {_and(holders)}; stop "
+        f"{'it' if len(holders) == 1 else 'them'} or choose other ports with {flags} "
+        "(0 picks a free one)."
+    )
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 class SandboxServer:
@@ -218,12 +244,19 @@ class SandboxServer:
             ("events", config.events_port, "events"),
             *((s.name, s.port, s.name) for s in self.extra_services),
         ]
+        taken: list[PortTaken] = []
         try:
             for name, port, what in wanted:
-                self._sockets[name] = bind(config.host, port, what)
+                try:
+                    self._sockets[name] = bind(config.host, port, what)
+                except PortTaken as exc:
+                    taken.append(exc)
+            if taken:
+                raise ports_taken(taken)
         except PyarcError:
             for sock in self._sockets.values():
                 sock.close()
+            self._sockets.clear()
             raise
         bound = {name: sock.getsockname()[1] for name, sock in self._sockets.items()}
         self.ports = Ports(

@@ -99,3 +99,23 @@ def test_tables_commands_name_the_app_and_refuse_another_apps_sandbox(
         refused = pyarc("tables", *args, "--endpoint", endpoint, cwd=second)
         assert refused.returncode == 2
         assert f"runs the app 'first' ({root.resolve()}), not the app in" in refused.stderr
+
+
+def test_every_busy_port_is_named_in_one_sentence(tmp_path) -> None:
+    """A second app on the default ports learns every flag to change at once, not one a run."""
+    import socket
+
+    root = _app(tmp_path / "third", "third")
+    held = [socket.create_server(("127.0.0.1", 0)) for _ in range(2)]
+    try:
+        http, events = (sock.getsockname()[1] for sock in held)
+        with pytest.raises(PyarcError) as caught:
+            Sandbox(root, port=http, events_port=events).start()
+    finally:
+        for sock in held:
+            sock.close()
+    assert str(caught.value) == (
+        f"Ports {http} (HTTP/WebSocket) and {events} (events) on 127.0.0.1 are already "
+        "used by another program; stop it or choose other ports with --port and --events-port "
+        "(0 picks a free one)."
+    )
