@@ -61,6 +61,13 @@ def command(
     for env, variables in _all_variables(inventory, console).items():
         for name, value in variables.items():
             table.add_row(env, name, value)
+    if not table.rows:
+        console.print(
+            "No environment variables are set; add one with "
+            "`pyarc env --add testing NAME VALUE` (or staging, production).",
+            highlight=False, soft_wrap=True,
+        )  # fmt: skip
+        return
     console.print(table)
 
 
