@@ -56,6 +56,7 @@ from pyarc.sandbox.logs import SandboxLog, ServerLines
 from pyarc.sandbox.management_api import ManagementApi
 from pyarc.sandbox.shared_code import SharedCode
 from pyarc.sandbox.state import SandboxState
+from pyarc.sandbox.table_storage import S3Objects
 from pyarc.sandbox.tables import ensure_tables, load_seed
 from pyarc.sandbox.watcher import Watcher
 from pyarc.sandbox.ws_gateway import WebSocketGateway
@@ -299,6 +300,7 @@ class SandboxServer:
         )
         self.moto = installed_fallback()
         self.s3_store = self._s3_store()
+        self.tables_engine.connect_object_storage(S3Objects(self.s3_store))  # import/export
         s3 = S3App(
             self.s3_store,
             region=lambda: state.inventory.aws.region,

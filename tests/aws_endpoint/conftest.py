@@ -104,6 +104,18 @@ def aws(sandbox: Sandbox, monkeypatch_module: pytest.MonkeyPatch):
 
 
 @pytest.fixture(scope="module")
+def s3(aws):
+    return aws("s3")
+
+
+def create_bucket(s3, sandbox: Sandbox, name: str) -> str:
+    """A bucket in the sandbox's region (as a handler's boto3 would create it)."""
+    region = sandbox.inventory.aws.region
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+    return name
+
+
+@pytest.fixture(scope="module")
 def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
     with pytest.MonkeyPatch.context() as patch:
         yield patch

@@ -11,6 +11,8 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
+from tests.aws_endpoint.conftest import create_bucket
+
 MB = 1024 * 1024
 
 
@@ -21,15 +23,8 @@ def _code(call) -> str:
 
 
 @pytest.fixture(scope="module")
-def s3(aws):
-    return aws("s3")
-
-
-@pytest.fixture(scope="module")
 def bucket(s3, sandbox) -> str:
-    region = sandbox.inventory.aws.region
-    s3.create_bucket(Bucket="uploads", CreateBucketConfiguration={"LocationConstraint": region})
-    return "uploads"
+    return create_bucket(s3, sandbox, "uploads")
 
 
 def test_an_object_put_to_the_static_bucket_is_served_under_static(sandbox, s3, app_dir) -> None:

@@ -252,7 +252,7 @@ def test_update_time_to_live_validation(
         (lambda c: c.list_backups(), "ListBackups"),
         (lambda c: c.create_backup(TableName="things", BackupName="nightly"), "CreateBackup"),
         (lambda c: c.describe_global_table(GlobalTableName="global"), "DescribeGlobalTable"),
-        (lambda c: c.list_exports(), "ListExports"),
+        (lambda c: c.list_contributor_insights(), "ListContributorInsights"),
         (lambda c: c.describe_kinesis_streaming_destination(TableName="things"),
          "DescribeKinesisStreamingDestination"),
     ],
@@ -264,3 +264,28 @@ def test_operations_not_served_answer_unknown_operation(
         call(ddb)
     assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert err(excinfo) == ("UnknownOperationException", f"Unknown operation: {operation}")
+
+
+def test_import_and_export_without_a_local_s3_say_what_they_need(
+    ddb: Any, things: str, err: Any
+) -> None:
+    """`pyarc tables serve` alone has no buckets: the two calls that need some say so, and
+    the listings (nothing to list) answer."""
+    keys = {"AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}
+    calls = [
+        ("ImportTable", lambda: ddb.import_table(
+            S3BucketSource={"S3Bucket": "b"}, InputFormat="CSV",
+            TableCreationParameters={"TableName": "imported", **keys})),
+        ("ExportTableToPointInTime", lambda: ddb.export_table_to_point_in_time(
+            TableArn=arn_of(ddb, things), S3Bucket="b")),
+    ]
+    for operation, call in calls:
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert err(excinfo) == ("ValidationException", (
+            f"{operation} reads and writes S3 buckets, and this tables endpoint has no local "
+            "S3: run the app with `pyarc sandbox`, whose AWS endpoint serves both."))
+    assert ddb.list_exports()["ExportSummaries"] == []
+    assert ddb.list_imports()["ImportSummaryList"] == []
+    assert "imported" not in ddb.list_tables()["TableNames"]
