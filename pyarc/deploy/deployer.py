@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ def deploy(
     """Deploy `inventory` to `options.env`; raise PyarcError with the reason when it fails."""
     from pyarc import template
 
+    started = time.monotonic()
     options = options or DeployOptions()
     console = console or Console()
     if options.env not in ENVIRONMENTS:
@@ -110,6 +112,8 @@ def deploy(
     if options.static and inventory.deployed_static is not None:
         static = _publish_static(s3, ssm, inventory, options, stack_name, console)
     outputs = applied.outputs
+    took = time.monotonic() - started
+    console.print(f"[green]Deployed[/] {stack_name} ({options.env}) in {took:.1f} s", highlight=False)
     print_urls(console, outputs)
     return DeployResult(stack_name, bucket, uploads, applied, static, outputs)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,7 @@ def test_deploy_env_and_destroy_from_the_command_line(
     assert deployed.returncode == 0, deployed.stderr
     assert "Functions: 2 packaged, 2 uploaded, 0 unchanged" in deployed.stdout
     assert "CREATE_COMPLETE" in deployed.stdout
+    assert re.search(r"^Deployed CageSocketStaging \(staging\) in \d+\.\d s$", deployed.stdout, re.M)
     lam = boto3.client("lambda")
     functions = lam.list_functions()["Functions"]
     assert len(functions) == 2
