@@ -108,6 +108,7 @@ EXAMPLES: dict[str, dict[int, str]] = {
         2: "test_aws_endpoint_secret",
         3: "test_aws_endpoint_static_bucket",
         4: "test_aws_endpoint_static_bucket",
+        5: "test_aws_endpoint_table_import_export",
     },
 }
 
@@ -1100,3 +1101,15 @@ def test_aws_endpoint_static_bucket(tmp_path, monkeypatch):
     exec(compile(block(page, 4, "python"), "aws-endpoint.md[4]", "exec"), namespace)
     namespace["test_the_avatar_is_served_from_static"]()
     assert (tmp_path / "public" / "avatars" / "me.svg").is_file()
+
+
+def test_aws_endpoint_table_import_export(tmp_path, monkeypatch):
+    """The import/export test: a gzipped DynamoDB JSON file in, a manifest out."""
+    page = "docs/aws-endpoint.md"
+    source = block(page, 5, "python")
+    assert source.startswith("# test_import_export.py, next to app.arc\n")
+    write(tmp_path / "app.arc", "@app\ntransfers-doc\n")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "aws-endpoint.md[5]", "exec"), namespace)
+    namespace["test_import_then_export"]()
