@@ -289,3 +289,28 @@ def test_import_and_export_without_a_local_s3_say_what_they_need(
     assert ddb.list_exports()["ExportSummaries"] == []
     assert ddb.list_imports()["ImportSummaryList"] == []
     assert "imported" not in ddb.list_tables()["TableNames"]
+
+
+def test_import_and_export_members_outside_their_enum_are_refused(
+    ddb: Any, things: str, err: Any
+) -> None:
+    keys = {"AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}
+    with pytest.raises(ClientError) as excinfo:
+        ddb.import_table(S3BucketSource={"S3Bucket": "b"}, InputFormat="XML",
+                         TableCreationParameters={"TableName": "imported", **keys})
+    assert err(excinfo) == ("ValidationException", (
+        "1 validation error detected: Value 'XML' at 'inputFormat' failed to satisfy "
+        "constraint: Member must satisfy enum value set: [DYNAMODB_JSON, ION, CSV]"))
+    with pytest.raises(ClientError) as excinfo:
+        ddb.import_table(S3BucketSource={"S3Bucket": "b"}, InputFormat="CSV",
+                         InputFormatOptions={"Csv": {"Delimiter": "x"}},
+                         TableCreationParameters={"TableName": "imported", **keys})
+    assert err(excinfo)[1].startswith(
+        "1 validation error detected: Value 'x' at 'inputFormatOptions.csv.delimiter'")
+    with pytest.raises(ClientError) as excinfo:
+        ddb.export_table_to_point_in_time(TableArn=arn_of(ddb, things), S3Bucket="b",
+                                          ExportType="DELTA")
+    assert err(excinfo) == ("ValidationException", (
+        "1 validation error detected: Value 'DELTA' at 'exportType' failed to satisfy "
+        "constraint: Member must satisfy enum value set: [FULL_EXPORT, INCREMENTAL_EXPORT]"))

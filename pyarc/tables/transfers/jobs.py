@@ -26,6 +26,7 @@ from pyarc.tables.errors import DynamoError, validation
 from pyarc.tables.store.table import ACCOUNT, REGION, Table
 from pyarc.tables.transfers import exports, imports
 from pyarc.tables.transfers.storage import ObjectStorage, storage_needed
+from pyarc.wire.model import service_model
 
 if TYPE_CHECKING:
     from pyarc.tables.store.store import Store
@@ -34,6 +35,13 @@ Handle = Callable[[str, dict[str, Any]], dict[str, Any]]
 Description = dict[str, Any]
 log = logging.getLogger("pyarc.tables")
 
+# member -> (its name in DynamoDB's errors, the model's shape whose enum it must be in)
+ENUM_MEMBERS = {
+    "InputFormat": ("inputFormat", "InputFormat"),
+    "InputCompressionType": ("inputCompressionType", "InputCompressionType"),
+    "ExportFormat": ("exportFormat", "ExportFormat"),
+    "ExportType": ("exportType", "ExportType"),
+}
 PAGE_LIMIT = 25  # ListImports' PageSize and ListExports' MaxResults allow 1-25
 TOKEN_DIGITS = 112  # ImportNextToken: ([0-9a-f]{16})+, at least 112 characters
 
@@ -74,6 +82,7 @@ class Transfers:
 
     # imports --------------------------------------------------------------------------
     def import_table(self, store: Store, request: dict[str, Any]) -> dict[str, Any]:
+        _check_members(request)
         storage = self._storage("ImportTable")
         again = self._repeated("ImportTable", request, self.imports)
         if again is not None:
@@ -99,6 +108,7 @@ class Transfers:
 
     # exports --------------------------------------------------------------------------
     def export_table(self, store: Store, request: dict[str, Any]) -> dict[str, Any]:
+        _check_members(request)
         storage = self._storage("ExportTableToPointInTime")
         again = self._repeated("ExportTableToPointInTime", request, self.exports)
         if again is not None:
@@ -209,6 +219,27 @@ class Transfers:
         page = chosen[start:start + limit]
         more = start + limit < len(chosen)
         return page, (f"{start + limit:0{TOKEN_DIGITS}x}" if more else None)
+
+
+def _check_members(request: dict[str, Any]) -> None:
+    """The enum values and the CSV delimiter DynamoDB checks before anything runs."""
+    model = service_model("dynamodb")
+    for member, (at, shape) in ENUM_MEMBERS.items():
+        value = request.get(member)
+        allowed = model.shape_for(shape).enum
+        if value is not None and value not in allowed:
+            raise validation(
+                f"1 validation error detected: Value '{value}' at '{at}' failed to satisfy "
+                f"constraint: Member must satisfy enum value set: [{', '.join(allowed)}]"
+            )
+    delimiter = ((request.get("InputFormatOptions") or {}).get("Csv") or {}).get("Delimiter")
+    pattern = model.shape_for("CsvDelimiter").metadata["pattern"]
+    if delimiter is not None and (len(delimiter) != 1 or delimiter not in ",;:|\t "):
+        raise validation(
+            f"1 validation error detected: Value '{delimiter}' at "
+            "'inputFormatOptions.csv.delimiter' failed to satisfy constraint: Member must "
+            f"satisfy regular expression pattern: {pattern}"
+        )
 
 
 def _position(token: str | None) -> int:
