@@ -416,7 +416,8 @@ class SandboxServer:
             self._ensure_tables()
         if self.s3_store is not None:
             self._mount_static(self.s3_store)
-        self.log.info(f"Reloaded {inventory.manifest.name}: {len(inventory.http)} HTTP routes")
+        routes = len(inventory.http)
+        self.log.info(f"Reloaded {inventory.manifest.name}: {routes} HTTP route{'' if routes == 1 else 's'}")
         for folder in missing_handler_dirs(inventory):
             self.log.warning(f"{folder} has no handler yet: add {folder}/lambda.py with "
                              "`def handler(event, context):`")  # fmt: skip

@@ -49,6 +49,7 @@ def test_a_route_added_without_its_folder_is_named_at_reload(tmp_path) -> None:
         assert sb.server is not None
         said: list[str] = []
         sb.server.log.warning = said.append  # type: ignore[method-assign]
+        sb.server.log.info = said.append  # type: ignore[method-assign]
         (app / "app.arc").write_text("@app\nreload-app\n\n@http\nget /\nget /later\n")
 
         async def reload() -> bool:
@@ -56,9 +57,24 @@ def test_a_route_added_without_its_folder_is_named_at_reload(tmp_path) -> None:
 
         assert sb.call(reload)
     assert said == [
+        "Reloaded app.arc: 2 HTTP routes",
         "src/http/get-later has no handler yet: add src/http/get-later/lambda.py with "
         "`def handler(event, context):`"
     ]
+
+
+def test_the_reload_line_counts_one_route_in_the_singular(tmp_path) -> None:
+    app = _app(tmp_path)
+    with Sandbox(app, watch=False) as sb:
+        assert sb.server is not None
+        said: list[str] = []
+        sb.server.log.info = said.append  # type: ignore[method-assign]
+
+        async def reload() -> bool:
+            return sb.server.reload_inventory()
+
+        assert sb.call(reload)
+    assert said == ["Reloaded app.arc: 1 HTTP route"]
 
 
 def test_ssm_service_discovery_and_tables(sandbox: Sandbox) -> None:
