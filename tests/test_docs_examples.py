@@ -110,6 +110,12 @@ EXAMPLES: dict[str, dict[int, str]] = {
         4: "test_aws_endpoint_static_bucket",
         5: "test_aws_endpoint_table_import_export",
     },
+    "docs/node.md": {
+        0: "test_node_mixed_app",
+        1: "test_node_mixed_app",
+        2: "test_node_mixed_app",
+        3: "test_node_mixed_app",
+    },
 }
 
 
@@ -1113,3 +1119,26 @@ def test_aws_endpoint_table_import_export(tmp_path, monkeypatch):
     namespace: dict[str, Any] = {}
     exec(compile(source, "aws-endpoint.md[5]", "exec"), namespace)
     namespace["test_import_then_export"]()
+
+
+# --------------------------------------------------------------------------------- node.md
+
+
+def test_node_mixed_app(tmp_path):
+    """node.md's app: a Node.js handler (warm, Lambda's context and log format) beside Python."""
+    write(tmp_path / "app.arc", block("docs/node.md", 0, "arc"))
+    for index, lang, comment in ((1, "js", "// "), (2, "arc", "# "), (3, "python", "# ")):
+        text = block("docs/node.md", index, lang)
+        write(tmp_path / text.splitlines()[0].removeprefix(comment), text)
+    inventory = load(tmp_path)
+    assert {fn.key: fn.config.runtime for fn in inventory.functions} == {
+        "http:get-index": "nodejs22.x", "http:get-py": "python3.12",
+    }
+    with sandbox(tmp_path) as (sb, console):
+        first = httpx.get(sb.url, timeout=TIMEOUT_S).json()
+        second = httpx.get(sb.url, timeout=TIMEOUT_S).json()
+        assert (first["visits"], second["visits"]) == (1, 2)  # one warm worker
+        assert 0 < first["left"] <= 5000 and first["requestId"] != second["requestId"]
+        assert httpx.get(sb.url + "/py", timeout=TIMEOUT_S).text == "python says hi"
+        logged = [line for line in console.getvalue().splitlines() if second["requestId"] in line]
+        assert any("INFO" in line and "visit 2 from 127.0.0.1" in line for line in logged)
