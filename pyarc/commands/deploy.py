@@ -77,7 +77,7 @@ def command(
         from pyarc.template import dry_run as write_template
 
         result = write_template(inventory, env, fmt, name_suffix)  # type: ignore[arg-type]
-        console.print(result.summary(), highlight=False, markup=False)
+        console.print(result.summary(), highlight=False, markup=False, soft_wrap=True)
         if explain_iam:
             from pyarc.template import explain_iam as explain
 

@@ -24,3 +24,14 @@ def test_piped_invoke_output_is_unwrapped_json(tmp_path: Path, pyarc) -> None:
     assert json.loads("\n".join(lines[start:])) == {"text": LONG, "n": 1}
     assert any("starting a one-off sandbox for" in line and str(tmp_path) in line
                for line in lines[:start])  # the status line, on one line
+
+
+def test_dry_run_summary_names_its_file_on_one_line(tmp_path: Path, pyarc) -> None:
+    app = tmp_path / "a-folder-with-a-rather-long-name-so-the-path-passes-eighty-columns"
+    (app / "src/http/get-index").mkdir(parents=True)
+    (app / "app.arc").write_text("@app\nwide\n\n@http\nget /\n")
+    (app / "src/http/get-index/lambda.py").write_text("def handler(event, context):\n    return 1\n")
+    done = pyarc("deploy", "--dry-run", cwd=app, env={"COLUMNS": "80"})
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[0]
+    assert first.startswith(f"Wrote {app}/sam.yaml for stack WideStaging (") and first.endswith(":")
