@@ -148,6 +148,21 @@ class Seen:
     names: list[str]  # every header name as sent, in order (repeats kept)
 
 
+def _close_gracefully(connection: socket.socket) -> None:
+    """Half-close, then read until the client hangs up (RFC 9112 9.6).
+
+    Closing with unread pipelined requests in the buffer makes the kernel send a RST,
+    which can discard answers already sent but not yet read by the client.
+    """
+    connection.shutdown(socket.SHUT_WR)
+    connection.settimeout(5)
+    try:
+        while connection.recv(65536):
+            pass
+    except OSError:
+        pass
+
+
 class RawHttpServer:
     """A plain HTTP/1.1 server on a real socket, a thread per connection.
 
@@ -206,10 +221,10 @@ class RawHttpServer:
                     planned = self.script.get(path, [])
                     answer = planned.pop(0) if planned else self.OK
                 if answer is None:
-                    return
+                    return _close_gracefully(connection)
                 connection.sendall(answer)
                 if b"connection: close" in answer.lower():
-                    return
+                    return _close_gracefully(connection)
 
     def paths(self) -> list[str]:
         with self.lock:
