@@ -267,6 +267,16 @@ def foreign_site() -> Iterator[str]:
     thread.join(10)
 
 
+# Records the theme once <body> exists: after the parser's task, before deferred modules run.
+THEME_WHEN_BODY_PARSED = """
+new MutationObserver((_, observer) => {
+  if (!document.body) return;
+  window.themeWhenBodyParsed = document.documentElement.dataset.theme || "";
+  observer.disconnect();
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
 def test_it_reads_at_phone_width(sandbox: Sandbox, browser: Browser) -> None:
     page = open_inspector(browser, sandbox, width=390, height=844)
     httpx.get(f"{sandbox.url}/hello/phone", timeout=30)
@@ -287,6 +297,9 @@ def test_it_reads_at_phone_width(sandbox: Sandbox, browser: Browser) -> None:
     page.get_by_role("button", name="Switch between dark and light").click()
     expect(page.locator("html")).to_have_attribute("data-theme", "light")
     assert page.evaluate(background) != dark
-    page.reload()  # the choice is remembered
+    # the choice is remembered, and applied before the first paint (no flash of the other)
+    page.add_init_script(THEME_WHEN_BODY_PARSED)
+    page.reload()
     expect(page.locator("html")).to_have_attribute("data-theme", "light")
+    assert page.evaluate("window.themeWhenBodyParsed") == "light"
     page.context.close()

@@ -56,10 +56,8 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-// theme: the system's unless chosen here (kept in localStorage)
+// theme: the system's unless chosen here (kept in localStorage; theme.js applies it)
 const root = document.documentElement;
-const stored = localStorage.getItem("pyarc-theme");
-if (stored) root.dataset.theme = stored;
 document.getElementById("theme").addEventListener("click", () => {
   const dark = root.dataset.theme ? root.dataset.theme === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
   root.dataset.theme = dark ? "light" : "dark";
