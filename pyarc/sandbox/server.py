@@ -59,7 +59,7 @@ from pyarc.sandbox.state import SandboxState
 from pyarc.sandbox.table_storage import S3Objects
 from pyarc.sandbox.tables import ensure_tables, load_seed
 from pyarc.sandbox.watcher import Watcher
-from pyarc.sandbox.ws_gateway import WebSocketGateway
+from pyarc.sandbox.ws_gateway import WebSocketGateway, log_invocation
 from pyarc.tables.engine import Engine
 from pyarc.tables.service import TablesService
 
@@ -345,6 +345,9 @@ class SandboxServer:
         """How the bus (and `pyarc invoke`) runs a subscriber: the pools, one log line."""
         assert self.state is not None
         result = await self.state.pools.invoke(fn, event)
+        if fn.kind == "ws":  # `pyarc invoke ws`: the line a socket's message prints
+            log_invocation(self.log, event["requestContext"]["routeKey"], result)
+            return result
         status = 200 if result.ok else (result.error.kind if result.error else "error")
         self.log.invocation(f"{fn.kind} {fn.name}", status, result.duration_ms, result.cold)
         return result

@@ -33,6 +33,18 @@ from pyarc.sandbox.state import SandboxState
 GOING_AWAY = 1001
 
 
+def log_invocation(log: Any, route_key: str, result: Any) -> None:
+    """The console line of one WebSocket invocation, from a socket or `pyarc invoke ws`:
+    `ws $default 200` (the route key; the handler's `statusCode`, else 200; or the error)."""
+    if result.ok:
+        payload = result.payload
+        code = payload.get("statusCode") if isinstance(payload, dict) else None
+        status: int | str = code if isinstance(code, int) else 200
+    else:
+        status = result.error.kind if result.error else "error"
+    log.invocation(f"ws {route_key}", status, result.duration_ms, result.cold)
+
+
 class WebSocketGateway:
     def __init__(self, state: SandboxState) -> None:
         self.state = state
@@ -202,22 +214,10 @@ class WebSocketGateway:
     # shared ------------------------------------------------------------------------
     async def _invoke(self, route_key: str, fn: Function, event: dict[str, Any]) -> Any | None:
         """Invoke and log; returns the payload, or None when the invocation failed."""
-        label = f"ws {route_key}"
         result = await self.state.pools.invoke(fn, event)
-        if result.ok:
-            status = 200
-            if isinstance(result.payload, dict) and isinstance(
-                result.payload.get("statusCode"), int
-            ):
-                status = result.payload["statusCode"]
-            self.state.log.invocation(label, status, result.duration_ms, result.cold)
-            return result.payload
-        # the worker pool has already logged the error with its traceback
-        error = result.error
-        self.state.log.invocation(
-            label, error.kind if error else "error", result.duration_ms, result.cold
-        )
-        return None
+        # the worker pool has already logged an error with its traceback
+        log_invocation(self.state.log, route_key, result)
+        return result.payload if result.ok else None
 
     # shutdown ----------------------------------------------------------------------
     @property

@@ -35,3 +35,21 @@ def test_dry_run_summary_names_its_file_on_one_line(tmp_path: Path, pyarc) -> No
     assert done.returncode == 0, done.stderr
     first = done.stdout.splitlines()[0]
     assert first.startswith(f"Wrote {app}/sam.yaml for stack WideStaging (") and first.endswith(":")
+
+
+def test_invoking_a_path_no_route_matches_is_refused_naming_the_routes(tmp_path: Path, pyarc) -> None:
+    (tmp_path / "src/http/get-things-000id").mkdir(parents=True)
+    (tmp_path / "app.arc").write_text("@app\nroutes\n\n@http\nget /things/:id\npost /echo\n")
+    (tmp_path / "src/http/get-things-000id/lambda.py").write_text(
+        "def handler(event, context):\n    return {'statusCode': 200, 'body': 'thing'}\n"
+    )
+    port = str(free_port())
+    done = pyarc("invoke", "http", "get /nope", "--port", port, cwd=tmp_path)
+    assert done.returncode == 2 and "ok" not in done.stdout.split(), done.stdout
+    assert "Traceback" not in done.stderr
+    assert (
+        "no @http route in app.arc matches GET /nope (its routes: post /echo, get /things/:id); "
+        "name one of them, or add `get /nope` under @http." in " ".join(done.stderr.split())
+    )
+    matched = pyarc("invoke", "http", "get /things/7?x=1", "--port", port, cwd=tmp_path)
+    assert matched.returncode == 0 and '"body": "thing"' in matched.stdout, matched.stderr

@@ -395,7 +395,12 @@ def test_pyarc_invoke_ws_sends_what_a_real_socket_sends(tmp_path) -> None:  # ty
     def events(sb: Sandbox) -> list[dict]:
         return [json.loads(line[6:]) for line in sb.output() if line.startswith("EVENT ")]
 
-    with Sandbox(tmp_path) as sb:
+    def invocations(sb: Sandbox) -> list[str]:  # `ws $default 200` of each console line
+        assert sb.server is not None
+        lines = sb.server.log.recent_lines()[1]
+        return [" ".join(line.split()[1:4]) for line in lines if " ws " in line]
+
+    with Sandbox(tmp_path, quiet=False) as sb:
 
         async def send_one() -> None:
             async with connect(sb.ws_url) as ws:
@@ -406,6 +411,9 @@ def test_pyarc_invoke_ws_sends_what_a_real_socket_sends(tmp_path) -> None:  # ty
         assert sb.invoke("ws", "default", "hello")["ok"]
         wait_until(lambda: len(events(sb)) == 2)
         real, invoked = (event["requestContext"] for event in events(sb))
+        real_line, invoked_line = (line for line in invocations(sb) if "$connect" not in line)
+
+    assert real_line == invoked_line == "ws $default 200"  # invoke logs what a frame logs
 
     assert sorted(invoked) == sorted(real)
     for key in ("stage", "apiId", "routeKey", "eventType", "messageDirection", "domainName"):

@@ -20,6 +20,7 @@ from pyarc.sandbox.bus import clock, names
 from pyarc.sandbox.bus.bus import EventBus, UnknownTarget
 from pyarc.sandbox.lambda_events import sns, sqs, streams
 from pyarc.sandbox.lambda_events.ws import invoked_event
+from pyarc.sandbox.router import HttpRouter, suggest_route
 
 PRAGMAS = ("http", "ws", "events", "queues", "scheduled", "tables-streams")
 
@@ -105,6 +106,7 @@ class Invoker:
         method, _, path = name.strip().partition(" ")
         if not path:
             raise UnknownTarget(f"name an @http route as 'METHOD /path', e.g. 'get /', not '{name}'")
+        self._require_route(method, path)
         body = None if payload is None else json.dumps(payload)
         import httpx  # here, not at start-up (~0.1 s)
 
@@ -122,6 +124,19 @@ class Invoker:
             "cold": None,
         }
 
+    def _require_route(self, method: str, target: str) -> None:
+        """Refuse a request no `@http` route would run: invoke runs a function, and the
+        sandbox's 404 for an unknown path is not one (it printed `ok`)."""
+        routes = self.inventory.http
+        path = urlsplit(target).path
+        if HttpRouter(routes).match(method, path) is not None:
+            return
+        declared = ", ".join(f"{r.method} {r.path}" for r in routes) or "none"
+        raise UnknownTarget(
+            f"no @http route in {self.inventory.manifest.name} matches {method.upper()} {path} "
+            f"(its routes: {declared}); name one of them, or add `{suggest_route(method, path)}` "
+            "under @http."
+        )
 
 def _find(items: list, name: str, pragma: str):  # type: ignore[no-untyped-def]
     for item in items:
