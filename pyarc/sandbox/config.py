@@ -9,7 +9,8 @@ DEFAULT_TABLES_PORT = 5555
 DEFAULT_EVENTS_PORT = 4444
 DEFAULT_ARC_PORT = 2222
 
-WS_MESSAGE_LIMIT = 128 * 1024  # API Gateway WebSocket frame/message limit
+WS_MESSAGE_LIMIT = 128 * 1024  # API Gateway WebSocket message payload limit
+WS_FRAME_LIMIT = 32 * 1024  # API Gateway WebSocket frame limit (longer messages come in fragments)
 HTTP_BODY_LIMIT = 6 * 1024 * 1024  # Lambda's synchronous invocation payload limit
 WS_IDLE_TIMEOUT_S = 10 * 60  # API Gateway: 10 minutes idle
 WS_MAX_LIFETIME_S = 2 * 60 * 60  # API Gateway: 2 hours per connection
@@ -41,6 +42,7 @@ class SandboxConfig:
     ws_idle_timeout: float = WS_IDLE_TIMEOUT_S
     ws_max_lifetime: float = WS_MAX_LIFETIME_S
     ws_message_limit: int = WS_MESSAGE_LIMIT
+    ws_frame_limit: int = WS_FRAME_LIMIT
     http_body_limit: int = HTTP_BODY_LIMIT
     max_workers: int | None = None  # per function; None: prefs.arc, else 8
     idle_timeout: float | None = None  # seconds an idle worker is kept; None: prefs.arc, else 60

@@ -60,6 +60,7 @@ from pyarc.sandbox.table_storage import S3Objects
 from pyarc.sandbox.tables import ensure_tables, load_seed
 from pyarc.sandbox.watcher import Watcher
 from pyarc.sandbox.ws_gateway import WebSocketGateway, log_invocation
+from pyarc.sandbox.ws_transport import GatewayWebSocketProtocol
 from pyarc.tables.engine import Engine
 from pyarc.tables.service import TablesService
 
@@ -521,8 +522,8 @@ class SandboxServer:
             log_config=None,  # its lines go through ServerLines, not uvicorn's own handler
             log_level="warning",
             access_log=False,
-            ws="websockets-sansio" if websocket else "none",
-            ws_max_size=self.config.ws_message_limit,
+            ws=GatewayWebSocketProtocol if websocket else "none",  # API Gateway's limits
+            ws_max_size=(self.config.ws_message_limit, self.config.ws_frame_limit),  # type: ignore[arg-type]
             ws_ping_interval=None,
             ws_ping_timeout=None,
             ws_per_message_deflate=False,
