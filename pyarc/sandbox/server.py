@@ -292,6 +292,8 @@ class SandboxServer:
         )
         assert self.tables_engine is not None
         self.tables_engine.add_stream_listener(self.event_bus.stream_listener)
+        if self.inspector is not None:  # open pages show what handlers write
+            self.tables_engine.add_change_listener(self.inspector.tables_changed)
         self.invoker = Invoker(self.event_bus, self._invoke_for_bus, lambda: f"http://{dial}:{ports.http}")
         self.bus_app = create_bus_app(self.event_bus, self.invoker)
         self.arc_service = ArcService(

@@ -31,7 +31,7 @@ from typing import Any
 from pyarc.tables.errors import DynamoError, as_reported
 from pyarc.tables.operations import CHECKS, OPERATIONS
 from pyarc.tables.shapes import check_request
-from pyarc.tables.store.store import Store, StreamListener
+from pyarc.tables.store.store import ChangeListener, Store, StreamListener
 from pyarc.tables.transfers.jobs import Transfers
 from pyarc.tables.transfers.storage import ObjectStorage
 
@@ -69,6 +69,10 @@ class Engine:
 
     def add_stream_listener(self, callback: StreamListener) -> None:
         self.store.add_stream_listener(callback)
+
+    def add_change_listener(self, callback: ChangeListener) -> None:
+        """`callback()` after any change to a table or an item, on the changing thread."""
+        self.store.add_change_listener(callback)
 
     def sweep_ttl(self, now: float | None = None) -> int:
         return self.store.sweep_ttl(now)

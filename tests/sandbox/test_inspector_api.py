@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -211,6 +212,34 @@ def test_an_item_put_from_the_page_is_what_boto3_reads(
         "tags": {"L": [{"S": "a"}]},
         "done": {"BOOL": False},
     }
+
+
+def test_an_item_a_client_writes_reaches_open_pages(sandbox: Sandbox) -> None:
+    with (
+        httpx.Client(base_url=sandbox.url, timeout=30) as listener,
+        listener.stream("GET", f"{API}/live") as stream,
+    ):
+        lines = stream.iter_lines()
+        assert next(lines).startswith("retry:")
+        assert next(line for line in lines if line.startswith("data: "))  # hello: listening
+        dynamodb = boto3.client(
+            "dynamodb",
+            endpoint_url=sandbox.tables_url,
+            region_name="us-west-2",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
+        deadline = time.monotonic() + 10
+        for n in range(3):  # one write or many: a page hears once per refresh interval
+            dynamodb.put_item(TableName=NOTES, Item={"id": {"S": f"from-boto3-{n}"}})
+        changes = []
+        for line in lines:  # a keep-alive line comes at least every 15 s
+            if line.startswith("data: ") and "what" in (data := json.loads(line[6:])):
+                changes.append(data)
+                break
+            if time.monotonic() > deadline:
+                break
+    assert changes == [{"what": "tables"}]
 
 
 def test_a_bad_item_gets_the_endpoints_own_refusal(page: httpx.Client) -> None:

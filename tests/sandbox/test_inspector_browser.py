@@ -168,6 +168,11 @@ def test_an_item_edited_on_the_page_is_what_boto3_reads(sandbox: Sandbox, browse
     editor.fill('{"text": "no key"}')
     page.get_by_role("button", name="Save item").click()
     expect(page.locator("#toast")).to_contain_text("Missing the key id in the item")
+    page.get_by_role("button", name="Cancel").click()
+
+    # what a client writes appears on the open page without a click
+    dynamodb.put_item(TableName=NOTES, Item={"id": {"S": "late"}, "text": {"S": "from boto3"}})
+    expect(page.locator("article.item", has_text="from boto3")).to_have_count(1)
     page.context.close()
 
 

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 Endpoint = Callable[[Request], Awaitable[Response]]
 PREFIX = "/_pyarc"
 STATIC = Path(__file__).parent / "static"
+TABLES_REFRESH_S = 0.5  # open pages reread the tables at most this often while handlers write
 ASSET_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -93,6 +94,21 @@ class Inspector:
         self.guard = guard
         self.live = recorder.live
         self.router = Router(self._routes(), default=self.not_found)
+        self._loop: asyncio.AbstractEventLoop | None = None  # known once a page listens
+        self._tables_refresh_due = False
+
+    def tables_changed(self) -> None:
+        """A table or an item changed (any thread, under the store's lock): open pages hear
+        `changed: tables` once per `TABLES_REFRESH_S`, however many writes there were."""
+        loop = self._loop
+        if loop is None or self._tables_refresh_due or not self.live.listening:
+            return
+        self._tables_refresh_due = True
+        loop.call_soon_threadsafe(loop.call_later, TABLES_REFRESH_S, self._tell_tables_changed)
+
+    def _tell_tables_changed(self) -> None:
+        self._tables_refresh_due = False
+        self.live.publish("changed", {"what": "tables"})
 
     def _routes(self) -> list[Route]:
         api = f"{PREFIX}/api"
@@ -159,6 +175,7 @@ class Inspector:
         )
 
     async def live_stream(self, request: Request) -> Response:
+        self._loop = asyncio.get_running_loop()
         headers = {"cache-control": "no-store", "x-accel-buffering": "no"}
         return StreamingResponse(
             self.live.stream(), media_type="text/event-stream", headers=headers

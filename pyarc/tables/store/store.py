@@ -31,6 +31,9 @@ from pyarc.tables.store.table import Table
 from pyarc.tables.values import Item, parse_number, values_equal
 
 StreamListener = Callable[[str, list[dict[str, Any]]], None]
+# Told that some table or item changed (on the thread that changed it), e.g. for a page to
+# refresh; called under the store's lock, so it must only note the fact and return.
+ChangeListener = Callable[[], None]
 FIVE_YEARS = 5 * 365 * 24 * 3600  # DynamoDB ignores TTL values more than 5 years past
 
 
@@ -49,6 +52,7 @@ class Store:
         self.lock = threading.RLock()
         self.tables: dict[str, Table] = {}
         self._listeners: list[StreamListener] = []
+        self._change_listeners: list[ChangeListener] = []
         self._sequence = SequenceNumbers()
         self.journal = Journal(Path(persist_dir), compact_every) if persist_dir else None
         if self.journal is not None:
@@ -57,11 +61,15 @@ class Store:
     def add_stream_listener(self, callback: StreamListener) -> None:
         self._listeners.append(callback)
 
+    def add_change_listener(self, callback: ChangeListener) -> None:
+        self._change_listeners.append(callback)
+
     def reset(self) -> None:
         with self.lock:
             self.tables.clear()
             if self.journal is not None:
                 self.journal.compact([])
+            self._changed()
 
     def close(self) -> None:
         with self.lock:
@@ -83,11 +91,18 @@ class Store:
             self._emit(changes, identity)
 
     def write_journal(self, entries: list[dict[str, Any]]) -> None:
+        """Persist `entries` (every change to a table or an item passes here)."""
+        if entries:
+            self._changed()
         if self.journal is None or not entries:
             return
         self.journal.append(entries)
         if self.journal.wants_compaction:
             self.journal.compact(self._snapshot())
+
+    def _changed(self) -> None:
+        for listener in self._change_listeners:
+            listener()
 
     def _emit(self, changes: list[Change], identity: dict[str, str] | None) -> None:
         by_table: dict[str, list[dict[str, Any]]] = {}

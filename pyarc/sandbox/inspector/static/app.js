@@ -14,7 +14,7 @@ const views = {
   invocations: invocationsView(section("invocations"), live),
   routes: routesView(section("routes"), live),
   connections: connectionsView(section("connections"), live),
-  tables: tablesView(section("tables")),
+  tables: tablesView(section("tables"), live),
   bus: busView(section("bus"), live),
 };
 const tabs = [...document.querySelectorAll('[role="tab"]')];

@@ -6,7 +6,7 @@ function keyText(schema) {
   return schema.map((k) => `${k.AttributeName} (${k.KeyType === "HASH" ? "partition" : "sort"})`).join(", ");
 }
 
-export function tablesView(section) {
+export function tablesView(section, live) {
   let tables = [];
   let current = null;
   let pages = []; // start keys of the pages before this one
@@ -130,6 +130,10 @@ export function tablesView(section) {
     loadTables();
   }
 
+  // what handlers (or boto3) write shows without a click; an item being edited is left alone
+  live.on("changed", ({ what }) => {
+    if (what === "tables" && !section.hidden && !dialog.open) loadTables();
+  });
   picker.addEventListener("change", () => choose(picker.value));
   dynamo.addEventListener("change", run);
   const exportLink = h("a", { class: "button ghost", href: "#", download: "" }, "Export JSON");
