@@ -12,6 +12,9 @@ DEFAULT_ARC_PORT = 2222
 WS_MESSAGE_LIMIT = 128 * 1024  # API Gateway WebSocket message payload limit
 WS_FRAME_LIMIT = 32 * 1024  # API Gateway WebSocket frame limit (longer messages come in fragments)
 HTTP_BODY_LIMIT = 6 * 1024 * 1024  # Lambda's synchronous invocation payload limit
+# API Gateway HTTP APIs: "Total combined size of request line and header values: 10240
+# bytes" (AWS, "Quotas for configuring and running an HTTP API in API Gateway")
+HTTP_HEADER_LIMIT = 10240
 WS_IDLE_TIMEOUT_S = 10 * 60  # API Gateway: 10 minutes idle
 WS_MAX_LIFETIME_S = 2 * 60 * 60  # API Gateway: 2 hours per connection
 
@@ -44,6 +47,7 @@ class SandboxConfig:
     ws_message_limit: int = WS_MESSAGE_LIMIT
     ws_frame_limit: int = WS_FRAME_LIMIT
     http_body_limit: int = HTTP_BODY_LIMIT
+    http_header_limit: int = HTTP_HEADER_LIMIT
     max_workers: int | None = None  # per function; None: prefs.arc, else 8
     idle_timeout: float | None = None  # seconds an idle worker is kept; None: prefs.arc, else 60
     schedules: bool = True  # fire @scheduled functions on their schedule

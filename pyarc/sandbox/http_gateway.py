@@ -45,6 +45,9 @@ class HttpGateway:
     async def _respond(self, request: Request) -> Response:
         path = request.scope["path"]  # decoded (request.url builds a whole URL: not needed)
         method = request.method.upper()
+        too_big = self._headers_too_big(request.scope)
+        if too_big is not None:
+            return too_big
         if path.startswith(STATIC_PREFIX) and method in ("GET", "HEAD"):
             found = self.state.static.respond(path[len(STATIC_PREFIX) :], request.headers)
             return found or self._not_found(request, static=True)
@@ -111,6 +114,21 @@ class HttpGateway:
         self.state.log.invocation(label, parts.status, result.duration_ms, result.cold)
         return _to_response(parts, info.request_id)
 
+    def _headers_too_big(self, scope: Scope) -> Response | None:
+        """HTTP APIs cap the request line plus the header values at 10240 bytes (config.py).
+        AWS documents the limit, not its answer: 431 is HTTP's status for it (RFC 6585)."""
+        size = request_line_and_header_values_size(scope)
+        limit = self.state.config.http_header_limit
+        if size <= limit:
+            return None
+        method, path = scope["method"], scope["path"]
+        hint = (
+            f"The request line and header values of {method} {path} take {size} bytes, over the "
+            f"{limit} an API Gateway HTTP API accepts; send smaller headers (often cookies)."
+        )
+        self.state.log.warning(hint)
+        return _to_response(json_error(431, "Request Header Fields Too Large", pyarc=hint))
+
     def _not_found(self, request: Request, static: bool = False) -> Response:
         method, path = request.method, request.scope["path"]
         if path == BROWSER_ICON:  # browsers ask for it by themselves: no route to suggest
@@ -166,6 +184,15 @@ def _code_spans(text: str) -> str:
     """`text` as HTML, with `backticked` parts in <code>."""
     parts = html.escape(text).split("`")
     return "".join(f"<code>{part}</code>" if i % 2 else part for i, part in enumerate(parts))
+
+
+def request_line_and_header_values_size(scope: Scope) -> int:
+    """Bytes of `GET /path?query HTTP/1.1` plus every header value (names do not count)."""
+    target = scope.get("raw_path") or scope["path"].encode()
+    query = scope.get("query_string", b"")
+    line = len(scope["method"]) + 1 + len(target) + (len(query) + 1 if query else 0)
+    line += len(" HTTP/") + len(scope.get("http_version", "1.1"))
+    return line + sum(len(value) for _, value in scope["headers"])
 
 
 async def _read_body(request: Request, limit: int) -> bytes:

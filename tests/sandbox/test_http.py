@@ -144,6 +144,24 @@ def test_body_over_6_mb_is_413(client: httpx.Client) -> None:
     assert client.post("/echo", content=b"small").status_code == 200
 
 
+# AWS's HTTP API quotas: "Total combined size of request line and header values: 10240
+# bytes". AWS does not document the answer to a bigger request; pyarc's 431 is HTTP's status
+# for it (RFC 6585), unverified against API Gateway.
+def test_request_line_and_header_values_over_10240_bytes_are_431(sandbox: Sandbox) -> None:
+    client = httpx.Client(base_url=sandbox.url)  # no cookies of other tests
+    line = len("GET /things/1 HTTP/1.1")
+    sent = {"host": "h", "accept": "*/*", "accept-encoding": "gzip, deflate", "connection": "keep-alive",
+            "user-agent": "t"}
+    fill = 10240 - line - sum(map(len, sent.values()))
+    at_limit = client.get("/things/1", headers={**sent, "x-fill": "a" * fill})
+    assert at_limit.status_code == 200, at_limit.text[:200]
+    over = client.get("/things/1", headers={**sent, "x-fill": "a" * (fill + 1)})
+    assert over.status_code == 431
+    assert over.json()["message"] == "Request Header Fields Too Large"
+    assert "GET /things/1 take 10241 bytes, over the 10240" in over.json()["pyarc"]
+    assert client.get("/things/1").status_code == 200  # the sandbox keeps serving
+
+
 @pytest.mark.parametrize(
     ("path", "error_type"),
     [
