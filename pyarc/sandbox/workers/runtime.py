@@ -30,6 +30,7 @@ import socket
 import struct
 import sys
 import time
+from types import CoroutineType
 from typing import Any, Literal, NotRequired, TypedDict
 
 HEADER = struct.Struct(">I")  # frame = 4-byte big-endian length + UTF-8 JSON
@@ -103,6 +104,7 @@ class ErrorFrame(TypedDict):
     error: ErrorBody | NodeErrorBody
     rss: int
     fatal: NotRequired[Literal[True]]  # the runtime exits after it (Node.js: uncaught errors)
+    hint: NotRequired[str]  # the sandbox's advice, logged, never returned
 
 
 class ExitFrame(TypedDict):
@@ -420,8 +422,22 @@ def exit_status(code: object) -> int:
     return 1
 
 
-def _error_frame(request_id: str, error: ErrorBody) -> ErrorFrame:
-    return {"id": request_id, "ok": False, "error": error, "rss": resident_bytes()}
+def _error_frame(request_id: str, error: ErrorBody, hint: str = "") -> ErrorFrame:
+    frame: ErrorFrame = {"id": request_id, "ok": False, "error": error, "rss": resident_bytes()}
+    if hint:
+        frame["hint"] = hint
+    return frame
+
+
+def _signature_hint(handler: Any, e: Exception) -> str:
+    """For a TypeError raised by the call itself (no frame of the handler ran): its signature."""
+    if not isinstance(e, TypeError) or e.__traceback__ is None or e.__traceback__.tb_next:
+        return ""
+    code = getattr(handler, "__code__", None)
+    if code is None:
+        return ""
+    return (f"{code.co_filename}: Lambda calls the handler with (event, context), so define it "
+            f"as `def {code.co_name}(event, context):`")
 
 
 def invoke_once(channel: Channel, handler: Any, message: InvokeFrame) -> None:
@@ -439,15 +455,22 @@ def invoke_once(channel: Channel, handler: Any, message: InvokeFrame) -> None:
         os._exit(status)
     except Exception as e:  # noqa: BLE001 - every user error becomes Lambda's payload
         end_of_output()
-        channel.send(_error_frame(request_id, error_body(e, request_id)))
+        channel.send(_error_frame(request_id, error_body(e, request_id), _signature_hint(handler, e)))
         return
     end_of_output()
+    hint = ""
+    if isinstance(result, CoroutineType):  # Lambda does not await it: it fails to marshal, below
+        result.close()  # (no "never awaited" warning after this invocation's output)
+        code = result.cr_code
+        hint = (f"{code.co_filename}: Lambda's Python runtime does not await an `async def` "
+                f"handler; define `def {code.co_name}(event, context):` and run async code in it "
+                "with asyncio.run()")
     returned: ResultFrame = {"id": request_id, "ok": True, "payload": result, "rss": resident_bytes()}
     try:
         body = encode(returned)
     except (TypeError, ValueError) as e:
         error = fault_body("Runtime.MarshalError", f"Unable to marshal response: {e}", request_id)
-        channel.send(_error_frame(request_id, error))
+        channel.send(_error_frame(request_id, error, hint))
         return
     if len(body) > MAX_RESPONSE_BYTES:
         error = fault_body(

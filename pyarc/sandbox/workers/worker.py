@@ -292,6 +292,7 @@ class Worker:
         if answer["ok"]:
             return Outcome(True, answer.get("payload"), None, True)
         error = runtime_error(answer["error"], request_id)
+        error.hint = answer.get("hint") or ""
         # a fatal error (Node.js: uncaught, unhandled rejection) ends the runtime, as on Lambda
         return Outcome(False, None, error, not answer.get("fatal"))
 

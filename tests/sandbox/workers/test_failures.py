@@ -228,6 +228,56 @@ def test_unserialisable_return_is_a_marshal_error_and_the_worker_stays(harness):
     assert after.payload == before.payload
 
 
+def test_a_one_parameter_handler_fails_as_on_lambda_with_a_hint_naming_the_file(harness):
+    fn = harness.function("def handler(event):\n    return 1\n")
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    result = harness.run(scenario)
+    payload = result.error.to_lambda_payload()  # what Lambda's Python runtime reports
+    assert payload["errorType"] == "TypeError"
+    assert payload["errorMessage"] == "handler() takes 1 positional argument but 2 were given"
+    assert result.error.hint == (
+        f"{fn.handler_file}: Lambda calls the handler with (event, context), so define it as "
+        "`def handler(event, context):`"
+    )
+    lines = harness.log.lines(fn.key)
+    at = next(i for i, line in enumerate(lines) if "TypeError: handler() takes 1" in line)
+    assert any(result.error.hint in line for line in lines[at:])  # the hint after the error
+
+
+def test_a_type_error_inside_the_handler_gets_no_signature_hint(harness):
+    fn = harness.function("def handler(event, context):\n    return len(5)\n")
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    result = harness.run(scenario)
+    assert result.error.error_type == "TypeError" and "(event, context)" not in result.error.hint
+
+
+def test_an_async_handler_is_a_marshal_error_with_a_hint(harness):
+    # Lambda's Python runtime calls the handler and marshals what it returns: a coroutine
+    # ("Runtime.MarshalError: Unable to marshal response: Object of type ... is not JSON
+    # serializable" is its wording for any unserialisable return value)
+    fn = harness.function("async def handler(event, context):\n    return 1\n")
+
+    async def scenario(pools):
+        return await pools.invoke(fn, {})
+
+    result = harness.run(scenario)
+    assert result.error.error_type == "Runtime.MarshalError"
+    assert result.error.error_message == (
+        "Unable to marshal response: Object of type coroutine is not JSON serializable"
+    )
+    assert result.error.hint == (
+        f"{fn.handler_file}: Lambda's Python runtime does not await an `async def` handler; "
+        "define `def handler(event, context):` and run async code in it with asyncio.run()"
+    )
+    assert not any("never awaited" in line for line in harness.log.lines(fn.key))
+
+
 def test_missing_directory_names_the_file_to_create(harness):
     fn = harness.function(None, name="get-things")
 
