@@ -119,6 +119,19 @@ def resolve_src(cwd: Path, default: str, custom: Any) -> Path:
     return Path(os.path.normpath(cwd / relative))
 
 
+def handler_to_create(fn: Function) -> tuple[str, str]:
+    """The handler file a function without one needs, relative to its directory, and what it
+    must define, for its runtime and `handler` setting: `("lambda.py", "defining `def
+    handler(event, context):`")`, `("index.js", "exporting `handler` (...)")`."""
+    if fn.config.is_node:
+        module, function = fn.handler.split(".", 1)
+        return f"{module}.js", (
+            f"exporting `{function}` (`export async function {function}(event, context)`)"
+        )
+    module, function = fn.handler.rsplit(".", 1)
+    return f"{module.replace('.', '/')}.py", f"defining `def {function}(event, context):`"
+
+
 def missing_handler(fn: Function, cwd: Path | None = None) -> str | None:
     """The one sentence saying a function's handler is missing and how to create it; None
     when its handler file exists. `cwd` (default: the process's) shortens the paths.
@@ -131,16 +144,12 @@ def missing_handler(fn: Function, cwd: Path | None = None) -> str | None:
         where = os.path.relpath(fn.src, cwd or Path.cwd())
     except ValueError:  # another drive (Windows)
         where = str(fn.src)
+    relative, defining = handler_to_create(fn)
     if fn.config.is_node:
-        module, function = fn.handler.split(".", 1)
-        relative = f"{module}.js"
+        module = fn.handler.split(".", 1)[0]
         files = [f"{module}{extension}" for extension in NODE_HANDLER_EXTENSIONS]
-        defining = f"exporting `{function}` (`export async function {function}(event, context)`)"
     else:
-        module, function = fn.handler.rsplit(".", 1)
-        relative = f"{module.replace('.', '/')}.py"
         files = list(HANDLER_FILES)
-        defining = f"defining `def {function}(event, context):`"
     if not fn.src.is_dir():
         problem = "does not exist"
     elif fn.config.handler:

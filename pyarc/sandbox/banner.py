@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from rich.markup import escape
 
+from pyarc.inventory.functions import handler_to_create
 from pyarc.inventory.model import Function, Inventory
 from pyarc.sandbox.environment import Ports, static_bucket
 from pyarc.sandbox.workers.node.launch import MIN_NODE_MAJOR, LocalNode
@@ -40,9 +41,14 @@ def _relative(fn: Function, inventory: Inventory) -> str:
         return str(fn.src)
 
 
-def missing_handler_dirs(inventory: Inventory) -> list[str]:
-    """The handler dirs (relative) of the functions that have no handler file yet."""
-    return [_relative(fn, inventory) for fn in inventory.functions if fn.handler_file is None]
+def missing_handler_dirs(inventory: Inventory) -> list[tuple[str, str, str]]:
+    """(handler dir relative to the app, the file to add in it, what that file must define)
+    for each function with no handler file yet; the file follows the function's runtime."""
+    return [
+        (_relative(fn, inventory), *handler_to_create(fn))
+        for fn in inventory.functions
+        if fn.handler_file is None
+    ]
 
 
 def _rows(rows: list[tuple[str, ...]]) -> list[str]:
@@ -160,10 +166,9 @@ def banner_lines(
     lines += _node_lines(inventory, node)
     missing = missing_handler_dirs(inventory)
     if missing:
-        lines.append(
-            "[yellow]missing handlers[/] (each dir needs a lambda.py with handler(event, context)):"
-        )
-        lines += [f"  mkdir -p {escape(relative)}" for relative in missing]
+        lines.append("[yellow]missing handlers[/] (create each dir and its handler file):")
+        lines += _rows([(f"mkdir -p {folder}", f"then add {file} {defining}")
+                        for folder, file, defining in missing])
     served_by = f" (uvicorn: {escape(stack)})" if stack else ""
     lines.append(f"[green]Ready[/] in {elapsed_ms:.0f} ms{served_by}")
     return lines

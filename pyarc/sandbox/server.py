@@ -424,9 +424,8 @@ class SandboxServer:
             self._mount_static(self.s3_store)
         routes = len(inventory.http)
         self.log.info(f"Reloaded {inventory.manifest.name}: {routes} HTTP route{'' if routes == 1 else 's'}")
-        for folder in missing_handler_dirs(inventory):
-            self.log.warning(f"{folder} has no handler yet: add {folder}/lambda.py with "
-                             "`def handler(event, context):`")  # fmt: skip
+        for folder, file, defining in missing_handler_dirs(inventory):
+            self.log.warning(f"{folder} has no handler yet: add {folder}/{file} {defining}")
         if self.recorder is not None:  # open inspector pages show the new routes
             self.recorder.live.publish("changed", {"what": "inventory"})
         return True

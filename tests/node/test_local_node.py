@@ -95,3 +95,22 @@ def test_the_banner_says_which_node_runs_the_node_functions(tmp_path: Path) -> N
     assert any("no `node` is on PATH: the 1 Node.js function will fail" in line for line in lines)
     python_only = load(write_app(tmp_path / "py", "@app\npy\n@http\nget /\n", {}))
     assert not any("node" in line for line in banner_lines(python_only, Ports(3333), "h", 1.0, node=found))
+
+
+def test_the_banners_missing_handler_lines_name_the_file_of_each_runtime(tmp_path: Path) -> None:
+    from pyarc.inventory import load
+
+    app = write_app(
+        tmp_path,
+        "@app\nmissing\n@http\nget /node\nget /py\n",
+        {"src/http/get-node/config.arc": "@aws\nruntime nodejs22.x\n"},  # no index.js yet
+    )
+    lines = banner_lines(load(app), Ports(3333), "127.0.0.1", 1.0)
+    at = next(i for i, line in enumerate(lines) if "missing handlers" in line)
+    assert "lambda.py" not in lines[at]  # the heading names no runtime's file
+    rows = [" ".join(line.split()) for line in lines[at + 1 : at + 3]]
+    assert rows == [
+        "mkdir -p src/http/get-node then add index.js exporting `handler` "
+        "(`export async function handler(event, context)`)",
+        "mkdir -p src/http/get-py then add lambda.py defining `def handler(event, context):`",
+    ]

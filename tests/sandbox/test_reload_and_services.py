@@ -58,7 +58,7 @@ def test_a_route_added_without_its_folder_is_named_at_reload(tmp_path) -> None:
         assert sb.call(reload)
     assert said == [
         "Reloaded app.arc: 2 HTTP routes",
-        "src/http/get-later has no handler yet: add src/http/get-later/lambda.py with "
+        "src/http/get-later has no handler yet: add src/http/get-later/lambda.py defining "
         "`def handler(event, context):`"
     ]
 
