@@ -47,8 +47,13 @@ def _functions_table(
     return table
 
 
+PIPED_WIDTH = 100_000  # wider than any table's natural width; tables never expand to it
+
+
 def render(inv: Inventory, env: str = "testing", console: Console | None = None) -> None:
-    out = console or Console(highlight=False)
+    out = console or Console(highlight=False, soft_wrap=True)
+    if console is None and not out.is_terminal:  # piped: as wide as its lines (rich: 80
+        out.width = PIPED_WIDTH  # columns, squeezing tables until their cells were cut with …)
     cwd = inv.cwd
     d = inv.aws.defaults
     defaults = f"{d.runtime} {d.memory}MB {d.timeout}s {d.architecture}"

@@ -53,3 +53,16 @@ def test_invoking_a_path_no_route_matches_is_refused_naming_the_routes(tmp_path:
     )
     matched = pyarc("invoke", "http", "get /things/7?x=1", "--port", port, cwd=tmp_path)
     assert matched.returncode == 0 and '"body": "thing"' in matched.stdout, matched.stderr
+
+
+def test_piped_inventory_is_neither_wrapped_nor_cut(tmp_path: Path, pyarc) -> None:
+    long_path = "/things/:id/with/a/rather/long/path/that/passes/eighty/columns"
+    (tmp_path / "app.arc").write_text(f"@app\nwide-app-with-a-long-name\n\n@http\nget {long_path}\n")
+    done = pyarc("inventory", cwd=tmp_path, env={"COLUMNS": "80"})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("wide-app-with-a-long-name (") and lines[0].endswith("handler lambda.handler)")
+    [row] = [line for line in lines if line.lstrip().startswith("get /")]
+    assert f"get {long_path}" in row and "GET /things/{id}/with/a/rather/long/path/that/passes" in row
+    assert "src/http/get-things-000id-with-a-rather-long-path-that-passes-eighty-columns" in row
+    assert "…" not in done.stdout
