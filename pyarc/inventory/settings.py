@@ -49,8 +49,9 @@ RUNTIME_ALIASES = {
     "nodejs": DEFAULT_NODE_RUNTIME,
     "node.js": DEFAULT_NODE_RUNTIME,
 }
-PYTHON_RUNTIME = re.compile(r"^python3\.(9|1[0-9])$")
-NODE_RUNTIME = re.compile(r"^nodejs(20|22|24)\.x$")  # the Node.js runtimes Lambda supports
+# The Lambda runtimes pyarc runs (the sandbox runs them all; deploy refuses the blocked ones)
+PYTHON_RUNTIMES = tuple(f"python3.{minor}" for minor in range(9, 15))
+NODE_RUNTIMES = ("nodejs20.x", "nodejs22.x", "nodejs24.x")
 # Runtimes Lambda refuses for new functions and updates, after their deprecation (AWS's
 # runtime deprecation policy; the dates as in cfn-lint's LmbdRuntimeLifecycle data):
 # runtime -> (date updates stopped, the successor). The sandbox still runs them.
@@ -60,6 +61,23 @@ LAMBDA_BLOCKED_RUNTIMES = {
     "python3.11": ("2026-08-31", "python3.14"),
     "nodejs20.x": ("2026-07-01", "nodejs24.x"),
 }
+
+
+def runtime_choices() -> str:
+    """Which runtimes to set, from the lists above and the blocked runtimes."""
+
+    def choice(runtimes: tuple[str, ...], default: str) -> str:
+        others = [r for r in runtimes if r != default and r not in LAMBDA_BLOCKED_RUNTIMES]
+        return f"{default} (or {', '.join(others)})" if others else default
+
+    blocked = [r for r in PYTHON_RUNTIMES + NODE_RUNTIMES if r in LAMBDA_BLOCKED_RUNTIMES]
+    return (
+        f"use {choice(PYTHON_RUNTIMES, DEFAULT_RUNTIME)} for Python handlers, "
+        f"{choice(NODE_RUNTIMES, DEFAULT_NODE_RUNTIME)} for JavaScript ones "
+        f"({', '.join(blocked)} still run in the sandbox, but Lambda no longer accepts them)"
+    )
+
+
 HANDLER_PATTERN = re.compile(r"^[A-Za-z_][\w./-]*\.[A-Za-z_]\w*$")
 RANGES = {
     "memory": (128, 10240, "MB"),
@@ -163,11 +181,9 @@ def apply_function_setting(
     elif key == "runtime":
         runtime = RUNTIME_ALIASES.get(as_str(source, pragma, setting).lower())
         runtime = runtime or as_str(source, pragma, setting)
-        if not (PYTHON_RUNTIME.match(runtime) or NODE_RUNTIME.match(runtime)):
+        if runtime not in PYTHON_RUNTIMES + NODE_RUNTIMES:
             source.fail(
-                f"@{pragma} runtime '{runtime}' is not a runtime pyarc runs: use "
-                f"{DEFAULT_RUNTIME} (or python3.10 to python3.13) for Python handlers, "
-                "nodejs22.x or nodejs24.x (or nodejs20.x) for JavaScript ones",
+                f"@{pragma} runtime '{runtime}' is not a runtime pyarc runs: {runtime_choices()}",
                 pragma,
                 setting.index,
             )

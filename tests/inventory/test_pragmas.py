@@ -345,12 +345,25 @@ def test_unknown_pragmas_are_kept_and_warned(load_app: Callable) -> None:
     assert any("@bogus" in w and "app.arc:3:1" in w for w in inv.warnings)
 
 
-@pytest.mark.parametrize("runtime", ["nodejs18.x", "node18", "ruby3.3", "python2.7"])
+@pytest.mark.parametrize(
+    "runtime", ["nodejs18.x", "node18", "ruby3.3", "python2.7", "python3.8", "python3.15"]
+)
 def test_a_runtime_pyarc_does_not_run_is_refused(load_error: Callable, runtime: str) -> None:
     error = load_error(f"@app\nshop\n@http\nget /\n@aws\nruntime {runtime}\n")
     assert f"runtime '{runtime}' is not a runtime pyarc runs" in error.message
-    assert "nodejs20.x" in error.message and "python3.13" in error.message
+    # what to set follows the rule: deploy refuses the blocked runtimes, the sandbox runs them
+    assert error.message.endswith(
+        ": use python3.13 (or python3.12, python3.14) for Python handlers, nodejs24.x (or "
+        "nodejs22.x) for JavaScript ones (python3.9, python3.10, python3.11, nodejs20.x still "
+        "run in the sandbox, but Lambda no longer accepts them)"
+    ), error.message
     assert error.line == 6
+
+
+@pytest.mark.parametrize("runtime", ["python3.9", "python3.12", "python3.14", "nodejs22.x"])
+def test_every_listed_runtime_is_accepted(load_app: Callable, runtime: str) -> None:
+    inv = load_app(f"@app\nshop\n@http\nget /\n@aws\nruntime {runtime}\n")
+    assert inv.aws.defaults.runtime == runtime
 
 
 @pytest.mark.parametrize(
