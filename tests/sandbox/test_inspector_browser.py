@@ -14,22 +14,14 @@ from pathlib import Path
 import boto3
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from websockets.sync.client import connect
 
 from pyarc.testing import Sandbox, wait_until
+from tests.browser import chromium
 from tests.sandbox.inspector_app import write_app
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "inspector"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 NOTES = "inspected-staging-notes"
 
 pytestmark = pytest.mark.timeout(180)
@@ -44,10 +36,8 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def open_inspector(browser: Browser, sandbox: Sandbox, scheme: str = "dark", **size: int) -> Page:
