@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 from botocore.config import Config
@@ -106,15 +105,7 @@ def sb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
 
 
 def _client(sb: Sandbox, service: str, url: str) -> Any:
-    env = sb.env
-    return boto3.client(
-        service,
-        endpoint_url=url,
-        region_name=env["AWS_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-        config=Config(retries={"max_attempts": 1}),
-    )
+    return sb.client(service, url, config=Config(retries={"max_attempts": 1}))
 
 
 @pytest.fixture(scope="module")

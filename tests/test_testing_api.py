@@ -41,3 +41,19 @@ def test_output_keeps_what_handlers_print_even_when_quiet(tmp_path: Path) -> Non
         assert any(line.startswith("Traceback") for line in mine)
         assert all("kaboom" not in line for line in sb.output("http:get-other"))
         assert len(sb.output()) == len(mine) + len(sb.output("http:get-other"))
+
+
+def test_client_reaches_each_service_where_handlers_reach_it(tmp_path: Path) -> None:
+    (tmp_path / "app.arc").write_text("@app\nclients\n@tables\nnotes\n  id *String\n@queues\njobs\n")
+    (tmp_path / "src/queues/jobs").mkdir(parents=True)
+    (tmp_path / "src/queues/jobs/lambda.py").write_text("def handler(event, context):\n    return 1\n")
+    with Sandbox(tmp_path, watch=False) as sb:
+        env = sb.env
+        dynamodb, sqs, s3 = sb.client("dynamodb"), sb.client("sqs"), sb.client("s3")
+        assert dynamodb.meta.endpoint_url == env["AWS_ENDPOINT_URL_DYNAMODB"]
+        assert sqs.meta.endpoint_url == env["AWS_ENDPOINT_URL_SQS"] == sb.events_url
+        assert s3.meta.endpoint_url == env["AWS_ENDPOINT_URL"]  # the one AWS endpoint
+        assert dynamodb.meta.region_name == "us-west-2"
+        assert "clients-staging-notes" in dynamodb.list_tables()["TableNames"]
+        assert sqs.get_queue_url(QueueName="jobs")["QueueUrl"]
+        assert sb.client("ssm", sb.url).meta.endpoint_url == sb.url  # an explicit endpoint wins

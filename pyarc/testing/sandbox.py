@@ -198,6 +198,25 @@ class Sandbox:
         """Variables that let this test process reach the sandbox with plain boto3."""
         return sandbox_env(self.inventory, self._ports(), self.config.host)
 
+    def client(self, service: str, endpoint_url: str | None = None, **options: Any) -> Any:
+        """A boto3 client for `service` that reaches this sandbox as a handler's does: its
+        endpoint (`AWS_ENDPOINT_URL_<SERVICE>`, else the one AWS endpoint), region and dummy
+        credentials; `options` (e.g. `config=`) go to `boto3.client`."""
+        import boto3  # here: a test without AWS clients does not pay for it
+
+        env = self.env
+        endpoint = endpoint_url or env.get(f"AWS_ENDPOINT_URL_{service.upper()}") or env.get(
+            "AWS_ENDPOINT_URL"
+        )
+        return boto3.client(
+            service,
+            endpoint_url=endpoint,
+            region_name=env["AWS_REGION"],
+            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+            **options,
+        )
+
     def reset_tables(self) -> None:
         """Empty every table and create the app's tables again (seed data reloaded)."""
         assert self.server is not None

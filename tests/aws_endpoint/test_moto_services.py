@@ -16,7 +16,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import httpx
 import pytest
 from botocore.config import Config
@@ -76,15 +75,8 @@ def app_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def client(sandbox: Sandbox, service: str):
     """A boto3 client configured as a handler's: the sandbox's variables, one attempt."""
-    env = sandbox.env
-    return boto3.client(
-        service,
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name=env["AWS_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-        config=Config(retries={"max_attempts": 1}),
-    )
+    endpoint = sandbox.env["AWS_ENDPOINT_URL"]  # the one endpoint, for every service
+    return sandbox.client(service, endpoint, config=Config(retries={"max_attempts": 1}))
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import boto3
 from botocore.config import Config
 
 from pyarc.sandbox.config import SandboxConfig
@@ -11,10 +10,7 @@ from tests.aws_endpoint.conftest import write_app
 
 
 def _s3(sandbox: Sandbox):
-    env = sandbox.env
-    return boto3.client("s3", endpoint_url=env["AWS_ENDPOINT_URL"], region_name=env["AWS_REGION"],
-                        aws_access_key_id="x", aws_secret_access_key="x",
-                        config=Config(retries={"max_attempts": 1}))
+    return sandbox.client("s3", config=Config(retries={"max_attempts": 1}))
 
 
 def test_buckets_persist_across_runs(tmp_path) -> None:

@@ -8,7 +8,6 @@ import json
 import re
 from collections.abc import Iterator
 
-import boto3
 import httpx
 import pytest
 
@@ -112,14 +111,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
 
 def aws(sandbox: Sandbox, service: str):  # type: ignore[no-untyped-def]
     """A boto3 client for `service` that reaches the sandbox as handlers do (their variables)."""
-    env = sandbox.env
-    return boto3.client(
-        service,
-        endpoint_url=env[f"AWS_ENDPOINT_URL_{service.upper()}"],
-        region_name=env["AWS_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
+    return sandbox.client(service)
 
 
 def lines(sandbox: Sandbox, key: str, text: str) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import boto3
 import httpx
 
 from pyarc.testing import Sandbox, wait_until
@@ -79,13 +78,7 @@ def test_the_reload_line_counts_one_route_in_the_singular(tmp_path) -> None:
 
 def test_ssm_service_discovery_and_tables(sandbox: Sandbox) -> None:
     env = sandbox.env
-    ssm = boto3.client(
-        "ssm",
-        endpoint_url=env["AWS_ENDPOINT_URL_SSM"],
-        region_name=env["AWS_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
+    ssm = sandbox.client("ssm")
     pages = ssm.get_paginator("get_parameters_by_path").paginate(
         Path="/GatewayTestTesting", Recursive=True
     )
@@ -93,13 +86,7 @@ def test_ssm_service_discovery_and_tables(sandbox: Sandbox) -> None:
     assert found["/GatewayTestTesting/tables/notes"] == "gateway-test-staging-notes"
     assert found["/GatewayTestTesting/ws/wss"] == f"ws://localhost:{sandbox.port}"
     assert sandbox.tables_url == env["AWS_ENDPOINT_URL_DYNAMODB"]
-    dynamo = boto3.client(
-        "dynamodb",
-        endpoint_url=sandbox.tables_url,
-        region_name=env["AWS_REGION"],
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
+    dynamo = sandbox.client("dynamodb")
     table = "gateway-test-staging-notes"
     dynamo.put_item(TableName=table, Item={"id": {"S": "n1"}})
     assert dynamo.get_item(TableName=table, Key={"id": {"S": "n1"}})["Item"]["id"]["S"] == "n1"

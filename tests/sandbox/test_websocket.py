@@ -9,7 +9,6 @@ import logging
 import socket
 from datetime import datetime
 
-import boto3
 import httpx
 import pytest
 import websockets
@@ -20,13 +19,7 @@ from pyarc.testing import Sandbox, wait_until
 
 
 def management(sandbox: Sandbox):
-    return boto3.client(
-        "apigatewaymanagementapi",
-        endpoint_url=sandbox.url,
-        region_name="us-west-2",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
+    return sandbox.client("apigatewaymanagementapi")
 
 
 async def whoami(ws) -> str:

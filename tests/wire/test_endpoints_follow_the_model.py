@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -21,15 +20,9 @@ clients = fuzz_app.clients
 @pytest.fixture(scope="module")
 def unchecked(sb):  # type: ignore[no-untyped-def]
     """boto3 clients that send whatever they are given (`parameter_validation=False`)."""
-    env = sb.env
-
     def client(service: str, url: str) -> Any:
-        return boto3.client(
-            service, endpoint_url=url, region_name=env["AWS_REGION"],
-            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-            config=Config(parameter_validation=False, retries={"max_attempts": 1}),
-        )
+        config = Config(parameter_validation=False, retries={"max_attempts": 1})
+        return sb.client(service, url, config=config)
 
     return {"sns": client("sns", sb.events_url), "sqs": client("sqs", sb.events_url),
             "ssm": client("ssm", _arc_url(sb))}
