@@ -7,7 +7,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from pyarc.inventory.model import Function, Inventory
+from pyarc.inventory.model import (
+    DEFAULT_NODE_HANDLER,
+    HANDLER_FILES,
+    Function,
+    FunctionConfig,
+    Inventory,
+)
 
 
 def _src(fn: Function, cwd: Path) -> str:
@@ -23,18 +29,29 @@ def _settings(fn: Function) -> str:
     return f"{c.runtime} {c.memory}MB {c.timeout}s {c.architecture}"
 
 
-def _notes(fn: Function, defaults: str) -> str:
-    """Only what differs from the app's defaults: a custom handler or settings."""
+def _notes(fn: Function, defaults: tuple[str, str]) -> str:
+    """Only what differs from the app's defaults (settings, handler): a custom handler or
+    settings."""
+    settings, handler = defaults
     notes = []
-    if fn.handler != "lambda.handler":
+    if fn.handler != handler:
         notes.append(fn.handler)
-    if _settings(fn) != defaults:
+    if _settings(fn) != settings:
         notes.append(_settings(fn))
     return " ".join(notes)
 
 
+def _default_handler(config: FunctionConfig) -> str:
+    """The handler a function of the app's default runtime gets (Function.handler's rule)."""
+    if config.handler:
+        return config.handler
+    if config.is_node:
+        return DEFAULT_NODE_HANDLER
+    return f"{Path(HANDLER_FILES[0]).stem}.handler"
+
+
 def _functions_table(
-    title: str, rows: list[tuple[str, Function]], cwd: Path, defaults: str
+    title: str, rows: list[tuple[str, Function]], cwd: Path, defaults: tuple[str, str]
 ) -> RichTable:
     table = RichTable(title=title, title_justify="left", show_edge=False)
     notes = [_notes(fn, defaults) for _, fn in rows]
@@ -56,10 +73,10 @@ def render(inv: Inventory, env: str = "testing", console: Console | None = None)
         out.width = PIPED_WIDTH  # columns, squeezing tables until their cells were cut with …)
     cwd = inv.cwd
     d = inv.aws.defaults
-    defaults = f"{d.runtime} {d.memory}MB {d.timeout}s {d.architecture}"
+    defaults = (f"{d.runtime} {d.memory}MB {d.timeout}s {d.architecture}", _default_handler(d))
     out.print(
         f"[bold]{inv.app}[/] ({inv.manifest.name}, region {inv.aws.region}, "
-        f"API {inv.aws.apigateway}; functions: {defaults}, handler lambda.handler)"
+        f"API {inv.aws.apigateway}; functions: {defaults[0]}, handler {defaults[1]})"
     )
     if inv.http:
         table = RichTable(title="@http", title_justify="left", show_edge=False)

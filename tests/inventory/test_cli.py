@@ -160,3 +160,20 @@ def test_cron_aws_refuses_is_refused_at_its_line_and_column(
     assert "app.arc:5:1" in done.stderr
     assert words in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_node_apps_default_handler_is_index_handler(tmp_path: Path) -> None:
+    (tmp_path / "app.arc").write_text("@app\nnodeapp\n@aws\nruntime nodejs24.x\n@http\nget /\nget /py\n")
+    (tmp_path / "src/http/get-index").mkdir(parents=True)
+    (tmp_path / "src/http/get-index/index.mjs").write_text("export const handler = async () => 1\n")
+    (tmp_path / "src/http/get-py").mkdir(parents=True)
+    (tmp_path / "src/http/get-py/config.arc").write_text("@aws\nruntime python3.13\n")
+    (tmp_path / "src/http/get-py/lambda.py").write_text("def handler(event, context):\n    return 1\n")
+    result = CliRunner().invoke(cli, ["inventory", "--cwd", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].endswith("functions: nodejs24.x 1152MB 5s arm64, handler index.handler)")
+    [node] = [line for line in lines if "src/http/get-index" in line]
+    [python] = [line for line in lines if "src/http/get-py" in line]
+    assert "index.handler" not in node  # the default is not a note
+    assert "lambda.handler python3.13 1152MB 5s arm64" in python  # what differs is
