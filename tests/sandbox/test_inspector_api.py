@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
@@ -198,13 +197,7 @@ def test_an_item_put_from_the_page_is_what_boto3_reads(
     assert page.put(f"{API}/tables/items", json={"table": NOTES, "item": item}).json() == {
         "ok": True
     }
-    dynamodb = boto3.client(
-        "dynamodb",
-        endpoint_url=sandbox.tables_url,
-        region_name="us-west-2",
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
+    dynamodb = sandbox.client("dynamodb")
     stored = dynamodb.get_item(TableName=NOTES, Key={"id": {"S": "from-page"}})["Item"]
     assert stored == {
         "id": {"S": "from-page"},
@@ -222,13 +215,7 @@ def test_an_item_a_client_writes_reaches_open_pages(sandbox: Sandbox) -> None:
         lines = stream.iter_lines()
         assert next(lines).startswith("retry:")
         assert next(line for line in lines if line.startswith("data: "))  # hello: listening
-        dynamodb = boto3.client(
-            "dynamodb",
-            endpoint_url=sandbox.tables_url,
-            region_name="us-west-2",
-            aws_access_key_id="x",
-            aws_secret_access_key="x",
-        )
+        dynamodb = sandbox.client("dynamodb")
         deadline = time.monotonic() + 10
         for n in range(3):  # one write or many: a page hears once per refresh interval
             dynamodb.put_item(TableName=NOTES, Item={"id": {"S": f"from-boto3-{n}"}})
