@@ -15,6 +15,13 @@ broadcast there is pipelined (HTTP/1.1: requests written back to back, answers r
 order): the next few requests are signed while the server answers the previous ones,
 instead of each post waiting out a round trip between two busy processes.
 
+In the sandbox (`ARC_SANDBOX` names this endpoint's port) a broadcast is one request,
+`POST /_arc/ws/@broadcast`, a pyarc-only route (not AWS's): the sandbox answers, for each
+recipient that failed, the status, headers and body its own post would have got, and
+those become the same exceptions. It is used only when no `before-send` handler is
+registered (moto's would see none of the posts) and every id is one a post could name;
+else, or when the endpoint does not answer it as the sandbox does, the posts are pipelined.
+
 What stays botocore's: `before-send` event handlers (moto, and anything else that answers
 in place of the network, still does), error parsing (the same `ClientError` subclasses
 boto3 raises) and retries: a throttled, 5xx or failed-on-the-wire post is sent again
@@ -23,6 +30,8 @@ through the boto3 client itself, which applies botocore's retry policy.
 
 from __future__ import annotations
 
+import json
+import os
 import select
 import socket
 import threading
@@ -41,6 +50,9 @@ OPERATION = "PostToConnection"
 
 # Requests written before reading answers on a pipelined (plain-HTTP) broadcast.
 PIPELINE_WINDOW = 32
+# The sandbox's one-request broadcast (pyarc/sandbox/management_api.py's BROADCAST_PATH).
+BATCH_PATH = "/_arc/ws/@broadcast"
+BATCH_MARK = "x-pyarc-broadcast"
 # Statuses botocore's retry policy retries: throttling (429) and server errors.
 _RETRYABLE = frozenset({429, 500, 502, 503, 504, 509})
 
@@ -253,6 +265,8 @@ class Poster:
         self._direct = _direct_transport(self._base, self._session, meta.config)
         # a plain-HTTP endpoint: a broadcast goes pipelined over one connection, one thread
         self.pipelined = self._direct is not None
+        # the sandbox's own endpoint: a broadcast goes in one request (`post_batch`)
+        self.batched = self.pipelined and _is_sandbox(self._base)
 
     def signer(self) -> PostSigner:
         """A signer holding the current credentials (refreshed by botocore when they expire)."""
@@ -305,6 +319,40 @@ class Poster:
             in_flight = written
         if in_flight is not None:
             self._settle_all(in_flight, connection_ids, data, outcomes)
+        return outcomes
+
+    def can_batch(self, connection_ids: Sequence[str]) -> bool:
+        """Whether `post_batch` may carry this broadcast: every post it stands for would
+        reach the sandbox's Management API, and nothing answers posts in its place."""
+        return (
+            self.batched
+            and all(i and "/" not in i for i in connection_ids)
+            and not _has_handlers(self._events, self._event)
+        )
+
+    def post_batch(
+        self, connection_ids: Sequence[str], data: bytes
+    ) -> list[BaseException | None] | None:
+        """Post to every connection in one sandbox request; one outcome per id, in order.
+
+        None (nothing was delivered, or the endpoint is not the sandbox's) means: post
+        them one by one; this poster then stops trying."""
+        assert self._direct is not None
+        headers = {**self._headers, "Content-Type": "application/json"}
+        body = json.dumps(list(connection_ids)).encode() + b"\n" + data
+        try:
+            answer = self._direct.send(BATCH_PATH, headers, body)
+            if answer.status_code != 200 or answer.headers.get(BATCH_MARK) != "1":
+                raise ValueError("not the sandbox's broadcast")
+            failures = json.loads(answer.content)["failures"]
+        except (_TransportError, ValueError, KeyError, TypeError):
+            self.batched = False
+            return None
+        outcomes: list[BaseException | None] = [None] * len(connection_ids)
+        for index, status, failed_headers, content in failures:
+            failed = _Answer(status, {k.lower(): v for k, v in failed_headers.items()},
+                             content.encode())
+            outcomes[index] = self._outcome(failed, connection_ids[index], data)
         return outcomes
 
     def _settle_all(
@@ -386,6 +434,10 @@ def post_all(
     than one per connection.
     """
     signer = poster.signer()
+    if poster.can_batch(connection_ids):
+        found = poster.post_batch(connection_ids, data)
+        if found is not None:
+            return found
     if poster.pipelined:
         return poster.post_pipelined(signer, connection_ids, data)
     outcomes: list[BaseException | None] = [None] * len(connection_ids)
@@ -409,6 +461,28 @@ def post_all(
     for future in running:
         future.result()
     return outcomes
+
+
+def _is_sandbox(base: str) -> bool:
+    """True when `base` is on the port `ARC_SANDBOX` (set by pyarc's sandbox) names."""
+    try:
+        found = json.loads(os.environ.get("ARC_SANDBOX", ""))
+        return bool(found.get("pyarc")) and urlsplit(base).port == int(found["ports"]["http"])
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return False
+
+
+def _has_handlers(events: Any, name: str) -> bool:
+    """Whether any handler is registered for event `name` (True when it cannot be told).
+
+    A handler whose `enabled` is False does not count: moto's stubber, registered for
+    every client once moto is imported, is that until a `mock_aws` starts."""
+    try:
+        emitter = getattr(events, "_emitter", events)
+        found = emitter._handlers.prefix_search(name)
+        return any(getattr(handler, "enabled", True) is not False for handler in found)
+    except Exception:  # botocore's private layout changed: take the general path
+        return True
 
 
 def _http_session(client: Any) -> Any:

@@ -16,7 +16,7 @@ from pyarc.sandbox.http_responses import (
     normalise,
 )
 from pyarc.sandbox.lambda_events.http import HttpRequestInfo, build_v1, build_v2
-from pyarc.sandbox.management_api import ManagementApi, connection_id_from
+from pyarc.sandbox.management_api import BROADCAST_PATH, ManagementApi, connection_id_from
 from pyarc.sandbox.router import RouteMatch, suggest_route
 from pyarc.sandbox.state import SandboxState
 from pyarc.sandbox.static import STATIC_PREFIX
@@ -34,6 +34,9 @@ class HttpGateway:
         self.management = management
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"] == BROADCAST_PATH and scope["method"] == "POST":  # sandbox only
+            await self.management.serve_broadcast(scope, receive, send)
+            return
         connection_id = connection_id_from(scope["path"])  # (decoded)
         if connection_id is not None:
             await self.management.serve(scope, receive, send, connection_id)

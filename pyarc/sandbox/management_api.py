@@ -7,10 +7,17 @@ Errors carry `x-amzn-ErrorType`, which is how botocore names the exception.
 
 A broadcast is one POST per recipient, so `serve` answers a POST at the ASGI level
 (no Starlette request or response objects): it is most of what a broadcast costs here.
+
+Sandbox only, not an AWS route: `POST /_arc/ws/@broadcast` (`serve_broadcast`) takes a
+whole broadcast of `ws.broadcast` in one request and answers, for each recipient that
+failed, the status, headers and body its own `POST /@connections/{id}` would have got, so
+the handler raises exactly what it would have (docs/sandbox.md, "Broadcasts").
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import re
 
@@ -21,6 +28,12 @@ from starlette.types import Receive, Scope, Send
 from pyarc.sandbox.config import WS_MESSAGE_LIMIT
 from pyarc.sandbox.connections import ConnectionGone, ConnectionRegistry
 from pyarc.sandbox.ids import iso_time
+
+# (kept in step with pyarc/functions/_posting.py, which may not import the sandbox)
+BROADCAST_PATH = "/_arc/ws/@broadcast"
+BROADCAST_MARK = (b"x-pyarc-broadcast", b"1")
+# recipients served between yields to the event loop, so a huge broadcast does not stall it
+_BROADCAST_SLICE = 64
 
 CONNECTIONS_PATH = re.compile(r"^(?:/_arc/ws|/[^/@]+)?/@connections/(?P<id>[^/]+)/?$")
 
@@ -81,6 +94,61 @@ class ManagementApi:
             return
         await send(_POSTED_START)
         await send(_POSTED_BODY)
+
+    async def serve_broadcast(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer `POST /_arc/ws/@broadcast`: a JSON list of ids, a newline, the data.
+
+        Each id is served as its own `POST /@connections/{id}` would be (413 first, then
+        410 when gone), in order; the answer lists the failures as `[index, status,
+        headers, body]` (one write for the whole broadcast instead of one per recipient)."""
+        chunks = []
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        head, _, data = b"".join(chunks).partition(b"\n")
+        try:
+            ids = json.loads(head)
+            if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+                raise ValueError("not a list of ids")
+        except ValueError:
+            await _error(400, "BadRequestException", "Not a pyarc broadcast.")(
+                scope, receive, send
+            )
+            return
+        too_large = self._too_large() if len(data) > self.message_limit else None
+        frame: bytes | str = data
+        with contextlib.suppress(UnicodeDecodeError):  # decoded once, not per recipient
+            frame = data.decode("utf-8")
+        failures = []
+        for index, connection_id in enumerate(ids):
+            if index and not index % _BROADCAST_SLICE:
+                await asyncio.sleep(0)
+            failed = too_large
+            if failed is None:
+                try:
+                    await self.registry.get(connection_id).send(frame)
+                    continue
+                except ConnectionGone:
+                    failed = gone(connection_id)
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in failed.raw_headers}
+            failures.append([index, failed.status_code, headers, bytes(failed.body).decode()])
+        body = json.dumps({"failures": failures}).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    BROADCAST_MARK,
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
     async def handle(self, request: Request, connection_id: str) -> Response:
         method = request.method.upper()

@@ -373,3 +373,77 @@ def test_the_post_signer_signs_as_botocore_sigv4auth_does(monkeypatch, token, bo
         ours = signer.headers(host, path, body)
         assert {name: request.headers.get(name) for name in ours} == ours
     assert ("X-Amz-Security-Token" in ours) == bool(token)
+
+
+def _as_sandbox(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
+    """What pyarc's sandbox tells its handlers: ARC_SANDBOX naming the endpoint's port."""
+    monkeypatch.setenv("ARC_SANDBOX", json.dumps({"pyarc": "0", "ports": {"http": port}}))
+
+
+def _batch_answer(failures: list) -> bytes:
+    body = json.dumps({"failures": failures}).encode()
+    head = f"HTTP/1.1 200 OK\r\nx-pyarc-broadcast: 1\r\nContent-Length: {len(body)}\r\n\r\n"
+    return head.encode() + body
+
+
+def _failure(index: int, status: int, error_type: str, message: str) -> list:
+    headers = {"content-type": "application/json", "x-amzn-ErrorType": error_type}
+    return [index, status, headers, json.dumps({"message": message})]
+
+
+def test_a_broadcast_to_the_sandbox_is_one_request_whose_failures_are_boto3s(
+    raw_server, monkeypatch
+):
+    _as_sandbox(monkeypatch, raw_server.port)
+    raw_server.script[_posting.BATCH_PATH] = [
+        _batch_answer([_failure(1, 410, "GoneException", "Connection b is gone.")]),
+        _batch_answer(
+            [_failure(i, 413, "PayloadTooLargeException", "Message too long") for i in (0, 1)]
+        ),
+    ]
+    assert ws.broadcast(["a", "b", "c", "a"], {"n": 1}) == ["b"]
+    (seen,) = raw_server.seen
+    assert (seen.method, seen.path) == ("POST", _posting.BATCH_PATH)
+    assert seen.body == b'["a", "b", "c"]\n{"n":1}'
+    with pytest.raises(ClientError) as caught:
+        ws.broadcast(["a", "b"], "big")
+    assert caught.value.response["Error"]["Code"] == "PayloadTooLargeException"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413
+    assert raw_server.paths() == [_posting.BATCH_PATH] * 2
+
+
+def test_an_endpoint_that_does_not_answer_as_the_sandbox_gets_the_posts(raw_server, monkeypatch):
+    _as_sandbox(monkeypatch, raw_server.port)
+    raw_server.script[_posting.BATCH_PATH] = [
+        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+    ]
+    assert ws.broadcast(["a", "b"], "x") == []
+    assert ws.broadcast(["c"], "x") == []  # not asked again
+    assert raw_server.paths() == [
+        _posting.BATCH_PATH,
+        "/staging/@connections/a",
+        "/staging/@connections/b",
+        "/staging/@connections/c",
+    ]
+
+
+def test_ids_a_post_cannot_name_and_before_send_handlers_get_the_posts(raw_server, monkeypatch):
+    _as_sandbox(monkeypatch, raw_server.port)
+    assert ws.broadcast(["a/b", "c"], "x") == []
+    seen_by_hook: list[str] = []
+
+    def hook(request, **_):
+        seen_by_hook.append(request.url)
+
+    events = ws._management().meta.events
+    events.register("before-send.apigatewaymanagementapi", hook)
+    try:
+        assert ws.broadcast(["d"], "x") == []
+    finally:
+        events.unregister("before-send.apigatewaymanagementapi", hook)
+    assert raw_server.paths() == [
+        "/staging/@connections/a%2Fb",
+        "/staging/@connections/c",
+        "/staging/@connections/d",
+    ]
+    assert seen_by_hook == [f"http://127.0.0.1:{raw_server.port}/staging/@connections/d"]

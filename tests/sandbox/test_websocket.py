@@ -443,3 +443,50 @@ def test_pyarc_invoke_ws_sends_what_a_real_socket_sends(tmp_path) -> None:  # ty
     for key in ("connectionId", "requestId", "extendedRequestId", "messageId"):
         assert re.fullmatch(AWS_ID, real[key]) and re.fullmatch(AWS_ID, invoked[key]), key
     assert type(invoked["connectedAt"]) is int and type(invoked["requestTimeEpoch"]) is int
+
+
+def test_the_sandbox_broadcast_route_answers_as_each_post_would(sandbox: Sandbox) -> None:
+    # sandbox only (docs/sandbox.md, "Broadcasts"): ws.broadcast's one request
+    async def scenario() -> None:
+        async with connect(sandbox.ws_url) as first, connect(sandbox.ws_url) as second:
+            ids = [await whoami(first), "ghost", await whoami(second)]
+            url = f"{sandbox.url.rstrip('/')}/_arc/ws/@broadcast"
+            async with httpx.AsyncClient() as client:
+                sent = await client.post(url, content=json.dumps(ids).encode() + b"\nhi \xc3\xa9")
+                big = await client.post(url, content=b'["x"]\n' + b"x" * (128 * 1024 + 1))
+            assert sent.status_code == 200 and sent.headers["x-pyarc-broadcast"] == "1"
+            (failure,) = sent.json()["failures"]
+            index, status, headers, body = failure
+            assert (index, status, headers["x-amzn-errortype"]) == (1, 410, "GoneException")
+            assert json.loads(body) == {"message": "Connection ghost is gone."}
+            assert [await first.recv(), await second.recv()] == ["hi é", "hi é"]
+            (failure,) = big.json()["failures"]
+            assert failure[:2] == [0, 413]
+            assert failure[2]["x-amzn-errortype"] == "PayloadTooLargeException"
+
+    asyncio.run(scenario())
+
+
+def test_ws_broadcast_in_the_sandbox_returns_the_gone_ids_and_raises_too_large(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from pyarc.functions import _posting, ws
+
+    for name, value in sandbox.env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("ARC_SANDBOX", json.dumps({"pyarc": "0", "ports": {"http": sandbox.port}}))
+
+    async def scenario() -> None:
+        async with connect(sandbox.ws_url) as first, connect(sandbox.ws_url) as second:
+            ids = [await whoami(first), "ghost", await whoami(second)]
+            assert await asyncio.to_thread(ws.broadcast, ids, {"n": 1}) == ["ghost"]
+            assert [await first.recv(), await second.recv()] == ['{"n":1}'] * 2
+            with pytest.raises(ClientError) as caught:
+                await asyncio.to_thread(ws.broadcast, ids, "x" * (128 * 1024 + 1))
+            assert caught.value.response["Error"]["Code"] == "PayloadTooLargeException"
+            assert ws._poster().batched  # it went as one request, and will again
+
+    asyncio.run(scenario())
+    assert _posting.BATCH_PATH == "/_arc/ws/@broadcast"
