@@ -10,6 +10,8 @@ removed without updating every reader (sandbox, template, deploy, cli).
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -97,21 +99,15 @@ class Function:
 
     @property
     def handler_file(self) -> Path | None:
-        """The handler module file, or None when the directory has none yet."""
-        if self.config.is_node:
-            module = (self.config.handler or DEFAULT_NODE_HANDLER).split(".", 1)[0]
-            for extension in NODE_HANDLER_EXTENSIONS:
-                candidate = self.src / f"{module}{extension}"
-                if candidate.is_file():
-                    return candidate
-            return None
-        if self.config.handler:
-            module = self.config.handler.rsplit(".", 1)[0].replace(".", "/")
-            candidate = self.src / f"{module}.py"
-            return candidate if candidate.is_file() else None
-        for name in HANDLER_FILES:
-            candidate = self.src / name
-            if candidate.is_file():
+        """The handler module file, or None when the directory has none yet.
+
+        Looked up afresh each call (a file added or deleted shows at once): the sandbox asks
+        on every request, so the candidates' paths are built once (`_handler_candidates`) and
+        each costs one stat.
+        """
+        candidates = _handler_candidates(self.src, self.config.handler, self.config.is_node)
+        for text, candidate in candidates:
+            if os.path.isfile(text):
                 return candidate
         return None
 
@@ -414,3 +410,18 @@ def _split_words(text: str) -> list[str]:
     if current:
         words.append(current)
     return words
+
+
+@functools.lru_cache(maxsize=4096)
+def _handler_candidates(
+    src: Path, handler: str | None, is_node: bool
+) -> tuple[tuple[str, Path], ...]:
+    """The files `Function.handler_file` looks for, first found wins, as (text, path)."""
+    if is_node:
+        module = (handler or DEFAULT_NODE_HANDLER).split(".", 1)[0]
+        paths = [src / f"{module}{extension}" for extension in NODE_HANDLER_EXTENSIONS]
+    elif handler:
+        paths = [src / f"{handler.rsplit('.', 1)[0].replace('.', '/')}.py"]
+    else:
+        paths = [src / name for name in HANDLER_FILES]
+    return tuple((str(path), path) for path in paths)
