@@ -118,6 +118,7 @@ class FunctionPool:
         self.warming: asyncio.Task | None = None  # a prewarm in progress
         self.starting = 0  # workers being started for invocations
         self.start_seconds = 0.0  # how long the last worker took to start (init included)
+        self.start_ended = float("-inf")  # loop time the last start for an invocation ended
         self.waiters: deque[asyncio.Future[Worker]] = deque()  # invocations waiting for one
 
     def hand_over(self, worker: Worker) -> bool:
@@ -240,6 +241,7 @@ class WorkerPools:
                     new = await self._start_worker(fn, pool, request_id, timeout)
                 finally:
                     pool.starting -= 1
+                    pool.start_ended = asyncio.get_running_loop().time()
                 if isinstance(new, InvokeError):
                     return finish(False, None, new, True)
                 worker = new
@@ -284,7 +286,7 @@ class WorkerPools:
             if self.cold or self._closed or missing_handler_error(fn) is not None:
                 continue
             pool = self._pool_for(fn)
-            if pool.idle or pool.busy:
+            if pool.idle or pool.busy or pool.starting:  # a request got there first
                 continue
             task = asyncio.create_task(self._prewarm_one(fn, pool), name=f"pyarc-prewarm-{fn.key}")
             pool.warming = task
@@ -404,7 +406,7 @@ class WorkerPools:
     async def _wait_for_busy(self, pool: FunctionPool) -> Worker | None:
         """No worker is idle: take the first busy one to finish, if that comes within what a
         start of this function takes (at least GROW_AFTER_S; on while another start is under
-        way); None: this invocation starts a worker."""
+        way, and counted from that start's end); None: this invocation starts a worker."""
         if not (pool.busy or pool.starting) or pool.retired or self._closed:
             return None
         loop = asyncio.get_running_loop()
@@ -416,7 +418,10 @@ class WorkerPools:
             while not handoff.done() and alive():
                 # a start that finished meanwhile says how long the next one would take
                 patience = max(GROW_AFTER_S, pool.start_seconds)
-                if loop.time() - entered >= patience and not pool.starting:
+                # counted from the end of a start it waited through: the new worker's first
+                # (cold, often slowest) invocation comes before it can hand over
+                since = max(entered, pool.start_ended)
+                if loop.time() - since >= patience and not pool.starting:
                     break
                 await asyncio.wait([handoff], timeout=GROW_AFTER_S)
         except BaseException:  # cancelled: a worker handed over meanwhile goes back

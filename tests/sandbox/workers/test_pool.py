@@ -289,3 +289,50 @@ def test_invocations_arriving_while_a_worker_starts_wait_for_it_instead_of_start
     assert all(r.ok for r in burst)
     # one start, then its worker (maybe a second, on a loaded machine), not one each
     assert len(live) <= 2 and {r.payload for r in burst} == set(live)
+
+
+SLOW_START_SLOW_FIRST_CALL = """
+import os, time
+time.sleep(0.2)  # a slow import (boto3)
+_client = None
+
+def handler(event, context):
+    global _client
+    if _client is None:  # the first call builds a client, as boto3 handlers do: slower
+        time.sleep(0.5)  # than the start
+        _client = object()
+    return os.getpid()
+"""
+
+
+def test_invocations_that_waited_for_a_start_also_wait_for_its_first_invocation(harness):
+    fn = harness.function(SLOW_START_SLOW_FIRST_CALL)
+
+    async def scenario(pools):
+        burst = await asyncio.gather(*(pools.invoke(fn, {}) for _ in range(10)))
+        return burst, pools.pids(fn)
+
+    burst, live = harness.run(scenario, max_workers=8)
+    assert all(r.ok for r in burst)
+    # a second start at most while the first worker's slow first call runs, not one start
+    # after another for the nine that queued behind the first
+    assert len(live) <= 2 and {r.payload for r in burst} == set(live)
+
+
+def test_prewarm_starts_no_second_worker_for_a_function_a_request_is_starting(harness):
+    fn = harness.function("import os, time\ntime.sleep(0.3)  # a slow import\n\n"
+                          "def handler(event, context):\n    return os.getpid()\n")  # fmt: skip
+
+    async def scenario(pools):
+        first = asyncio.create_task(pools.invoke(fn, {}))  # e.g. a client polling for its 200
+        while not pools._pools.get(fn.key) or not pools._pools[fn.key].starting:
+            await asyncio.sleep(0.005)
+        await pools.prewarm([fn])  # the sandbox's prewarm, scheduled once it serves
+        result = await first
+        warming = pools._pools[fn.key].warming
+        if warming is not None:
+            await warming
+        return result, pools.pids(fn)
+
+    result, live = harness.run(scenario)
+    assert result.ok and live == [result.payload]
