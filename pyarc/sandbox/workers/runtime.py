@@ -414,6 +414,22 @@ def die_with_parent() -> None:
         os._exit(1)
 
 
+def release_freed_memory() -> bool:
+    """Hand the C heap's free pages back to the OS (glibc's malloc_trim); False elsewhere.
+
+    A handler's first invocation usually builds its boto3 clients: botocore parses JSON
+    models (endpoints.json alone is ~7 MiB of objects) and frees the parse's temporaries,
+    which glibc keeps mapped, so each idle worker would go on counting them in its RSS."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        return bool(ctypes.CDLL(None).malloc_trim(0))
+    except (OSError, AttributeError):  # no libc to load, or not glibc (musl has no trim)
+        return False
+
+
 def lambda_like_builtins() -> None:
     """`exit()`, `quit()`, `help()` as a normal interpreter has them (`-S` skips `site`)."""
     with contextlib.suppress(Exception):
@@ -534,8 +550,12 @@ def main(argv: list[str]) -> None:
         end_of_output()
         return
     channel.send(ReadyFrame(ready=True, pid=os.getpid()))
+    invocations = 0
     while (message := channel.receive()) is not None:
         invoke_once(channel, handler, message)
+        invocations += 1
+        if invocations == 1:  # after the answer went out: the trim never delays one
+            release_freed_memory()
 
 
 def _preload() -> set[str]:

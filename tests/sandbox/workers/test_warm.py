@@ -305,3 +305,35 @@ def test_a_result_orjson_would_refuse_still_reaches_the_caller_as_json_reads_it(
     assert payload["nan"] != payload["nan"]  # NaN, as json.loads gives it
     assert payload["big"] == 2**70
     assert payload["echo"] == {"text": "héllo ✓", "n": 1.5}
+
+
+FRAGMENTS = """
+import os
+
+KEPT = []
+
+def rss_mib():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+def handler(event, context):
+    if event.get("fragment"):  # 30 MB of malloc'd buffers, one in 50 kept: pages stay mapped
+        buffers = [bytearray(1500) for _ in range(20_000)]
+        KEPT.extend(buffers[::50])
+        del buffers
+    return rss_mib()
+"""
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="reads /proc")
+def test_heap_freed_by_the_first_invocation_goes_back_to_the_os(harness):
+    # a first invocation builds boto3 clients, whose JSON temporaries glibc keeps mapped:
+    # the worker trims its heap once that invocation has answered (RSS, not behaviour)
+    fn = harness.function(FRAGMENTS)
+
+    async def scenario(pools):
+        return [await pools.invoke(fn, event) for event in ({"fragment": True}, {})]
+
+    first, second = harness.run(scenario)
+    assert first.ok and second.ok
+    assert second.payload < first.payload - 15, (first.payload, second.payload)
