@@ -60,6 +60,28 @@ def _error(status: int, error_type: str, message: str) -> Response:
     )
 
 
+class _TooLarge(Exception):
+    """The body grew past the limit `_receive_body` was given."""
+
+
+async def _receive_body(receive: Receive, limit: int | None = None) -> bytes | None:
+    """The whole request body; None when the client left first. Raises `_TooLarge` as soon
+    as it grows past `limit` (the rest is never read into memory)."""
+    chunks: list[bytes] = []
+    size, more = 0, True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+        more = message.get("more_body", False)
+        if limit is not None and size > limit:
+            raise _TooLarge
+    return b"".join(chunks)
+
+
 def gone(connection_id: str) -> Response:
     return _error(410, "GoneException", f"Connection {connection_id} is gone.")
 
@@ -75,20 +97,15 @@ class ManagementApi:
             response = await self.handle(Request(scope, receive), connection_id)
             await response(scope, receive, send)
             return
-        chunks, size, more = [], 0, True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            chunks.append(chunk)
-            size += len(chunk)
-            more = message.get("more_body", False)
-            if size > self.message_limit:
-                await self._too_large()(scope, receive, send)
-                return
         try:
-            await self.registry.get(connection_id).send(b"".join(chunks))
+            data = await _receive_body(receive, self.message_limit)
+        except _TooLarge:
+            await self._too_large()(scope, receive, send)
+            return
+        if data is None:  # the client left
+            return
+        try:
+            await self.registry.get(connection_id).send(data)
         except ConnectionGone:
             await gone(connection_id)(scope, receive, send)
             return
@@ -101,15 +118,10 @@ class ManagementApi:
         Each id is served as its own `POST /@connections/{id}` would be (413 first, then
         410 when gone), in order; the answer lists the failures as `[index, status,
         headers, body]` (one write for the whole broadcast instead of one per recipient)."""
-        chunks = []
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        head, _, data = b"".join(chunks).partition(b"\n")
+        whole = await _receive_body(receive)
+        if whole is None:  # the client left
+            return
+        head, _, data = whole.partition(b"\n")
         try:
             ids = json.loads(head)
             if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
