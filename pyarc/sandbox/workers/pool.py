@@ -373,7 +373,9 @@ class WorkerPools:
         env = worker_environment(fn, self.env_for(fn), path.before_stdlib)
         launch = spawn_node if fn.config.is_node else None
         zygote = None if fn.config.is_node else self.zygote
-        worker = Worker(fn.key, fn.src, fn.handler, env, self.log, path, launch, zygote)
+        worker = Worker(
+            fn.key, fn.src, fn.handler, env, self.log, path, launch, zygote, fn.config.is_node
+        )
         worker.generation = pool.generation
         self._workers.add(worker)
         return worker

@@ -10,8 +10,10 @@ state survives between invocations as in a warm Lambda execution environment.
 Standard library only and loaded by file path (not `-m`), so starting a worker costs
 no imports of pyarc or its dependencies. The parent talks to it over the socket `fd`
 with length-prefixed JSON frames; the handler's stdout/stderr stay the handler's own
-(the parent forwards them line by line). After each invocation the runtime writes
-`END_MARKER` to fd 1 so the parent knows that invocation's output is complete.
+(the parent forwards them line by line). Before each frame the runtime flushes them: its
+writes to fd 1 and 2 are blocking, so when the parent reads a frame, the output that came
+before it is already in the pipe (see output.py; the Node.js runtime marks its output's end
+with `END_MARKER` instead, as its stdout is asynchronous).
 
 The frames (the TypedDicts below, the only definition of them; the pool imports them):
 the runtime sends `ReadyFrame` or `InitErrorFrame` once, then answers each `InvokeFrame`
@@ -387,15 +389,13 @@ class Channel:
 
 
 def end_of_output() -> None:
-    """Flush the handler's output, then mark the end of this invocation's output."""
+    """Flush the handler's output into the pipe, so it is there before the next frame."""
     for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
         try:
             if stream is not None:
                 stream.flush()
         except (OSError, ValueError):
             pass
-    with contextlib.suppress(OSError):
-        os.write(1, END_MARKER)
 
 
 def die_with_parent() -> None:
@@ -513,12 +513,7 @@ def invoke_once(channel: Channel, handler: Any, message: InvokeFrame) -> None:
 
 
 def send_reply(channel: Channel, body: bytes) -> None:
-    """End this invocation's output, then send its encoded reply frame.
-
-    Why the frame is built (rss read, payload encoded) before the marker is written: the
-    pool waits for both, and with nothing between them the reply is already there when the
-    pool's loop has handled the marker, instead of the loop going back to sleep for it.
-    """
+    """Flush this invocation's output, then send its encoded reply frame."""
     end_of_output()
     channel.send_encoded(body)
 
@@ -542,12 +537,12 @@ def main(argv: list[str]) -> None:
         error = fault_body(fault.error_type, fault.message)
         error["stackTrace"] = fault.trace
         failed: InitErrorFrame = {"init_error": error, "hint": fault.hint}
-        channel.send(failed)
         end_of_output()
+        channel.send(failed)
         return
     except Exception as e:  # noqa: BLE001 - an exception at import time fails init
-        channel.send(InitErrorFrame(init_error=error_body(e)))
         end_of_output()
+        channel.send(InitErrorFrame(init_error=error_body(e)))
         return
     channel.send(ReadyFrame(ready=True, pid=os.getpid()))
     invocations = 0

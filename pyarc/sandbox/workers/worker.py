@@ -17,6 +17,7 @@ from typing import Any, TypedDict, cast
 
 import orjson
 
+from .output import OutputPipe
 from .results import InvokeError, exit_error, out_of_memory_error, runtime_error, timeout_error
 from .runtime import (
     END_MARKER,
@@ -51,9 +52,10 @@ class ImportPath:
     after_stdlib: tuple[str, ...] = ()  # the runtime's boto3/botocore (Lambda's /var/runtime)
 
 
-async def spawn(worker: Worker, child_sock: socket.socket) -> WorkerProcess:
+async def spawn(worker: Worker, child_sock: socket.socket, output: int) -> WorkerProcess:
     """Start the Python runtime process for `worker` (its default `launch`, so it can be swapped):
-    a fork of the pool's zygote when there is one that can, else a fresh interpreter.
+    a fork of the pool's zygote when there is one that can, else a fresh interpreter, with
+    `output` (a pipe's write end) as its stdout and stderr.
 
     `-S`: no site-packages, only `worker.import_path` (see isolation.py); `-P`: no script
     directory on the path.
@@ -66,22 +68,23 @@ async def spawn(worker: Worker, child_sock: socket.socket) -> WorkerProcess:
     ]
     zygote = worker.zygote
     if zygote is not None and zygote.can_fork(worker.env):
-        forked = await zygote.fork(argv, worker.env, str(worker.src), child_sock)
+        forked = await zygote.fork(argv, worker.env, str(worker.src), child_sock, output)
         if forked is not None:
             return forked
     fresh = [sys.executable, "-u", "-S", "-P", RUNTIME_FILE, str(child_sock.fileno()), *argv]
-    return await spawn_process(worker, fresh, child_sock)
+    return await spawn_process(worker, fresh, child_sock, output)
 
 
 async def spawn_process(
-    worker: Worker, argv: list[str], child_sock: socket.socket
+    worker: Worker, argv: list[str], child_sock: socket.socket, output: int
 ) -> asyncio.subprocess.Process:
-    """Run `argv` as `worker`'s process: its env and folder, the socket, output to the pump."""
+    """Run `argv` as `worker`'s process: its env and folder, the socket, stdout and stderr
+    into `output`."""
     return await asyncio.create_subprocess_exec(
         *argv,
         stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
+        stdout=output,
+        stderr=output,
         cwd=worker.src,
         env=worker.env,
         pass_fds=(child_sock.fileno(),),
@@ -89,8 +92,9 @@ async def spawn_process(
     )
 
 
-# How a worker's process starts: `spawn` (Python) or the Node.js runtime's (node/launch.py).
-Launch = Callable[["Worker", socket.socket], Awaitable[WorkerProcess]]
+# How a worker's process starts: `spawn` (Python) or the Node.js runtime's (node/launch.py),
+# given the worker's end of the frame socket and the write end of its output pipe.
+Launch = Callable[["Worker", socket.socket, int], Awaitable[WorkerProcess]]
 
 
 def decode_frame(body: bytes) -> Any:
@@ -134,8 +138,12 @@ class Worker:
         import_path: ImportPath | None = None,
         launch: Launch | None = None,
         zygote: Zygote | None = None,
+        marks_output: bool = False,
     ) -> None:
-        """`zygote`: where `spawn` forks cold workers from (None: a fresh interpreter each)."""
+        """`zygote`: where `spawn` forks cold workers from (None: a fresh interpreter each).
+        `marks_output`: the runtime writes `END_MARKER` after each invocation's output (Node.js,
+        whose stdout is asynchronous; see output.py)."""
+        self.marks_output = marks_output
         self.key = key
         self.zygote = zygote
         self.launch = launch or spawn
@@ -152,8 +160,7 @@ class Worker:
         self.process: WorkerProcess | None = None
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
-        self._pump: asyncio.Task | None = None
-        self._drained = asyncio.Event()
+        self._output: OutputPipe | None = None
         self._killed_for_memory = 0  # the RSS (bytes) that got it killed, else 0
         self._dead = False
 
@@ -172,10 +179,12 @@ class Worker:
         """
         started = time.monotonic()
         parent_sock, child_sock = socket.socketpair()
+        output_r, output_w = os.pipe()
         try:
-            self.process = await self.launch(self, child_sock)
+            self.process = await self.launch(self, child_sock, output_w)
         except OSError as e:
             parent_sock.close()
+            os.close(output_r)
             self._dead = True
             return InvokeError(
                 "Runtime.InvalidEntrypoint",
@@ -185,11 +194,12 @@ class Worker:
             )
         finally:
             child_sock.close()
+            os.close(output_w)
         self.pid = self.process.pid
+        self._output = OutputPipe(output_r, self._log_line, _MARKER if self.marks_output else None)
         self._reader, self._writer = await asyncio.open_unix_connection(
             sock=parent_sock, limit=MAX_RESPONSE_BYTES * 2
         )
-        self._pump = asyncio.create_task(self._pump_output(), name=f"pyarc-output-{self.pid}")
         allowed = max(init_limit, timeout)
         try:
             async with asyncio.timeout(allowed):
@@ -210,7 +220,7 @@ class Worker:
         if "init_error" in hello:
             failed = cast(InitErrorFrame, hello)
             body = failed["init_error"]
-            await self._wait_drained()
+            await self._settle_output()
             self.kill()
             error = runtime_error(body, "")
             error.hint = failed.get("hint") or ""
@@ -246,7 +256,6 @@ class Worker:
         # an InvokeFrame, with the event spliced in as it was encoded once by the pool
         head = orjson.dumps({"id": request_id, "deadline_ms": deadline_ms})
         body = head[:-1] + b',"event":' + event_json + b"}"
-        self._drained.clear()
         self._killed_for_memory = 0
         limit = memory_mb * 1024 * 1024
         watchdog = _Watchdog(self, limit)
@@ -269,7 +278,7 @@ class Worker:
                 error = out_of_memory_error(request_id, memory_mb, self._killed_for_memory)
                 return Outcome(False, None, error, False)
             return await self._outcome_of_death(request_id)
-        await self._wait_drained()
+        await self._settle_output()
         if reply.get("id") != request_id:
             self.kill()
             error = InvokeError(
@@ -323,12 +332,9 @@ class Worker:
         self.kill()
         await self._reap()
         await self._wait_group_gone()
-        if self._pump is not None:
-            try:
-                async with asyncio.timeout(1.0):
-                    await self._pump
-            except (TimeoutError, asyncio.CancelledError):
-                self._pump.cancel()
+        if self._output is not None:  # every writer is dead: forward what they left, then close
+            self._output.read_available()
+            self._output.close()
         if self._writer is not None:
             self._writer.close()
             with contextlib.suppress(Exception):
@@ -360,7 +366,11 @@ class Worker:
             return await self.process.wait()
 
     async def _death(self, request_id: str, kind: str) -> InvokeError:
-        await self._wait_drained(timeout=0.2)
+        if self._output is not None:  # what it printed before dying, ahead of the error
+            self._output.read_available()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(0.2):
+                    await self._output.closed.wait()
         code = await self._reap()
         return exit_error(request_id, code, "crash" if kind == "crash" else "exit")
 
@@ -380,43 +390,22 @@ class Worker:
             return _UNREADABLE
         return message if isinstance(message, dict) else _UNREADABLE
 
-    async def _wait_drained(self, timeout: float = OUTPUT_DRAIN_S) -> None:
-        if self._drained.is_set():
+    async def _settle_output(self) -> None:
+        """Forward the output the runtime wrote before its last frame, ahead of what the
+        caller logs next (see output.py): a synchronous read, plus for a runtime that marks
+        its output's end, a wait (at most OUTPUT_DRAIN_S) for the marker."""
+        output = self._output
+        if output is None:
             return
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(timeout):
-                await self._drained.wait()
+        output.read_available()
+        if self.marks_output and not output.marked.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(OUTPUT_DRAIN_S):
+                    await output.marked.wait()
+        output.end_invocation()
 
-    async def _pump_output(self) -> None:
-        """Forward the handler's stdout/stderr to `log` line by line."""
-        assert self.process is not None and self.process.stdout is not None
-        stream = self.process.stdout
-        pending = b""
-        while chunk := await stream.read(65536):
-            pending += chunk
-            *lines, pending = pending.split(b"\n")
-            for line in lines:
-                self._emit(line)
-            if len(pending) > 65536:  # a very long line without a newline: forward what we have
-                self._emit(pending)
-                pending = b""
-        if pending:
-            self._emit(pending)
-        self._drained.set()
-
-    def _emit(self, line: bytes) -> None:
-        at = line.find(_MARKER)
-        if at >= 0:
-            if at:
-                self._emit(line[:at])
-            rest = line[at + len(_MARKER) :]
-            self._drained.set()
-            if rest:
-                self._emit(rest)
-            return
-        text = line.decode("utf-8", errors="replace").rstrip("\r")
-        with contextlib.suppress(Exception):  # a broken log sink must not stop the pump
-            self.log(self.key, text)
+    def _log_line(self, text: str) -> None:
+        self.log(self.key, text)
 
 
 class _Watchdog:

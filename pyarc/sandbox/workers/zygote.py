@@ -43,9 +43,8 @@ def startup_variables(env: dict[str, str]) -> dict[str, str]:
 class ForkedProcess:
     """A worker forked by the zygote, with the parts of asyncio's Process that Worker uses."""
 
-    def __init__(self, pid: int, stdout: asyncio.StreamReader, exited: asyncio.Future[int]):
+    def __init__(self, pid: int, exited: asyncio.Future[int]):
         self.pid = pid
-        self.stdout = stdout
         self._exited = exited
 
     @property
@@ -112,50 +111,46 @@ class Zygote:
         return not self.broken and startup_variables(env) == self.startup
 
     async def fork(
-        self, argv: list[str], env: dict[str, str], cwd: str, child_sock: socket.socket
+        self,
+        argv: list[str],
+        env: dict[str, str],
+        cwd: str,
+        child_sock: socket.socket,
+        output: int,
     ) -> ForkedProcess | None:
-        """Fork a worker running `runtime.py <child_sock> *argv`; None if the zygote cannot."""
+        """Fork a worker running `runtime.py <child_sock> *argv` with `output` (a pipe's write
+        end) as its stdout and stderr; None if the zygote cannot."""
         if self.broken or self._requests is None:
             return None
         loop = asyncio.get_running_loop()
         if self._listener is None:
             self._listener = loop.create_task(self._listen(), name="pyarc-zygote-replies")
-        out_r, out_w = os.pipe()
         request: ForkFrame = {"argv": argv, "env": env, "cwd": cwd}
         answer: asyncio.Future[ForkedFrame] = loop.create_future()
         try:
             socket.send_fds(
-                self._requests, [json.dumps(request).encode()], [child_sock.fileno(), out_w]
+                self._requests, [json.dumps(request).encode()], [child_sock.fileno(), output]
             )
         except OSError as e:
-            os.close(out_r)
             if e.errno != errno.EMSGSIZE:  # full (a stuck zygote) or gone; else too big a request
                 self._give_up()
             return None
-        finally:
-            os.close(out_w)
         self._pending.append(answer)
         try:
             async with asyncio.timeout(FORK_TIMEOUT_S):
                 forked = await answer
         except TimeoutError:
-            os.close(out_r)
             self._give_up()
             return None
         pid = forked["forked"]
         if not pid:
-            os.close(out_r)
             return None
         exited: asyncio.Future[int] = loop.create_future()
         if pid in self._early_exits:
             exited.set_result(self._early_exits.pop(pid))
         else:
             self._exits[pid] = exited
-        stdout = asyncio.StreamReader(limit=2**16, loop=loop)
-        await loop.connect_read_pipe(
-            lambda: asyncio.StreamReaderProtocol(stdout, loop=loop), os.fdopen(out_r, "rb", 0)
-        )
-        return ForkedProcess(pid, stdout, exited)
+        return ForkedProcess(pid, exited)
 
     async def _listen(self) -> None:
         assert self._replies is not None

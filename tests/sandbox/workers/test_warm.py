@@ -211,6 +211,36 @@ def test_output_is_forwarded_line_by_line_before_invoke_returns(harness):
     ]
 
 
+def test_output_written_any_way_is_forwarded_before_invoke_returns(harness):
+    # raw fd writes, a child process's inherited stdout, more than a pipe holds (64 KiB), and
+    # an unfinished line: all of it is in the log when the invocation's result is
+    fn = harness.function(
+        """
+        import os, subprocess, sys
+        def handler(event, context):
+            n = event["n"]
+            os.write(1, f"raw {n}\\n".encode())
+            subprocess.run([sys.executable, "-S", "-c", f"print('child {n}')"], check=True)
+            print("\\n".join([str(n) * 1000] * 300))
+            sys.stdout.write(f"tail {n}")
+            return n
+        """
+    )
+
+    async def scenario(pools):
+        seen = []
+        for n in (1, 2):
+            result = await pools.invoke(fn, {"n": n})
+            seen.append((result.payload, [line for _, line in harness.log.records]))
+        return seen
+
+    (first, after_first), (second, after_second) = harness.run(scenario)
+    lines = ["raw {n}", "child {n}", *["{n}" * 1000] * 300, "tail {n}"]
+    one = [line.format(n=1) for line in lines]
+    assert (first, after_first) == (1, one)
+    assert (second, after_second) == (2, one + [line.format(n=2) for line in lines])
+
+
 def test_a_broken_log_sink_does_not_break_invocations(harness):
     fn = harness.function("def handler(event, context):\n    print('hi')\n    return 5\n")
 

@@ -95,10 +95,12 @@ def settings(worker: Worker, fd: int) -> str:
     )
 
 
-async def spawn_node(worker: Worker, child_sock: socket.socket) -> asyncio.subprocess.Process:
+async def spawn_node(
+    worker: Worker, child_sock: socket.socket, output: int
+) -> asyncio.subprocess.Process:
     """`Worker.launch` for Node.js functions."""
     from ..worker import spawn_process
 
     node = local_node().path or "node"
     argv = [node, BOOTSTRAP_FILE, settings(worker, child_sock.fileno())]
-    return await spawn_process(worker, argv, child_sock)
+    return await spawn_process(worker, argv, child_sock, output)
