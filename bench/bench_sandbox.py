@@ -9,11 +9,15 @@ what the sandbox picks by itself) or `pure` (h11 + asyncio, the fallback; forced
 by hiding httptools and uvloop from both processes).
 
 Rows and their floors:
-- HTTP round trip p50/p95, warm handler, keep-alive client: vs the Starlette endpoint.
+- HTTP round trip p50/p95, warm handler, keep-alive client: vs the Starlette endpoint, and
+  vs the isolation floor: that endpoint plus one round trip to a child process per request
+  (the least any sandbox that runs handlers outside its own process pays).
 - HTTP req/s with 8 clients: vs the Starlette endpoint.
 - WS echo p50: a message -> `$default`-style handler -> boto3 `post_to_connection` back to
   the sender; the floor's endpoint sends the text back itself.
-- WS connect+disconnect cycles/s ($connect and $disconnect handlers run): vs a bare accept.
+- WS connect+disconnect cycles/s ($connect and $disconnect handlers run): vs a bare accept,
+  and vs the isolation floor (one child-process round trip before the accept, one after the
+  close).
 - broadcast to 100 (`ws.broadcast`, and a plain boto3 loop), until every client has its
   frame: vs the floor relaying in its own process (no handler, no Management API).
 - /ping p99 while another client (its own process) pages through a Scan of `--items`
@@ -98,7 +102,12 @@ APP = {
 }
 
 FLOOR = """
+import asyncio
 import json
+import socket
+import struct
+import subprocess
+import sys
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
@@ -127,7 +136,51 @@ async def ws(websocket):
     except Exception:
         clients.pop(key, None)
 
-app = Starlette(routes=[Route("/", index), Route("/ping", index), WebSocketRoute("/", ws)])
+# The isolation floor: each request also makes one round trip to a child process (a JSON
+# frame out, the same frame back over a socketpair), the least that running a handler
+# outside the server's process costs; `/hop` for HTTP, a hop before accept and one after
+# the close for WebSocket connects ($connect and $disconnect).
+ECHO_CHILD = '''
+import json, socket, struct, sys
+s = socket.socket(fileno=int(sys.argv[1]))
+while header := s.recv(4, socket.MSG_WAITALL):
+    body = json.loads(s.recv(struct.unpack(">I", header)[0], socket.MSG_WAITALL))
+    out = json.dumps({"statusCode": 200, "body": body["body"]}).encode()
+    s.sendall(struct.pack(">I", len(out)) + out)
+'''
+hop_lock, hop_channel = asyncio.Lock(), []
+
+async def hop(payload):
+    async with hop_lock:
+        if not hop_channel:
+            ours, theirs = socket.socketpair()
+            subprocess.Popen([sys.executable, "-c", ECHO_CHILD, str(theirs.fileno())],
+                             pass_fds=(theirs.fileno(),))
+            theirs.close()
+            hop_channel.extend(await asyncio.open_unix_connection(sock=ours))
+        reader, writer = hop_channel
+        body = json.dumps({"body": payload}).encode()
+        writer.write(struct.pack(">I", len(body)) + body)
+        header = await reader.readexactly(4)
+        return json.loads(await reader.readexactly(struct.unpack(">I", header)[0]))
+
+async def hop_index(request):
+    answer = await hop("ok")
+    return PlainTextResponse(answer["body"])
+
+async def hop_ws(websocket):
+    await hop("connect")
+    await websocket.accept()
+    try:
+        while True:
+            await websocket.receive_text()
+    except Exception:
+        await hop("disconnect")
+
+app = Starlette(routes=[
+    Route("/", index), Route("/ping", index), WebSocketRoute("/", ws),
+    Route("/hop", hop_index), WebSocketRoute("/hop", hop_ws),
+])
 """
 
 # run a module with httptools and uvloop hidden: uvicorn's and the sandbox's pure fallback
@@ -439,11 +492,18 @@ def main() -> None:
             ws_url, floor_ws = f"ws://127.0.0.1:{port}/", f"ws://127.0.0.1:{floor_port}/"
 
             s, f = http_latency(url, n), http_latency(floor_url, n)
+            hop = http_latency(floor_url + "hop", n)
             row(
                 "HTTP round trip p50/p95 (ms)",
                 f"{statistics.median(s):.2f}/{pct(s, 0.95):.2f}",
                 f"{statistics.median(f):.2f}/{pct(f, 0.95):.2f}",
                 f"p50 <= 1.3x floor ({statistics.median(s) / statistics.median(f):.2f}x)",
+            )
+            row(
+                "  isolation floor: + one process hop (ms)",
+                "",
+                f"{statistics.median(hop):.2f}/{pct(hop, 0.95):.2f}",
+                f"({statistics.median(hop) / statistics.median(f):.2f}x floor)",
             )
             s_rps = asyncio.run(http_throughput(url, n))
             f_rps = asyncio.run(http_throughput(floor_url, n))
@@ -463,11 +523,18 @@ def main() -> None:
             )
             s_cps = asyncio.run(connect_cycles(ws_url, args.cycles))
             f_cps = asyncio.run(connect_cycles(floor_ws, args.cycles))
+            hop_cps = asyncio.run(connect_cycles(floor_ws + "hop", args.cycles))
             row(
                 "WS connect+disconnect cycles/s",
                 f"{s_cps:.0f}",
                 f"{f_cps:.0f}",
                 f">= 0.9x floor ({s_cps / f_cps:.2f}x)",
+            )
+            row(
+                "  isolation floor: + a hop per connect, per close",
+                "",
+                f"{hop_cps:.0f}",
+                f"({hop_cps / f_cps:.2f}x floor)",
             )
             for action, label in (("broadcast", "ws.broadcast"), ("sequential", "boto3 loop")):
                 s = asyncio.run(broadcast(ws_url, 100, args.rounds, action))
