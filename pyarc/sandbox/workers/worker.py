@@ -192,6 +192,11 @@ class Worker:
                 [],
                 "crash",
             )
+        except BaseException:  # cancelled while starting: no fd outlives the attempt
+            parent_sock.close()
+            os.close(output_r)
+            self._dead = True
+            raise
         finally:
             child_sock.close()
             os.close(output_w)

@@ -492,3 +492,30 @@ def test_an_init_slower_than_the_limit_and_the_timeout_times_out(harness):
     )
     assert result.duration_ms < 5000
     assert any("INIT phase" in line for line in harness.log.lines(fn.key))
+
+
+def test_a_start_cancelled_while_launching_leaves_no_descriptor_open(tmp_path):
+    import asyncio
+    import os
+
+    from pyarc.sandbox.workers.worker import Worker
+
+    async def scenario():
+        launching = asyncio.Event()
+
+        async def launch_forever(worker, child_sock, output):
+            launching.set()
+            await asyncio.Event().wait()
+
+        before = set(os.listdir("/proc/self/fd"))
+        worker = Worker("http-get-index", tmp_path, "lambda.handler", {}, lambda key, line: None,
+                        launch=launch_forever)
+        start = asyncio.create_task(worker.start("request-1"))
+        await launching.wait()
+        start.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await start
+        return before, set(os.listdir("/proc/self/fd")), worker.alive
+
+    before, after, alive = asyncio.run(scenario())
+    assert after - before == set() and not alive
