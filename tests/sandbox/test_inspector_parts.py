@@ -9,6 +9,7 @@ from pathlib import Path
 from starlette.datastructures import Headers
 
 from pyarc.inventory.model import Function, FunctionConfig
+from pyarc.sandbox.inspector import recorder as recorder_module
 from pyarc.sandbox.inspector.guard import TOKEN_HEADER, Guard
 from pyarc.sandbox.inspector.live import LISTENER_BACKLOG, LiveHub
 from pyarc.sandbox.inspector.recorder import BIG_BODY, Recorder, describe_trigger
@@ -90,6 +91,34 @@ def test_an_http_status_is_the_one_the_gateway_answers() -> None:
     ws = recorder.begin(fn("ws", "connect"), {})
     recorder.finish(ws, ok(None))
     assert ws.summary()["status"] == "200"
+
+
+def test_with_no_page_open_a_row_is_worked_out_only_when_asked(monkeypatch) -> None:
+    mapped: list[str] = []
+    real = recorder_module.normalise
+    monkeypatch.setattr(
+        recorder_module, "normalise", lambda payload, v: mapped.append(v) or real(payload, v)
+    )
+    recorder = Recorder()
+    record = recorder.begin(fn(), {"version": "2.0"})
+    recorder.finish(record, ok({"statusCode": 204}))
+    assert mapped == []  # nobody looked: the response was not mapped a second time
+    assert record.shown_status() == "204" and mapped == ["2.0"]
+
+    async def open_page() -> list[bytes]:
+        stream = recorder.live.stream()
+        await stream.__anext__()  # hello: the page listens from here
+        listened = recorder.begin(fn(), {"version": "2.0", "rawPath": "/seen"})
+        recorder.finish(listened, ok({"statusCode": 201}))
+        frames = [await stream.__anext__()]
+        recorder.live.close()
+        return frames + [frame async for frame in stream]
+
+    (frame,) = asyncio.run(open_page())
+    rows = [line for line in frame.decode().splitlines() if line.startswith("data: ")]
+    assert len(rows) == 2  # begin and finish, each sent with its row
+    assert '"running": true' in rows[0] and '"status": "running"' in rows[0]
+    assert '"trigger": "/seen"' in rows[1] and '"status": "201"' in rows[1]
 
 
 def test_a_big_body_is_kept_cut() -> None:

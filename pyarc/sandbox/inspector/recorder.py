@@ -112,8 +112,9 @@ class Recorder:
             started_at=time.time(),
             event=_kept(event),
         )
-        self._running.setdefault(fn.key, []).append(record)
-        self.live.publish("invocation", record.summary())
+        self._running.setdefault(record.function, []).append(record)
+        if self.live.listening:  # a row is built only for an open page
+            self.live.publish("invocation", record.summary())
         return record
 
     def finish(self, record: Invocation, result: Any) -> None:
@@ -141,12 +142,14 @@ class Recorder:
                 "hint": error.hint,
             }
         record.status = ""  # shown_status() works it out when a page or the API asks...
-        if record.result is not result.payload:  # ...from the whole response, if it was cut
+        if not record.ok or record.result is not result.payload:  # ...unless it is the
+            # error's type (cheap), or the response was cut: then from the whole response
             record.status = outcome_status(
                 record.kind, record.ok, record.error, result.payload, record.event
             )
         self._done.append(record)
-        self.live.publish("invocation", record.summary())
+        if self.live.listening:
+            self.live.publish("invocation", record.summary())
 
     def abandon(self, record: Invocation) -> None:
         """The invocation was cancelled (the sandbox stopping, a client gone mid-call)."""
@@ -155,7 +158,8 @@ class Recorder:
             running.remove(record)
         record.running, record.ok, record.status = False, False, "cancelled"
         self._done.append(record)
-        self.live.publish("invocation", record.summary())
+        if self.live.listening:
+            self.live.publish("invocation", record.summary())
 
     def output(self, function_key: str, line: str) -> None:
         """A line a handler printed (stdout, stderr, `logging`)."""
