@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 
-from starlette.requests import Request
+from starlette.datastructures import Headers
+from starlette.requests import ClientDisconnect
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
@@ -41,55 +42,57 @@ class HttpGateway:
         if connection_id is not None:
             await self.management.serve(scope, receive, send, connection_id)
             return
-        request = Request(scope, receive)
-        response = await self._respond(request)
+        response = await self._respond(scope, receive)
         await response(scope, receive, send)
 
-    async def _respond(self, request: Request) -> Response:
-        path = request.scope["path"]  # decoded (request.url builds a whole URL: not needed)
-        method = request.method.upper()
-        too_big = self._headers_too_big(request.scope)
+    async def _respond(self, scope: Scope, receive: Receive) -> Response | _Answer:
+        # read from the scope: a starlette Request (and its Headers) only where one is used
+        path = scope["path"]  # decoded
+        method = scope["method"].upper()
+        too_big = self._headers_too_big(scope)
         if too_big is not None:
             return too_big
         if path.startswith(STATIC_PREFIX) and method in ("GET", "HEAD"):
-            found = self.state.static.respond(path[len(STATIC_PREFIX) :], request.headers)
-            return found or self._not_found(request, static=True)
-        raw_path = request.scope.get("raw_path", b"").decode("latin-1") or path
+            headers = Headers(scope=scope)
+            found = self.state.static.respond(path[len(STATIC_PREFIX) :], headers)
+            return found or self._not_found(scope, headers, static=True)
+        raw_path = scope.get("raw_path", b"").decode("latin-1") or path
         match = self.state.router.match(method, raw_path)
         if match is None:
+            headers = Headers(scope=scope)
             if method in ("GET", "HEAD"):
                 relative = "index.html" if path == "/" else path.lstrip("/")
-                found = self.state.static.respond(relative, request.headers)
+                found = self.state.static.respond(relative, headers)
                 if found is not None:
                     return found
-            return self._not_found(request)
-        return await self._invoke(request, match, raw_path)
+            return self._not_found(scope, headers)
+        return await self._invoke(scope, receive, match, raw_path)
 
-    async def _invoke(self, request: Request, match: RouteMatch, raw_path: str) -> Response:
+    async def _invoke(
+        self, scope: Scope, receive: Receive, match: RouteMatch, raw_path: str
+    ) -> _Answer:
         fn = match.route.function
-        label = match.route.route_key
+        label = match.route_key
         hint = missing_handler(fn, self.state.inventory.cwd)
         if hint is not None:
             self.state.log.error(f"{label}: {hint}")
             return _to_response(json_error(500, "Internal Server Error", pyarc=hint))
         try:
-            body = await _read_body(request, self.state.config.http_body_limit)
+            body = await _read_body(scope, receive, self.state.config.http_body_limit)
         except BodyTooLarge:
             limit_mb = self.state.config.http_body_limit / 1024 / 1024
             return _to_response(
                 json_error(413, f"Request Entity Too Large: bodies over {limit_mb:g} MB")
             )
-        client = request.scope.get("client")
+        client = scope.get("client")
         info = HttpRequestInfo(
-            method=request.method,
+            method=scope["method"],
             raw_path=raw_path,
-            raw_query=request.scope.get("query_string", b"").decode("latin-1"),
-            headers=[
-                (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.scope["headers"]
-            ],
+            raw_query=scope.get("query_string", b"").decode("latin-1"),
+            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
             body=body,
             source_ip=client[0] if client else "127.0.0.1",
-            protocol=f"HTTP/{request.scope.get('http_version', '1.1')}",
+            protocol=f"HTTP/{scope.get('http_version', '1.1')}",
         )
         version = self.state.payload_version
         build = build_v1 if version == "1.0" else build_v2
@@ -117,7 +120,7 @@ class HttpGateway:
         self.state.log.invocation(label, parts.status, result.duration_ms, result.cold)
         return _to_response(parts, info.request_id)
 
-    def _headers_too_big(self, scope: Scope) -> Response | None:
+    def _headers_too_big(self, scope: Scope) -> _Answer | None:
         """HTTP APIs cap the request line plus the header values at 10240 bytes (config.py).
         AWS documents the limit, not its answer: 431 is HTTP's status for it (RFC 6585)."""
         size = request_line_and_header_values_size(scope)
@@ -132,8 +135,8 @@ class HttpGateway:
         self.state.log.warning(hint)
         return _to_response(json_error(431, "Request Header Fields Too Large", pyarc=hint))
 
-    def _not_found(self, request: Request, static: bool = False) -> Response:
-        method, path = request.method, request.scope["path"]
+    def _not_found(self, scope: Scope, headers: Headers, static: bool = False) -> Response:
+        method, path = scope["method"], scope["path"]
         if path == BROWSER_ICON:  # browsers ask for it by themselves: no route to suggest
             self.state.log.not_found(method, path, "")
             return Response("Not Found", status_code=404, media_type="text/plain")
@@ -158,7 +161,7 @@ class HttpGateway:
                     f"{manifest}, which is not a pragma pyarc knows; rename it @http."
                 )
         self.state.log.not_found(method, path, short)
-        if "text/html" in request.headers.get("accept", ""):
+        if "text/html" in headers.get("accept", ""):
             return HTMLResponse(not_found_page(method, path, hint, line), status_code=404)
         return JSONResponse({"message": "Not Found", "pyarc": hint}, status_code=404)
 
@@ -198,27 +201,57 @@ def request_line_and_header_values_size(scope: Scope) -> int:
     return line + sum(len(value) for _, value in scope["headers"])
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise BodyTooLarge
+async def _read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
+    """The request body, read as starlette's `Request.stream()` reads it (a client gone
+    raises its ClientDisconnect), refused once over `limit`."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":  # the first one, as `Headers.get` finds it
+            declared = value.decode("latin-1")
+            if declared.isdigit() and int(declared) > limit:
+                raise BodyTooLarge
+            break
     data = bytearray()
-    async for chunk in request.stream():
-        data += chunk
-        if len(data) > limit:
-            raise BodyTooLarge
-    return bytes(data)
+    while True:
+        message = await receive()
+        if message["type"] == "http.request":
+            data += message.get("body", b"")
+            if len(data) > limit:
+                raise BodyTooLarge
+            if not message.get("more_body", False):
+                return bytes(data)
+        elif message["type"] == "http.disconnect":
+            raise ClientDisconnect()
 
 
-def _to_response(parts: HttpResponseParts, request_id: str | None = None) -> Response:
-    response = Response(content=parts.body, status_code=parts.status)
+class _Answer:
+    """A response as its two ASGI messages: the ones starlette's `Response(body, status)`
+    sends, built without its header handling."""
+
+    __slots__ = ("status", "raw_headers", "body")
+
+    def __init__(self, status: int, raw_headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        self.status, self.raw_headers, self.body = status, raw_headers, body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send(
+            {"type": "http.response.start", "status": self.status, "headers": self.raw_headers}
+        )
+        await send({"type": "http.response.body", "body": self.body})
+
+
+def _to_response(parts: HttpResponseParts, request_id: str | None = None) -> _Answer:
+    status = parts.status
+    raw_headers: list[tuple[bytes, bytes]] = []
+    if not (status < 200 or status in (204, 304)):  # where starlette counts the body
+        raw_headers.append((b"content-length", str(len(parts.body)).encode("latin-1")))
     for name, value in parts.headers:
-        if name.lower() in _SKIPPED_RESPONSE_HEADERS:
+        lowered = name.lower()
+        if lowered in _SKIPPED_RESPONSE_HEADERS:
             continue
-        response.raw_headers.append((name.lower().encode("latin-1"), _header_bytes(value)))
+        raw_headers.append((lowered.encode("latin-1"), _header_bytes(value)))
     if request_id is not None:  # HTTP APIs name the request (= requestContext.requestId)
-        response.raw_headers.append((b"apigw-requestid", request_id.encode("ascii")))
-    return response
+        raw_headers.append((b"apigw-requestid", request_id.encode("ascii")))
+    return _Answer(status, raw_headers, parts.body)
 
 
 def _header_bytes(value: str) -> bytes:

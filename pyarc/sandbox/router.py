@@ -19,6 +19,11 @@ _LITERAL, _PARAM, _GREEDY = 0, 1, 2
 class RouteMatch:
     route: HttpRoute
     path_parameters: dict[str, str]
+    route_key: str = ""  # the route's `route_key`, worked out once per route by the router
+
+    def __post_init__(self) -> None:
+        if not self.route_key:
+            object.__setattr__(self, "route_key", self.route.route_key)
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,7 @@ class _Compiled:
     route: HttpRoute
     method: str  # upper case, "ANY" for any
     segments: tuple[tuple[int, str], ...]  # (kind, literal text or parameter name)
+    route_key: str
 
     @property
     def rank(self) -> tuple:
@@ -45,7 +51,7 @@ def _compile(route: HttpRoute) -> _Compiled:
             segments.append((_PARAM, part[1:]))
         else:
             segments.append((_LITERAL, part))
-    return _Compiled(route, route.method.upper(), tuple(segments))
+    return _Compiled(route, route.method.upper(), tuple(segments), route.route_key)
 
 
 class HttpRouter:
@@ -62,7 +68,7 @@ class HttpRouter:
                 continue
             params = _match_segments(compiled.segments, parts)
             if params is not None:
-                return RouteMatch(compiled.route, params)
+                return RouteMatch(compiled.route, params, compiled.route_key)
         return None
 
 

@@ -105,12 +105,12 @@ def _cookies(info: HttpRequestInfo) -> list[str]:
 
 
 def _query_pairs(raw_query: str) -> list[tuple[str, str]]:
-    return parse_qsl(raw_query, keep_blank_values=True)
+    return parse_qsl(raw_query, keep_blank_values=True) if raw_query else []
 
 
 def build_v2(info: HttpRequestInfo, match: RouteMatch | None, server_port: int) -> dict[str, Any]:
     """API Gateway HTTP API payload format 2.0; absent keys are left out as AWS does."""
-    route_key = match.route.route_key if match else "$default"
+    route_key = match.route_key if match else "$default"
     headers = _folded_headers(info, skip_cookie=True)
     for key, value in _forwarded(info, server_port).items():
         headers.setdefault(key, value)
@@ -215,7 +215,7 @@ def build_v1(info: HttpRequestInfo, match: RouteMatch | None, server_port: int) 
             "requestId": info.request_id,
             "requestTime": clf_time(info.epoch_ms),
             "requestTimeEpoch": info.epoch_ms,
-            "resourceId": match.route.route_key if match else "$default",
+            "resourceId": match.route_key if match else "$default",
             "resourcePath": resource,
             "stage": HTTP_STAGE,
         },
