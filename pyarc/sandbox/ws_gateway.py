@@ -33,6 +33,24 @@ from pyarc.sandbox.state import SandboxState
 GOING_AWAY = 1001
 
 
+async def _receive_within(websocket: WebSocket, seconds: float) -> Any:
+    """`websocket.receive()`, or TimeoutError after `seconds` (at 0 at once, receiving
+    nothing, as `asyncio.wait_for` does); `asyncio.timeout` waits in this task instead of
+    starting another one for each receive, as `wait_for` does."""
+    if seconds <= 0:
+        raise TimeoutError
+    async with asyncio.timeout(seconds):
+        return await websocket.receive()
+
+
+def _first(headers: list[tuple[str, str]], name: str) -> str | None:
+    """The first value of header `name` (ASGI names are lower case), as `Headers.get`."""
+    for key, value in headers:
+        if key == name:
+            return value
+    return None
+
+
 def log_invocation(log: Any, route_key: str, result: Any) -> None:
     """The console line of one WebSocket invocation, from a socket or `pyarc invoke ws`:
     `ws $default 200` (the route key; the handler's `statusCode`, else 200; or the error)."""
@@ -54,9 +72,9 @@ class WebSocketGateway:
         websocket = WebSocket(scope, receive, send)
         client = scope.get("client") or ("127.0.0.1", 0)
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
-        user_agent = websocket.headers.get("user-agent", "")
-        connection = Connection(aws_id(), websocket, now_ms(), client[0], user_agent)
-        domain = websocket.headers.get("host") or f"localhost:{self.state.ports.http}"
+        user_agent, host = _first(headers, "user-agent"), _first(headers, "host")
+        connection = Connection(aws_id(), websocket, now_ms(), client[0], user_agent or "")
+        domain = host or f"localhost:{self.state.ports.http}"
         accepted_protocol = await self._run_connect(connection, domain, headers, websocket)
         if accepted_protocol is False:
             return
@@ -86,7 +104,9 @@ class WebSocketGateway:
         if fn is None:
             return ""
         single, multi = handshake_headers(headers, connection.source_ip, self.state.ports.http)
-        query = list(websocket.query_params.multi_items())
+        query = []  # no query string (the usual case): no QueryParams to parse
+        if websocket.scope.get("query_string"):
+            query = list(websocket.query_params.multi_items())
         event = connect_event(connection, domain, single, multi, query)
         result = await self._invoke("$connect", fn, event)
         status, body, protocol = 200, "", ""
@@ -112,8 +132,10 @@ class WebSocketGateway:
     # messages -----------------------------------------------------------------------
     async def _serve(self, connection: Connection, domain: str) -> tuple[int, str]:
         """Receive until the socket closes; returns the (code, reason) for $disconnect."""
-        inbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
-        worker = asyncio.create_task(self._process(connection, domain, inbox))
+        # the task handling messages in order starts with the first message: a socket
+        # that only connects and closes costs no task, queue or loop turn for it
+        inbox: asyncio.Queue[str | bytes | None] | None = None
+        worker: asyncio.Task[None] | None = None
         config = self.state.config
         code, reason = 1005, ""
         try:
@@ -122,8 +144,8 @@ class WebSocketGateway:
                 idle_left = connection.last_active_at / 1000 + config.ws_idle_timeout - now / 1000
                 life_left = connection.connected_at / 1000 + config.ws_max_lifetime - now / 1000
                 try:
-                    message = await asyncio.wait_for(
-                        connection.websocket.receive(), max(0.0, min(idle_left, life_left))
+                    message = await _receive_within(
+                        connection.websocket, max(0.0, min(idle_left, life_left))
                     )
                 except TimeoutError:
                     if life_left <= idle_left:
@@ -141,11 +163,15 @@ class WebSocketGateway:
                     break
                 connection.touch()
                 data = message.get("text")
+                if inbox is None:
+                    inbox = asyncio.Queue()
+                    worker = asyncio.create_task(self._process(connection, domain, inbox))
                 inbox.put_nowait(data if data is not None else message.get("bytes") or b"")
         finally:
-            inbox.put_nowait(None)
-            with contextlib.suppress(Exception):
-                await worker
+            if inbox is not None and worker is not None:
+                inbox.put_nowait(None)
+                with contextlib.suppress(Exception):
+                    await worker
         if connection.close_code is not None:
             return connection.close_code, connection.close_reason
         return code, reason

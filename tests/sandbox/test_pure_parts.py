@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from pathlib import Path
 
@@ -118,3 +119,41 @@ def test_formats() -> None:
     assert iso_time(1795631400123) == "2026-11-25T18:30:00.123Z"
     assert header_case("sec-websocket-key") == "Sec-WebSocket-Key"
     assert header_case("x-forwarded-for") == "X-Forwarded-For"
+
+
+def test_header_names_get_api_gateways_spelling_also_past_the_remembered_ones() -> None:
+    from pyarc.sandbox.lambda_events import ws as ws_events
+
+    assert ws_events.header_case("sec-websocket-key") == "Sec-WebSocket-Key"
+    assert ws_events.header_case("sec-websocket-key") == "Sec-WebSocket-Key"  # remembered
+    names = [f"x-custom-{n}-id" for n in range(ws_events._CASED_MAX + 10)]
+    assert [ws_events.header_case(name) for name in names] == [
+        f"X-Custom-{n}-ID" for n in range(len(names))
+    ]
+    assert len(ws_events._CASED) <= ws_events._CASED_MAX
+
+
+def test_a_websocket_receive_times_out_as_wait_for_did() -> None:
+    from pyarc.sandbox.ws_gateway import _receive_within
+
+    class Socket:
+        def __init__(self, message: dict | None) -> None:
+            self.message, self.calls = message, 0
+
+        async def receive(self) -> dict:
+            self.calls += 1
+            if self.message is None:
+                await asyncio.sleep(60)
+            return self.message
+
+    async def scenario() -> None:
+        ready = Socket({"type": "websocket.receive", "text": "hi"})
+        assert await _receive_within(ready, 5) == ready.message  # type: ignore[arg-type]
+        with pytest.raises(TimeoutError):  # a deadline passed: nothing is received
+            await _receive_within(ready, 0)  # type: ignore[arg-type]
+        assert ready.calls == 1
+        silent = Socket(None)
+        with pytest.raises(TimeoutError):
+            await _receive_within(silent, 0.05)  # type: ignore[arg-type]
+
+    asyncio.run(scenario())

@@ -317,6 +317,24 @@ def test_idle_timeout_closes_with_1001(gateway_app_dir, disconnects) -> None:
     assert disconnects.wait_for(connection_id)["requestContext"]["disconnectStatusCode"] == 1001
 
 
+def test_the_maximum_lifetime_closes_with_1001_however_busy(gateway_app_dir, disconnects) -> None:
+    with Sandbox(gateway_app_dir, watch=False, ws_max_lifetime=0.5) as sb:
+
+        async def scenario() -> tuple[str, int | None, str | None]:
+            async with connect(sb.ws_url) as ws:
+                connection_id = await whoami(ws)
+                with pytest.raises(ConnectionClosed):
+                    for _ in range(1000):  # activity does not move this deadline
+                        await asyncio.wait_for(whoami(ws), 10)
+                        await asyncio.sleep(0.02)
+                return connection_id, ws.close_code, ws.close_reason
+
+        connection_id, code, reason = asyncio.run(scenario())
+    assert (code, reason) == (1001, "Connection duration limit reached")
+    context = disconnects.wait_for(connection_id)["requestContext"]
+    assert (context["disconnectStatusCode"], context["disconnectReason"]) == (1001, reason)
+
+
 def test_200_connections_each_receive_a_broadcast(sandbox: Sandbox) -> None:
     async def scenario() -> list[str]:
         clients = await asyncio.gather(*(connect(sandbox.ws_url) for _ in range(200)))

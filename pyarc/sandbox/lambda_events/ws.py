@@ -56,9 +56,19 @@ def invoked_event(route_key: str, body: str, domain: str) -> dict[str, Any]:
 _SPELLING = {"websocket": "WebSocket", "id": "ID"}
 
 
+_CASED: dict[str, str] = {}  # every handshake sends the same few names: spelled once each
+_CASED_MAX = 512  # names are the client's: past this many, spell the rest each time
+
+
 def header_case(name: str) -> str:
     """`sec-websocket-key` -> `Sec-WebSocket-Key`, `x-forwarded-for` -> `X-Forwarded-For`."""
-    return "-".join(_SPELLING.get(part, part[:1].upper() + part[1:]) for part in name.split("-"))
+    cased = _CASED.get(name)
+    if cased is None:
+        parts = name.split("-")
+        cased = "-".join(_SPELLING.get(part, part[:1].upper() + part[1:]) for part in parts)
+        if len(_CASED) < _CASED_MAX:
+            _CASED[name] = cased
+    return cased
 
 
 def _request_context(
