@@ -18,6 +18,7 @@ Each path is counted two ways:
   machine do not;
 - microseconds (perf_counter, best of 5 rounds; noisy on a shared machine).
 
+The loop is the sandbox's (uvloop when installed; `--loop asyncio` for asyncio's own).
 Rows: `http quiet` (`--quiet`, as bench_sandbox.py runs), `http console` (the console line
 printed, to /dev/null), `ws quiet`, `ws console`, and the stub's own cost (subtracted in
 the `own` column), each next to its floor.
@@ -234,6 +235,21 @@ def build(case: str, root: Path) -> Callable[[], Awaitable[None]]:
     return lambda: once(app)
 
 
+LOOP_VARIABLE = "BENCH_GATEWAY_LOOP"  # how the outer run tells its inner runs the loop
+
+
+def new_loop(which: str) -> asyncio.AbstractEventLoop:
+    """The sandbox's loop (uvloop when installed, as `pyarc sandbox` runs), or asyncio's."""
+    from pyarc.sandbox import stack
+
+    factory = stack._loop_factory() if which == "sandbox" else None
+    return factory() if factory is not None else asyncio.new_event_loop()
+
+
+def loop_name(which: str) -> str:
+    return type(new_loop(which)).__module__.split(".")[0]
+
+
 def inner(case: str, n: int, count: bool) -> None:
     """Warm up, then run `n` units; under callgrind only the loop inside `operator.call` counts."""
     root = Path(tempfile.mkdtemp(prefix="bench-gateway-"))
@@ -242,7 +258,7 @@ def inner(case: str, n: int, count: bool) -> None:
             target = root / "stub" / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(textwrap.dedent(text).lstrip())
-    loop = asyncio.new_event_loop()
+    loop = new_loop(os.environ.get(LOOP_VARIABLE, "sandbox"))
     asyncio.set_event_loop(loop)
 
     async def setup() -> Callable[[], Awaitable[None]]:
@@ -299,19 +315,25 @@ def main() -> None:
     parser.add_argument("--paths", default="http,ws")
     parser.add_argument("--jobs", type=int, default=2, help="callgrind runs at once")
     parser.add_argument("--no-valgrind", action="store_true", help="microseconds only")
+    parser.add_argument(
+        "--loop", choices=("sandbox", "asyncio"), default="sandbox",
+        help="sandbox: uvloop when installed, as `pyarc sandbox` runs; asyncio: its own loop",
+    )  # fmt: skip
     parser.add_argument("--inner", help=argparse.SUPPRESS)
     parser.add_argument("--count", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inner:
         inner(args.inner, args.requests, args.count)
         return
+    os.environ[LOOP_VARIABLE] = args.loop
     cases = [f"{p} {v}" for p in args.paths.split(",") for v in VARIANTS]
     counts: dict[str, float] = dict.fromkeys(cases, 0.0)
     if not args.no_valgrind:
         with ThreadPoolExecutor(args.jobs) as pool:
             found = pool.map(lambda case: count_instructions(case, args.requests), cases)
             counts = dict(zip(cases, found, strict=True))
-    print(f"python {sys.version.split()[0]}, {args.requests} units per figure")
+    loop = loop_name(args.loop)
+    print(f"python {sys.version.split()[0]}, {loop} loop, {args.requests} units per figure")
     print("case          | instr/unit | own (- stub) | own/floor | us/unit (best of 5)")
     for case in cases:
         path, _, variant = case.partition(" ")
