@@ -20,8 +20,10 @@ Each path is counted two ways:
 
 The loop is the sandbox's (uvloop when installed; `--loop asyncio` for asyncio's own).
 Rows: `http quiet` (`--quiet`, as bench_sandbox.py runs), `http console` (the console line
-printed, to /dev/null), `ws quiet`, `ws console`, and the stub's own cost (subtracted in
-the `own` column), each next to its floor.
+printed, to a file that keeps nothing), `ws quiet`, `ws console`, and the stub's own cost
+(subtracted in the `own` column), each next to its floor; `wsproto`: the WebSocket
+protocol object uvicorn builds for each connection (`quiet`: the sandbox's, with API
+Gateway's limits; `floor`: uvicorn's own; `stub`: the loop's cost of a unit).
 """
 
 from __future__ import annotations
@@ -215,6 +217,8 @@ async def stub_once(pools: StubPools, fn: Any) -> None:
 def build(case: str, root: Path) -> Callable[[], Awaitable[None]]:
     """A coroutine function doing one unit of `case` (made inside the running loop)."""
     path, _, variant = case.partition(" ")
+    if path == "wsproto":
+        return protocol_unit(variant)
     once = http_once if path == "http" else ws_once
     if variant == "floor":
         app = floor_app()
@@ -233,6 +237,30 @@ def build(case: str, root: Path) -> Callable[[], Awaitable[None]]:
         return stub
     app = sandbox_app(root / variant, quiet=(variant == "quiet"))
     return lambda: once(app)
+
+
+def protocol_unit(variant: str) -> Callable[[], Awaitable[None]]:
+    """What uvicorn builds for each WebSocket connection on the main port: its
+    websockets-sansio protocol (floor) or the sandbox's, with API Gateway's limits."""
+    import uvicorn
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+    from uvicorn.server import ServerState
+
+    from pyarc.sandbox.ws_transport import GatewayWebSocketProtocol
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        pass
+
+    config = uvicorn.Config(app, ws_max_size=(131072, 32768), ws_per_message_deflate=False)  # type: ignore[arg-type]
+    config.load()
+    state, loop = ServerState(), asyncio.get_running_loop()
+    kind = WebSocketsSansIOProtocol if variant == "floor" else GatewayWebSocketProtocol
+
+    async def unit() -> None:
+        if variant != "stub":  # the stub row: the loop's own cost, taken off the sandbox's
+            kind(config, state, {}, loop)
+
+    return unit
 
 
 LOOP_VARIABLE = "BENCH_GATEWAY_LOOP"  # how the outer run tells its inner runs the loop
@@ -312,7 +340,7 @@ def micros(case: str, n: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=1000, help="units per figure")
-    parser.add_argument("--paths", default="http,ws")
+    parser.add_argument("--paths", default="http,ws,wsproto")
     parser.add_argument("--jobs", type=int, default=2, help="callgrind runs at once")
     parser.add_argument("--no-valgrind", action="store_true", help="microseconds only")
     parser.add_argument(
@@ -326,7 +354,8 @@ def main() -> None:
         inner(args.inner, args.requests, args.count)
         return
     os.environ[LOOP_VARIABLE] = args.loop
-    cases = [f"{p} {v}" for p in args.paths.split(",") for v in VARIANTS]
+    paths = args.paths.split(",")
+    cases = [f"{p} {v}" for p in paths for v in VARIANTS if (p, v) != ("wsproto", "console")]
     counts: dict[str, float] = dict.fromkeys(cases, 0.0)
     if not args.no_valgrind:
         with ThreadPoolExecutor(args.jobs) as pool:
@@ -337,7 +366,7 @@ def main() -> None:
     print("case          | instr/unit | own (- stub) | own/floor | us/unit (best of 5)")
     for case in cases:
         path, _, variant = case.partition(" ")
-        unit = "request" if path == "http" else "cycle"
+        unit = {"http": "request", "ws": "cycle", "wsproto": "connection"}[path]
         own = counts[case] - (counts[f"{path} stub"] if variant in OWN else 0)
         floor = counts[f"{path} floor"]
         ratio = f"{own / floor:.2f}x" if variant in OWN and floor else ""

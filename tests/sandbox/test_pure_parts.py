@@ -157,3 +157,39 @@ def test_a_websocket_receive_times_out_as_wait_for_did() -> None:
             await _receive_within(silent, 0.05)  # type: ignore[arg-type]
 
     asyncio.run(scenario())
+
+
+def test_a_websocket_connection_builds_one_protocol_with_api_gateways_limits(monkeypatch) -> None:
+    import uvicorn
+    from uvicorn.server import ServerState
+    from websockets.frames import CloseCode
+    from websockets.protocol import State
+    from websockets.server import ServerProtocol
+
+    from pyarc.sandbox.ws_transport import TOO_BIG_REASON, GatewayWebSocketProtocol, _GatewayLimits
+
+    built: list[object] = []
+    real_init = ServerProtocol.__init__
+
+    def counting(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        built.append(self)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(ServerProtocol, "__init__", counting)
+
+    async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+    config = uvicorn.Config(app, ws_max_size=(131072, 32768), ws_per_message_deflate=False)  # type: ignore[arg-type]
+    config.load()
+    loop = asyncio.new_event_loop()
+    try:
+        protocol = GatewayWebSocketProtocol(config, ServerState(), {}, loop)
+    finally:
+        loop.close()
+    assert built == [protocol.conn] and isinstance(protocol.conn, _GatewayLimits)
+    assert protocol.conn.max_message_size == 131072  # type: ignore[attr-defined]
+    protocol.conn.state = State.OPEN  # as after the handshake
+    protocol.conn.fail(CloseCode.MESSAGE_TOO_BIG, "frame 40000 bytes > 32768")
+    assert protocol.conn.close_sent is not None
+    assert protocol.conn.close_sent.reason == TOO_BIG_REASON
