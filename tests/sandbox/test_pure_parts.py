@@ -193,3 +193,47 @@ def test_a_websocket_connection_builds_one_protocol_with_api_gateways_limits(mon
     protocol.conn.fail(CloseCode.MESSAGE_TOO_BIG, "frame 40000 bytes > 32768")
     assert protocol.conn.close_sent is not None
     assert protocol.conn.close_sent.reason == TOO_BIG_REASON
+
+
+def test_a_v2_event_folds_repeated_headers_and_takes_the_first_host_and_agent() -> None:
+    from pyarc.sandbox.lambda_events.http import HttpRequestInfo, build_v2
+
+    def event(headers: list[tuple[str, str]]) -> dict:
+        info = HttpRequestInfo("get", "/a%20b", "", headers, b"", "10.0.0.9", request_id="r=")
+        return build_v2(info, ROUTER.match("GET", "/"), 3333)
+
+    found = event(
+        [
+            ("Host", "a.example:1"),
+            ("host", "b"),
+            ("User-Agent", "ua1"),
+            ("Cookie", "a=1; b=2"),
+            ("user-agent", "ua2"),
+            ("X-Multi", "1"),
+            ("cookie", " c=3 ;"),
+            ("x-multi", "2"),
+            ("X-Forwarded-Port", "443"),  # sent by the client: kept
+        ]
+    )
+    assert found["cookies"] == ["a=1", "b=2", "c=3"]
+    assert list(found["headers"].items()) == [
+        ("host", "a.example:1,b"),
+        ("user-agent", "ua1,ua2"),
+        ("x-multi", "1,2"),
+        ("x-forwarded-port", "443"),
+        ("content-length", "0"),
+        ("x-forwarded-for", "10.0.0.9"),
+        ("x-forwarded-proto", "http"),
+    ]
+    context = found["requestContext"]
+    assert (context["domainName"], context["domainPrefix"]) == ("a.example:1", "a")
+    assert context["http"] == {
+        "method": "GET",
+        "path": "/a b",
+        "protocol": "HTTP/1.1",
+        "sourceIp": "10.0.0.9",
+        "userAgent": "ua1",
+    }
+    bare = event([("host", ""), ("host", "late")])  # an empty first host: the local name
+    assert bare["requestContext"]["domainName"] == "localhost:3333"
+    assert bare["requestContext"]["http"]["userAgent"] == "" and "cookies" not in bare

@@ -72,16 +72,6 @@ def encode_body(info: HttpRequestInfo) -> tuple[str | None, bool]:
     return base64.b64encode(info.body).decode("ascii"), True
 
 
-def _folded_headers(info: HttpRequestInfo, *, skip_cookie: bool) -> dict[str, str]:
-    folded: dict[str, str] = {}
-    for key, value in info.headers:
-        key = key.lower()
-        if skip_cookie and key == "cookie":
-            continue
-        folded[key] = f"{folded[key]},{value}" if key in folded else value
-    return folded
-
-
 def _forwarded(info: HttpRequestInfo, server_port: int) -> dict[str, str]:
     """Headers an HTTP API adds when the client did not send them."""
     return {
@@ -96,14 +86,6 @@ def _domain(info: HttpRequestInfo, server_port: int) -> str:
     return info.header("host") or f"localhost:{server_port}"
 
 
-def _cookies(info: HttpRequestInfo) -> list[str]:
-    found: list[str] = []
-    for key, value in info.headers:
-        if key.lower() == "cookie":
-            found += [c.strip() for c in value.split(";") if c.strip()]
-    return found
-
-
 def _query_pairs(raw_query: str) -> list[tuple[str, str]]:
     return parse_qsl(raw_query, keep_blank_values=True) if raw_query else []
 
@@ -111,10 +93,23 @@ def _query_pairs(raw_query: str) -> list[tuple[str, str]]:
 def build_v2(info: HttpRequestInfo, match: RouteMatch | None, server_port: int) -> dict[str, Any]:
     """API Gateway HTTP API payload format 2.0; absent keys are left out as AWS does."""
     route_key = match.route_key if match else "$default"
-    headers = _folded_headers(info, skip_cookie=True)
+    # one pass over the headers: folded (cookies apart), and the first host and user agent
+    headers: dict[str, str] = {}
+    cookies: list[str] = []
+    host = user_agent = None
+    for key, value in info.headers:
+        key = key.lower()
+        if key == "cookie":
+            cookies += [c.strip() for c in value.split(";") if c.strip()]
+            continue
+        if key == "host":
+            host = value if host is None else host
+        elif key == "user-agent":
+            user_agent = value if user_agent is None else user_agent
+        headers[key] = f"{headers[key]},{value}" if key in headers else value
     for key, value in _forwarded(info, server_port).items():
         headers.setdefault(key, value)
-    domain = _domain(info, server_port)
+    domain = host or f"localhost:{server_port}"
     # an HTTP API hands over the path percent-decoded, in `rawPath` as in `http.path`
     # (`rawQueryString` keeps its encoding); payload 1.0's `path` stays as sent
     path = unquote(info.raw_path)
@@ -124,7 +119,6 @@ def build_v2(info: HttpRequestInfo, match: RouteMatch | None, server_port: int) 
         "rawPath": path,
         "rawQueryString": info.raw_query,
     }
-    cookies = _cookies(info)
     if cookies:
         event["cookies"] = cookies
     event["headers"] = headers
@@ -144,7 +138,7 @@ def build_v2(info: HttpRequestInfo, match: RouteMatch | None, server_port: int) 
             "path": path,
             "protocol": info.protocol,
             "sourceIp": info.source_ip,
-            "userAgent": info.header("user-agent") or "",
+            "userAgent": user_agent or "",
         },
         "requestId": info.request_id,
         "routeKey": route_key,
