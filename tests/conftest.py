@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
+import httpx._transports.default
 import pytest
 
 from pyarc.testing import free_port
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Every httpx client builds an SSL context, loading the CA bundle (~45 ms here), even for the
+# http:// URLs these tests call; the tests make hundreds of clients (each `httpx.get` is one),
+# so they share one context per set of arguments, as httpx's docs advise for many clients.
+httpx._transports.default.create_ssl_context = functools.cache(  # type: ignore[attr-defined]
+    httpx._transports.default.create_ssl_context  # type: ignore[attr-defined]
+)
 
 
 @pytest.fixture
