@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import subprocess
 import tempfile
@@ -26,6 +25,7 @@ from bench_sandbox import (
     connect_cycles,
     http_latency,
     start_floor,
+    start_sandbox,
     stop,
     wait_for_200,
     write_seed,
@@ -37,13 +37,8 @@ from pyarc.testing import free_port, wait_for_port
 
 
 def start_build(python: str, app: Path) -> tuple[subprocess.Popen, int]:
-    port, tables_port = free_port(), free_port()
-    env = dict(os.environ, ARC_INTERNAL_PORT="0", ARC_EVENTS_PORT="0")
-    command = [
-        python, "-m", "pyarc", "sandbox", "--quiet", "--port", str(port),
-        "--tables-port", str(tables_port), "--cwd", str(app),
-    ]  # fmt: skip
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    port = free_port()
+    process = start_sandbox("fast", app, port, free_port(), interpreter=python)
     wait_for_200(f"http://127.0.0.1:{port}/", process)
     return process, port
 

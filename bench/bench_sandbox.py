@@ -217,9 +217,13 @@ def write_seed(app: Path, items: int) -> None:
     (app / "sandbox-seed.json").write_text(json.dumps({"items": rows}))
 
 
-def start_sandbox(stack: str, app: Path, port: int, tables_port: int) -> subprocess.Popen:
+def start_sandbox(
+    stack: str, app: Path, port: int, tables_port: int, interpreter: str | None = None
+) -> subprocess.Popen:
+    """`pyarc sandbox` for `app`; `interpreter`: another build's python (bench_compare.py)."""
     env = dict(os.environ, ARC_INTERNAL_PORT="0", ARC_EVENTS_PORT="0")
-    command = python(stack, "pyarc") + [
+    launcher = [interpreter, "-m", "pyarc"] if interpreter else python(stack, "pyarc")
+    command = launcher + [
         "sandbox", "--quiet", "--port", str(port), "--tables-port", str(tables_port),
         "--cwd", str(app),
     ]  # fmt: skip

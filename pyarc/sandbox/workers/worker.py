@@ -182,21 +182,18 @@ class Worker:
         output_r, output_w = os.pipe()
         try:
             self.process = await self.launch(self, child_sock, output_w)
-        except OSError as e:
+        except BaseException as e:  # failed or cancelled: no fd outlives the attempt
             parent_sock.close()
             os.close(output_r)
             self._dead = True
+            if not isinstance(e, OSError):
+                raise
             return InvokeError(
                 "Runtime.InvalidEntrypoint",
                 f"Could not start a worker for {self.key} in {self.src}: {e}",
                 [],
                 "crash",
             )
-        except BaseException:  # cancelled while starting: no fd outlives the attempt
-            parent_sock.close()
-            os.close(output_r)
-            self._dead = True
-            raise
         finally:
             child_sock.close()
             os.close(output_w)
